@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { headers, nanos, type NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import { InvalidEventError, parseEnvelope, validateEventData, type Envelope, type EventData, type Subject } from '../events/catalog';
+import type { Logger } from '../logger';
+import { RetryLaterError, type Listener } from './listener';
+
+export const DEFAULT_STREAM = 'MICROTICK';
+const STREAM_FAMILIES = ['ticket', 'order', 'expiration', 'payment', 'deadletter'];
+
+export interface BusOptions {
+  url: string;
+  /** Connection name shown by the server, usually the service name. */
+  name: string;
+  logger: Logger;
+  /** Tests isolate themselves with their own stream and subject prefix on a shared server. */
+  stream?: string;
+  subjectPrefix?: string;
+  /** How long the stream keeps events so a new service can replay history (default 365 days). */
+  maxAgeDays?: number;
+}
+
+export function makeEnvelope<S extends Subject>(subject: S, data: EventData<S>, id: string = randomUUID()): Envelope<S> {
+  return { id, subject, occurredAt: new Date().toISOString(), data: validateEventData(subject, data) };
+}
+
+/**
+ * The connection to NATS JetStream: stream set-up, de-duplicated publishing and durable listeners.
+ * Publishing sets the envelope id as Nats-Msg-Id, so a re-publish inside the duplicate window is dropped.
+ */
+export class Bus {
+  readonly stream: string;
+  readonly subjectPrefix: string;
+  private readonly running: { messages: ConsumerMessages; done: Promise<void> }[] = [];
+
+  private constructor(
+    readonly connection: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly options: BusOptions,
+  ) {
+    this.stream = options.stream ?? DEFAULT_STREAM;
+    this.subjectPrefix = options.subjectPrefix ?? '';
+  }
+
+  static async connect(options: BusOptions): Promise<Bus> {
+    const connection = await connect({
+      servers: options.url.split(','),
+      name: options.name,
+      reconnect: true,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+      waitOnFirstConnect: true,
+    });
+    const bus = new Bus(connection, jetstream(connection), await jetstreamManager(connection), options);
+    bus.watchStatus();
+    await bus.ensureStream();
+    return bus;
+  }
+
+  private watchStatus(): void {
+    void (async () => {
+      for await (const status of this.connection.status()) {
+        if (status.type === 'disconnect' || status.type === 'reconnect') {
+          this.options.logger.warn({ status: status.type }, 'bus connection status');
+        }
+      }
+    })();
+  }
+
+  /** Creates the stream, or brings an existing one to the expected configuration. Idempotent. */
+  async ensureStream(): Promise<void> {
+    const config = {
+      name: this.stream,
+      subjects: STREAM_FAMILIES.map((family) => `${this.subjectPrefix}${family}.>`),
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      max_age: nanos((this.options.maxAgeDays ?? 365) * 24 * 3600 * 1000),
+      duplicate_window: nanos(2 * 60 * 1000),
+    };
+    try {
+      await this.jsm.streams.info(this.stream);
+      await this.jsm.streams.update(this.stream, config);
+    } catch (err) {
+      if (err instanceof JetStreamApiError && err.status === 404) {
+        try {
+          await this.jsm.streams.add(config);
+        } catch (addErr) {
+          // Another replica created it first.
+          if (!(addErr instanceof JetStreamApiError)) throw addErr;
+          await this.jsm.streams.info(this.stream);
+        }
+      } else {
+        throw err;
+      }
+    }
+  }
+
+  wireSubject(subject: string): string {
+    return `${this.subjectPrefix}${subject}`;
+  }
+
+  async publish<S extends Subject>(subject: S, data: EventData<S>, id?: string): Promise<Envelope<S>> {
+    const envelope = makeEnvelope(subject, data, id);
+    await this.publishEnvelope(envelope);
+    return envelope;
+  }
+
+  /** Publishes an already-built envelope; returns true when the server had seen this id before. */
+  async publishEnvelope(envelope: Envelope): Promise<boolean> {
+    const ack = await this.js.publish(this.wireSubject(envelope.subject), JSON.stringify(envelope), {
+      msgID: envelope.id,
+      timeout: 5000,
+    });
+    return ack.duplicate;
+  }
+
+  /**
+   * Starts a durable consumer for the listener. Messages are handled one at a time in stream order and
+   * acked only after the handler resolves. Invalid payloads, and messages that fail maxDeliver times,
+   * are copied to deadletter.<subject> and terminated so they never block the stream.
+   */
+  async listen<S extends Subject>(listener: Listener<S>): Promise<void> {
+    const logger = this.options.logger.child({ listener: listener.durableName, subject: listener.subject });
+    const maxDeliver = listener.maxDeliver ?? 10;
+    const durable = listener.durableName.replace(/[^\w-]/g, '_');
+    const consumerConfig = {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: this.wireSubject(listener.subject),
+      ack_wait: nanos(listener.ackWaitMs ?? 30_000),
+      max_deliver: maxDeliver,
+      max_ack_pending: 1000,
+    };
+    try {
+      await this.jsm.consumers.info(this.stream, durable);
+      await this.jsm.consumers.update(this.stream, durable, consumerConfig);
+    } catch (err) {
+      if (!(err instanceof JetStreamApiError && err.status === 404)) throw err;
+      await this.jsm.consumers.add(this.stream, consumerConfig);
+    }
+    const consumer = await this.js.consumers.get(this.stream, durable);
+    const messages = await consumer.consume({ max_messages: 256 });
+    const done = (async () => {
+      for await (const msg of messages) {
+        await this.handle(listener, msg, maxDeliver, logger);
+      }
+    })();
+    this.running.push({ messages, done });
+  }
+
+  private async handle<S extends Subject>(listener: Listener<S>, msg: JsMsg, maxDeliver: number, logger: Logger) {
+    let envelope: Envelope<S>;
+    try {
+      envelope = parseEnvelope(msg.json(), listener.subject);
+    } catch (err) {
+      const reason = err instanceof InvalidEventError ? err.reason : 'not JSON';
+      logger.error({ reason, seq: msg.seq }, 'invalid event dead-lettered');
+      await this.deadLetter(listener, msg, reason);
+      msg.term(reason);
+      return;
+    }
+    try {
+      await listener.onMessage(envelope.data, envelope);
+      msg.ack();
+    } catch (err) {
+      const attempt = msg.info.deliveryCount;
+      if (attempt >= maxDeliver) {
+        logger.error({ err, eventId: envelope.id, attempt }, 'event failed too often, dead-lettered');
+        await this.deadLetter(listener, msg, err instanceof Error ? err.message : String(err));
+        msg.term('max deliveries');
+        return;
+      }
+      const delay = err instanceof RetryLaterError ? err.delayMs : Math.min(100 * 2 ** attempt, 10_000);
+      (err instanceof RetryLaterError ? logger.debug.bind(logger) : logger.warn.bind(logger))(
+        { err, eventId: envelope.id, attempt, retryInMs: delay },
+        'event not applied yet, will be redelivered',
+      );
+      msg.nak(delay);
+    }
+  }
+
+  private async deadLetter(listener: Listener<Subject>, msg: JsMsg, reason: string): Promise<void> {
+    const h = headers();
+    h.set('MicroTick-Consumer', listener.durableName);
+    h.set('MicroTick-Reason', reason.slice(0, 512).replace(/[\r\n]+/g, ' '));
+    h.set('MicroTick-Stream-Seq', String(msg.seq));
+    try {
+      await this.js.publish(this.wireSubject(`deadletter.${listener.subject}`), msg.data, {
+        headers: h,
+        msgID: `dlq-${listener.durableName}-${msg.seq}`,
+      });
+    } catch (err) {
+      this.options.logger.error({ err }, 'could not publish to dead-letter subject');
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.connection.flush();
+    await this.jsm.getAccountInfo();
+  }
+
+  /** Stops listeners after their current message, then drains and closes the connection. */
+  async close(): Promise<void> {
+    for (const { messages } of this.running) await messages.close();
+    await Promise.allSettled(this.running.map((r) => r.done));
+    if (!this.connection.isClosed()) await this.connection.drain();
+  }
+
+  /** Deletes this bus's stream: for tests that own a private stream. */
+  async deleteStream(): Promise<void> {
+    await this.jsm.streams.delete(this.stream).catch(() => undefined);
+  }
+}

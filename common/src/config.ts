@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const booleanFromString = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+/** Fragments every service composes into its own schema. */
+export const configFragments = {
+  nodeEnv: z.enum(['development', 'test', 'production']).default('development'),
+  port: z.coerce.number().int().min(1).max(65535),
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  natsUrl: z.string().min(1),
+  redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL'),
+  jwtKey: z.string().min(32, 'must be at least 32 characters'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  booleanFromString,
+  positiveInt: z.coerce.number().int().positive(),
+};
+
+/**
+ * Reads the environment once against a schema keyed by variable name. Throws one ConfigError naming
+ * every missing or invalid variable, so a misconfigured service fails fast with a clear message.
+ */
+export function loadConfig<T extends z.ZodRawShape>(
+  shape: T,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<T>> {
+  const values: Record<string, unknown> = {};
+  for (const key of Object.keys(shape)) {
+    const raw = env[key];
+    values[key] = raw === '' ? undefined : raw;
+  }
+  const result = z.object(shape).safeParse(values);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        return values[name] === undefined ? `${name} is missing` : `${name} ${issue.message}`;
+      }),
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,34 @@
+import pg from 'pg';
+
+// BIGINT (int8) columns hold counts and cents that fit comfortably in a JS number.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+
+export function createPool(connectionString: string, max = 10): pg.Pool {
+  return new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
+}
+
+/** Runs fn inside BEGIN/COMMIT, rolling back on any error. */
+export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export const UNIQUE_VIOLATION = '23505';
+export const isUniqueViolation = (err: unknown, constraint?: string): boolean =>
+  typeof err === 'object' &&
+  err !== null &&
+  (err as { code?: string }).code === UNIQUE_VIOLATION &&
+  (constraint === undefined || (err as { constraint?: string }).constraint === constraint);

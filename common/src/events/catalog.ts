@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+/** The event catalog: every subject on the bus, its payload schema and type. The one definition. */
+
+const uuid = z.uuid();
+const cents = z.number().int().positive();
+const version = z.number().int().nonnegative();
+
+export const TicketStatus = { Available: 'available', Reserved: 'reserved', Sold: 'sold' } as const;
+export type TicketStatus = (typeof TicketStatus)[keyof typeof TicketStatus];
+
+export const OrderStatus = {
+  Created: 'created',
+  Cancelled: 'cancelled',
+  Complete: 'complete',
+} as const;
+export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];
+
+export const eventSchemas = {
+  'ticket.created': z.object({
+    id: uuid,
+    title: z.string().min(1),
+    price: cents,
+    userId: uuid,
+    version: z.literal(0),
+  }),
+  'ticket.updated': z.object({
+    id: uuid,
+    title: z.string().min(1),
+    price: cents,
+    userId: uuid,
+    version,
+    orderId: uuid.nullable(),
+    status: z.enum(['available', 'reserved', 'sold']),
+  }),
+  'order.created': z.object({
+    id: uuid,
+    userId: uuid,
+    status: z.literal('created'),
+    expiresAt: z.iso.datetime(),
+    ticket: z.object({ id: uuid, price: cents }),
+    version: z.literal(0),
+  }),
+  'order.updated': z.object({
+    id: uuid,
+    userId: uuid,
+    status: z.enum(['cancelled', 'complete']),
+    ticket: z.object({ id: uuid }),
+    version,
+  }),
+  'expiration.complete': z.object({ orderId: uuid }),
+  'payment.created': z.object({
+    id: uuid,
+    orderId: uuid,
+    amount: cents,
+    providerPaymentId: z.string().min(1),
+  }),
+} as const;
+
+export type Subject = keyof typeof eventSchemas;
+export const subjects = Object.keys(eventSchemas) as Subject[];
+export type EventData<S extends Subject> = z.infer<(typeof eventSchemas)[S]>;
+
+export interface Envelope<S extends Subject = Subject> {
+  id: string;
+  subject: S;
+  occurredAt: string;
+  data: EventData<S>;
+}
+
+const envelopeSchema = z.object({
+  id: uuid,
+  subject: z.enum(subjects as [Subject, ...Subject[]]),
+  occurredAt: z.iso.datetime(),
+  data: z.unknown(),
+});
+
+export class InvalidEventError extends Error {
+  constructor(readonly reason: string) {
+    super(`Invalid event: ${reason}`);
+  }
+}
+
+/** Validates an envelope and its payload against the catalog; throws InvalidEventError. */
+export function parseEnvelope<S extends Subject>(raw: unknown, expected?: S): Envelope<S> {
+  const envelope = envelopeSchema.safeParse(raw);
+  if (!envelope.success) throw new InvalidEventError(z.prettifyError(envelope.error));
+  if (expected && envelope.data.subject !== expected) {
+    throw new InvalidEventError(`expected subject ${expected}, got ${envelope.data.subject}`);
+  }
+  const subject = envelope.data.subject as S;
+  const data = eventSchemas[subject].safeParse(envelope.data.data);
+  if (!data.success) throw new InvalidEventError(z.prettifyError(data.error));
+  return { ...envelope.data, subject, data: data.data as EventData<S> };
+}
+
+/** Validates a payload before it is recorded or published, so a bad event never leaves a service. */
+export function validateEventData<S extends Subject>(subject: S, data: EventData<S>): EventData<S> {
+  const parsed = eventSchemas[subject].safeParse(data);
+  if (!parsed.success) throw new InvalidEventError(z.prettifyError(parsed.error));
+  return parsed.data as EventData<S>;
+}

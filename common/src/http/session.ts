@@ -1,0 +1,71 @@
+import type { CookieOptions, RequestHandler } from 'express';
+import jwt from 'jsonwebtoken';
+import { NotAuthorizedError } from './errors';
+
+export interface UserPayload {
+  id: string;
+  email: string;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      currentUser?: UserPayload;
+    }
+  }
+}
+
+export const SESSION_COOKIE = 'session';
+export const JWT_ISSUER = 'microtick';
+
+export interface SessionOptions {
+  jwtKey: string;
+  ttlSeconds: number;
+  secureCookie: boolean;
+}
+
+export function signSession(user: UserPayload, options: Pick<SessionOptions, 'jwtKey' | 'ttlSeconds'>): string {
+  return jwt.sign({ id: user.id, email: user.email }, options.jwtKey, {
+    algorithm: 'HS256',
+    expiresIn: options.ttlSeconds,
+    issuer: JWT_ISSUER,
+    subject: user.id,
+  });
+}
+
+export function verifySession(token: string, jwtKey: string): UserPayload | undefined {
+  try {
+    const payload = jwt.verify(token, jwtKey, { algorithms: ['HS256'], issuer: JWT_ISSUER });
+    if (typeof payload !== 'object' || typeof payload.id !== 'string' || typeof payload.email !== 'string') {
+      return undefined;
+    }
+    return { id: payload.id, email: payload.email };
+  } catch {
+    return undefined;
+  }
+}
+
+export function sessionCookieOptions(options: Omit<SessionOptions, 'jwtKey'>): CookieOptions {
+  return {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: options.secureCookie,
+    path: '/',
+    maxAge: options.ttlSeconds * 1000,
+  };
+}
+
+/** Sets req.currentUser from a valid session cookie; a missing, expired or forged token means signed out. */
+export function currentUser(jwtKey: string): RequestHandler {
+  return (req, _res, next) => {
+    const token = req.cookies?.[SESSION_COOKIE];
+    req.currentUser = typeof token === 'string' ? verifySession(token, jwtKey) : undefined;
+    next();
+  };
+}
+
+export const requireAuth: RequestHandler = (req, _res, next) => {
+  if (!req.currentUser) throw new NotAuthorizedError();
+  next();
+};

@@ -1,0 +1,3 @@
+// Test-only helpers: import from '@microtick/common/testing', never from production code.
+export * from './src/testing/harness';
+export * from './src/infra/processes';
