@@ -1,9 +1,21 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 
+/**
+ * Finds `relative` in `start` or the nearest folder above it. Source files and bundled ones sit at
+ * different depths (src/db/x.ts vs dist/index.js), so paths to SQL files are found, not hard-coded.
+ */
+export function findUp(start: string, relative: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, relative);
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`${relative} not found above ${start}`);
+  }
+}
+
 /** Migrations every service applies first: the outbox and processed-events tables. */
-export const commonMigrationsDir = path.resolve(__dirname, '../../migrations');
+export const commonMigrationsDir = findUp(__dirname, 'common/migrations');
 
 interface Migration {
   name: string;

@@ -1,0 +1,38 @@
+import { createServiceApp, TooManyRequestsError, type Logger, type Pool } from '@microtick/common';
+import { Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { AuthConfig } from './config';
+import { currentUserRouter } from './routes/current-user';
+import { signinRouter } from './routes/signin';
+import { signoutRouter } from './routes/signout';
+import { signupRouter } from './routes/signup';
+
+export interface AuthDeps {
+  pool: Pool;
+  config: AuthConfig;
+  logger: Logger;
+}
+
+export function buildApp({ pool, config, logger }: AuthDeps) {
+  // One budget per client address and route; in-memory, so each replica counts on its own.
+  const limiter = () =>
+    rateLimit({
+      windowMs: config.AUTH_RATE_WINDOW_SECONDS * 1000,
+      limit: config.AUTH_RATE_LIMIT,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, _res, next) => next(new TooManyRequestsError()),
+    });
+  const routes = Router()
+    .use(signupRouter(pool, config, limiter()))
+    .use(signinRouter(pool, config, limiter()))
+    .use(signoutRouter(config))
+    .use(currentUserRouter());
+  return createServiceApp({
+    name: 'auth',
+    logger,
+    jwtKey: config.JWT_KEY,
+    healthChecks: { database: () => pool.query('SELECT 1') },
+    routes,
+  });
+}

@@ -1,0 +1,27 @@
+import { isUniqueViolation, type Pool } from '@microtick/common';
+
+export interface UserRow {
+  id: string;
+  email: string;
+  password_hash: string;
+}
+
+export class EmailInUse extends Error {}
+
+export async function insertUser(pool: Pool, email: string, passwordHash: string): Promise<{ id: string; email: string }> {
+  try {
+    const { rows } = await pool.query<{ id: string; email: string }>(
+      'INSERT INTO users (email, password_hash) VALUES ($1, $2) RETURNING id, email',
+      [email, passwordHash],
+    );
+    return rows[0];
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new EmailInUse();
+    throw err;
+  }
+}
+
+export async function findUserByEmail(pool: Pool, email: string): Promise<UserRow | undefined> {
+  const { rows } = await pool.query<UserRow>('SELECT id, email, password_hash FROM users WHERE email = $1', [email]);
+  return rows[0];
+}

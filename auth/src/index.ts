@@ -1,0 +1,20 @@
+import { closeServer, createLogger, createPool, exitOnStartupError, migrate, onShutdown } from '@microtick/common';
+import { buildApp } from './app';
+import { readConfig } from './config';
+import { migrationsDir } from './db/migrations';
+
+const logger = createLogger('auth');
+
+async function main() {
+  const config = readConfig();
+  logger.level = config.LOG_LEVEL;
+  const pool = createPool(config.DATABASE_URL);
+  await migrate(pool, [migrationsDir]);
+  const server = buildApp({ pool, config, logger }).listen(config.PORT, () => logger.info({ port: config.PORT }, 'auth listening'));
+  onShutdown(logger, [
+    ['http', () => closeServer(server)],
+    ['database', () => pool.end()],
+  ]);
+}
+
+main().catch(exitOnStartupError(logger));

@@ -1,0 +1,22 @@
+import { ConflictError, parseRequest, type Pool } from '@microtick/common';
+import { Router, type RequestHandler } from 'express';
+import type { AuthConfig } from '../config';
+import { EmailInUse, insertUser } from '../db/users';
+import { hashPassword } from '../password';
+import { credentialsSchema } from './credentials';
+import { startSession } from './session-cookie';
+
+export function signupRouter(pool: Pool, config: AuthConfig, rateLimit: RequestHandler): Router {
+  return Router().post('/api/users/signup', rateLimit, async (req, res) => {
+    const { email, password } = parseRequest(credentialsSchema, req.body);
+    let user;
+    try {
+      user = await insertUser(pool, email, await hashPassword(password));
+    } catch (err) {
+      if (err instanceof EmailInUse) throw new ConflictError('Email in use');
+      throw err;
+    }
+    startSession(res, user, config);
+    res.status(201).json({ id: user.id, email: user.email });
+  });
+}

@@ -1,0 +1,28 @@
+// Bundles each service's src/index.ts into <service>/dist/index.js: @microtick/common is inlined,
+// npm dependencies stay external (installed in node_modules), so images ship one small file per service.
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const services = ['auth', 'tickets', 'orders', 'expiration', 'payments', 'gateway'];
+const requested = process.argv.slice(2);
+const deps = (dir) => Object.keys(JSON.parse(readFileSync(path.join(root, dir, 'package.json'), 'utf8')).dependencies ?? {});
+
+await Promise.all(
+  services
+    .filter((s) => requested.length === 0 || requested.includes(s))
+    .map((service) =>
+      build({
+        entryPoints: [path.join(root, service, 'src/index.ts')],
+        outfile: path.join(root, service, 'dist/index.js'),
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format: 'cjs',
+        sourcemap: true,
+        logLevel: 'warning',
+        external: [...deps(service), ...deps('common')].filter((d) => d !== '@microtick/common'),
+      }),
+    ),
+);
