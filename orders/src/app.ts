@@ -1,0 +1,29 @@
+import { createServiceApp, type Bus, type Logger, type Pool } from '@microtick/common';
+import { Router } from 'express';
+import type { OrdersConfig } from './config';
+import { cancelOrderRouter } from './routes/cancel-order';
+import { createOrderRouter } from './routes/create-order';
+import { listOrdersRouter } from './routes/list-orders';
+import { showOrderRouter } from './routes/show-order';
+
+export interface OrdersDeps {
+  pool: Pool;
+  bus: Pick<Bus, 'ping'>;
+  config: OrdersConfig;
+  logger: Logger;
+}
+
+export function buildApp({ pool, bus, config, logger }: OrdersDeps) {
+  const routes = Router()
+    .use(createOrderRouter(pool, config))
+    .use(listOrdersRouter(pool))
+    .use(showOrderRouter(pool))
+    .use(cancelOrderRouter(pool));
+  return createServiceApp({
+    name: 'orders',
+    logger,
+    jwtKey: config.JWT_KEY,
+    healthChecks: { database: () => pool.query('SELECT 1'), bus: () => bus.ping() },
+    routes,
+  });
+}

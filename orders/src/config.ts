@@ -1,0 +1,18 @@
+import { configFragments as f, loadConfig } from '@microtick/common';
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env) {
+  return loadConfig(
+    {
+      NODE_ENV: f.nodeEnv,
+      PORT: f.port.default(4003),
+      DATABASE_URL: f.databaseUrl,
+      NATS_URL: f.natsUrl,
+      JWT_KEY: f.jwtKey,
+      ORDER_EXPIRATION_SECONDS: f.positiveInt.default(900),
+      LOG_LEVEL: f.logLevel,
+    },
+    env,
+  );
+}
+
+export type OrdersConfig = ReturnType<typeof readConfig>;

@@ -1,0 +1,112 @@
+import { isUniqueViolation, recordEvent, type OrderStatus, type Pool, type PoolClient } from '@microtick/common';
+import type { TicketReplica } from './tickets';
+
+export interface OrderRecord {
+  id: string;
+  userId: string;
+  status: OrderStatus;
+  expiresAt: Date;
+  version: number;
+  ticket: { id: string; title: string; price: number };
+}
+
+interface OrderRow {
+  id: string;
+  user_id: string;
+  status: OrderStatus;
+  expires_at: Date;
+  version: number;
+  ticket_id: string;
+  ticket_title: string;
+  ticket_price: number;
+}
+
+const SELECT_ORDER = `
+  SELECT o.id, o.user_id, o.status, o.expires_at, o.version, o.ticket_id, o.ticket_price, t.title AS ticket_title
+  FROM orders o JOIN tickets t ON t.id = o.ticket_id`;
+
+const toRecord = (row: OrderRow): OrderRecord => ({
+  id: row.id,
+  userId: row.user_id,
+  status: row.status,
+  expiresAt: row.expires_at,
+  version: row.version,
+  ticket: { id: row.ticket_id, title: row.ticket_title, price: row.ticket_price },
+});
+
+export class TicketAlreadyReserved extends Error {}
+
+/** Creates an open order and records order.created in the same transaction. */
+export async function insertOrder(
+  client: PoolClient,
+  order: { userId: string; ticket: TicketReplica; expiresAt: Date },
+): Promise<OrderRecord> {
+  let id: string;
+  try {
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO orders (user_id, ticket_id, ticket_price, status, expires_at, version)
+       VALUES ($1, $2, $3, 'created', $4, 0) RETURNING id`,
+      [order.userId, order.ticket.id, order.ticket.price, order.expiresAt],
+    );
+    id = rows[0].id;
+  } catch (err) {
+    if (isUniqueViolation(err, 'orders_one_active_per_ticket')) throw new TicketAlreadyReserved();
+    throw err;
+  }
+  const record: OrderRecord = {
+    id,
+    userId: order.userId,
+    status: 'created',
+    expiresAt: order.expiresAt,
+    version: 0,
+    ticket: { id: order.ticket.id, title: order.ticket.title, price: order.ticket.price },
+  };
+  await recordEvent(client, 'order.created', {
+    id,
+    userId: record.userId,
+    status: 'created',
+    expiresAt: record.expiresAt.toISOString(),
+    ticket: { id: record.ticket.id, price: record.ticket.price },
+    version: 0,
+  });
+  return record;
+}
+
+export async function findOrder(pool: Pool, id: string): Promise<OrderRecord | undefined> {
+  const { rows } = await pool.query<OrderRow>(`${SELECT_ORDER} WHERE o.id = $1`, [id]);
+  return rows[0] && toRecord(rows[0]);
+}
+
+export async function listOrdersOfBuyer(pool: Pool, userId: string): Promise<OrderRecord[]> {
+  const { rows } = await pool.query<OrderRow>(`${SELECT_ORDER} WHERE o.user_id = $1 ORDER BY o.created_at DESC, o.id`, [userId]);
+  return rows.map(toRecord);
+}
+
+/**
+ * Locks the order row until the transaction ends, so a cancel, an expiry and a payment arriving
+ * together are applied one after another and each sees the status the previous one left.
+ */
+export async function lockOrder(client: PoolClient, id: string): Promise<OrderRecord | undefined> {
+  const { rows } = await client.query<OrderRow>(`${SELECT_ORDER} WHERE o.id = $1 FOR UPDATE OF o`, [id]);
+  return rows[0] && toRecord(rows[0]);
+}
+
+/** Moves a locked open order to cancelled or complete, bumps its version and records order.updated. */
+export async function transitionOrder(
+  client: PoolClient,
+  order: OrderRecord,
+  status: 'cancelled' | 'complete',
+): Promise<void> {
+  const { rowCount } = await client.query(
+    `UPDATE orders SET status = $2, version = version + 1 WHERE id = $1 AND version = $3 AND status = 'created'`,
+    [order.id, status, order.version],
+  );
+  if (rowCount !== 1) throw new Error(`order ${order.id} changed under its row lock`);
+  await recordEvent(client, 'order.updated', {
+    id: order.id,
+    userId: order.userId,
+    status,
+    ticket: { id: order.ticket.id },
+    version: order.version + 1,
+  });
+}

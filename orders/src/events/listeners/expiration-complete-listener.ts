@@ -1,0 +1,26 @@
+import { applyOnce, Listener, type Envelope, type EventData, type Logger, type Pool } from '@microtick/common';
+import { lockOrder, transitionOrder } from '../../db/orders';
+
+export class ExpirationCompleteListener extends Listener<'expiration.complete'> {
+  readonly subject = 'expiration.complete' as const;
+  readonly durableName = 'orders.expiration.complete';
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly logger: Logger,
+  ) {
+    super();
+  }
+
+  async onMessage({ orderId }: EventData<'expiration.complete'>, envelope: Envelope<'expiration.complete'>): Promise<void> {
+    await applyOnce(this.pool, this.durableName, envelope.id, async (client) => {
+      const order = await lockOrder(client, orderId);
+      if (!order) {
+        this.logger.warn({ orderId, eventId: envelope.id }, 'expiration for an unknown order ignored');
+        return;
+      }
+      // Paid or already cancelled: the window no longer matters.
+      if (order.status === 'created') await transitionOrder(client, order, 'cancelled');
+    });
+  }
+}

@@ -1,0 +1,26 @@
+import { applyOnce, Listener, type Envelope, type EventData, type Logger, type Pool } from '@microtick/common';
+import { lockOrder, transitionOrder } from '../../db/orders';
+
+export class PaymentCreatedListener extends Listener<'payment.created'> {
+  readonly subject = 'payment.created' as const;
+  readonly durableName = 'orders.payment.created';
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly logger: Logger,
+  ) {
+    super();
+  }
+
+  async onMessage(payment: EventData<'payment.created'>, envelope: Envelope<'payment.created'>): Promise<void> {
+    await applyOnce(this.pool, this.durableName, envelope.id, async (client) => {
+      const order = await lockOrder(client, payment.orderId);
+      if (!order) {
+        this.logger.warn({ orderId: payment.orderId, paymentId: payment.id }, 'payment for an unknown order ignored');
+        return;
+      }
+      // A payment for an order cancelled meanwhile changes nothing here: payments refunds it.
+      if (order.status === 'created') await transitionOrder(client, order, 'complete');
+    });
+  }
+}

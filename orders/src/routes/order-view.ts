@@ -1,0 +1,12 @@
+import { fromCents } from '@microtick/common';
+import type { OrderRecord } from '../db/orders';
+
+/** An order as the HTTP API shows it: price as a decimal, dates as ISO-8601. */
+export const orderView = (order: OrderRecord) => ({
+  id: order.id,
+  userId: order.userId,
+  status: order.status,
+  expiresAt: order.expiresAt.toISOString(),
+  ticket: { id: order.ticket.id, title: order.ticket.title, price: fromCents(order.ticket.price) },
+  version: order.version,
+});
