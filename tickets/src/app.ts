@@ -1,0 +1,32 @@
+import { createServiceApp, type Bus, type Logger, type Pool } from '@microtick/common';
+import { Router } from 'express';
+import type { TicketsConfig } from './config';
+import { createTicketRouter } from './routes/create-ticket';
+import { listMyTicketsRouter } from './routes/list-my-tickets';
+import { listTicketsRouter } from './routes/list-tickets';
+import { showTicketRouter } from './routes/show-ticket';
+import { updateTicketRouter } from './routes/update-ticket';
+
+export interface TicketsDeps {
+  pool: Pool;
+  bus: Pick<Bus, 'ping'>;
+  config: TicketsConfig;
+  logger: Logger;
+}
+
+export function buildApp({ pool, bus, config, logger }: TicketsDeps) {
+  const routes = Router()
+    .use(listTicketsRouter(pool))
+    // Before /api/tickets/:id, which would otherwise answer "mine" with 404.
+    .use(listMyTicketsRouter(pool))
+    .use(showTicketRouter(pool))
+    .use(createTicketRouter(pool))
+    .use(updateTicketRouter(pool));
+  return createServiceApp({
+    name: 'tickets',
+    logger,
+    jwtKey: config.JWT_KEY,
+    healthChecks: { database: () => pool.query('SELECT 1'), bus: () => bus.ping() },
+    routes,
+  });
+}

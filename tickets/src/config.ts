@@ -1,0 +1,17 @@
+import { configFragments as f, loadConfig } from '@microtick/common';
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env) {
+  return loadConfig(
+    {
+      NODE_ENV: f.nodeEnv,
+      PORT: f.port.default(4002),
+      DATABASE_URL: f.databaseUrl,
+      NATS_URL: f.natsUrl,
+      JWT_KEY: f.jwtKey,
+      LOG_LEVEL: f.logLevel,
+    },
+    env,
+  );
+}
+
+export type TicketsConfig = ReturnType<typeof readConfig>;

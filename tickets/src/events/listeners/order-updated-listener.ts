@@ -1,0 +1,49 @@
+import {
+  applyOnce,
+  Listener,
+  OrderStatus,
+  RetryLaterError,
+  TicketStatus,
+  type Envelope,
+  type EventData,
+  type Pool,
+  type PoolClient,
+} from '@microtick/common';
+import { recordCancelledOrder } from '../../db/cancelled-orders';
+import { findTicket } from '../../db/tickets';
+import { changeTicket } from '../ticket-events';
+
+/** A cancelled order frees its ticket (only if that order holds it); a complete order sells it. */
+export class OrderUpdatedListener extends Listener<'order.updated'> {
+  readonly subject = 'order.updated' as const;
+  readonly durableName = 'tickets.order.updated';
+
+  constructor(private readonly pool: Pool) {
+    super();
+  }
+
+  async onMessage(order: EventData<'order.updated'>, envelope: Envelope<'order.updated'>): Promise<void> {
+    await applyOnce(this.pool, this.durableName, envelope.id, (client) =>
+      order.status === OrderStatus.Cancelled ? release(client, order) : sell(client, order),
+    );
+  }
+}
+
+async function release(client: PoolClient, order: EventData<'order.updated'>): Promise<void> {
+  await recordCancelledOrder(client, order.id);
+  const ticket = await findTicket(client, order.ticket.id);
+  if (!ticket || ticket.orderId !== order.id || ticket.status !== TicketStatus.Reserved) return;
+  const released = await changeTicket(client, ticket, { status: TicketStatus.Available, orderId: null });
+  if (!released) throw new RetryLaterError(`ticket ${ticket.id} changed while releasing it`, 50);
+}
+
+async function sell(client: PoolClient, order: EventData<'order.updated'>): Promise<void> {
+  const ticket = await findTicket(client, order.ticket.id);
+  if (!ticket || ticket.orderId !== order.id) {
+    // An order completes only after it was created; its order.created has not been applied yet.
+    throw new RetryLaterError(`ticket ${order.ticket.id} is not reserved by order ${order.id} yet`, 1000);
+  }
+  if (ticket.status === TicketStatus.Sold) return;
+  const sold = await changeTicket(client, ticket, { status: TicketStatus.Sold });
+  if (!sold) throw new RetryLaterError(`ticket ${ticket.id} changed while selling it`, 50);
+}

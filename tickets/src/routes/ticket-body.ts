@@ -1,0 +1,13 @@
+import { priceSchema, toCents } from '@microtick/common';
+import { z } from 'zod';
+
+export const ticketBodySchema = z
+  .object({
+    title: z
+      .string({ error: 'Title must be a string' })
+      .trim()
+      .min(1, 'Title is required')
+      .max(200, 'Title must be at most 200 characters'),
+    price: priceSchema,
+  })
+  .transform(({ title, price }) => ({ title, priceCents: toCents(price) }));
