@@ -1,0 +1,8 @@
+import type { Metadata } from 'next';
+import { SignOut } from './SignOut';
+
+export const metadata: Metadata = { title: 'Signing out' };
+
+export default function SignOutPage() {
+  return <SignOut />;
+}

@@ -1,0 +1,7 @@
+export default function Loading() {
+  return (
+    <p role="status" className="muted loading">
+      <span className="spinner" aria-hidden="true" /> Loading…
+    </p>
+  );
+}

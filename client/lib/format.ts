@@ -1,0 +1,59 @@
+import type { Order, TicketStatus } from './types';
+
+const currency = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+});
+
+/** 12.5 → "$12.50". */
+export function formatPrice(price: number): string {
+  return currency.format(price);
+}
+
+/** Milliseconds left → "14:05" (or "1:02:03" past an hour); never negative. */
+export function formatRemaining(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const mm = String(minutes).padStart(hours > 0 ? 2 : 1, '0');
+  const ss = String(seconds).padStart(2, '0');
+  return hours > 0 ? `${hours}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+export function formatDateTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC';
+}
+
+export const ticketStatusLabel: Record<TicketStatus, string> = {
+  available: 'Available',
+  reserved: 'Reserved',
+  sold: 'Sold',
+};
+
+export type OrderDisplayStatus = 'awaiting-payment' | 'complete' | 'cancelled' | 'expired';
+
+export const orderStatusLabel: Record<OrderDisplayStatus, string> = {
+  'awaiting-payment': 'Awaiting payment',
+  complete: 'Complete',
+  cancelled: 'Cancelled',
+  expired: 'Expired',
+};
+
+/**
+ * What the buyer should see. The API has one `cancelled` status for both a cancellation and an
+ * expiry; an order still `created` after its window is shown as expired (the server releases it
+ * within a second), and a `cancelled` one is shown as expired when the service says so or when the
+ * page saw the window run out.
+ */
+export function orderDisplayStatus(order: Order, now: number, sawExpiry = false): OrderDisplayStatus {
+  const expired = now >= Date.parse(order.expiresAt);
+  if (order.status === 'complete') return 'complete';
+  if (order.status === 'created') return expired ? 'expired' : 'awaiting-payment';
+  if (sawExpiry || order.cancelReason === 'expired') return 'expired';
+  return 'cancelled';
+}

@@ -1,0 +1,46 @@
+/** Shapes of the public HTTP API (see DESIGN.md, "HTTP API"). */
+
+export interface CurrentUser {
+  id: string;
+  email: string;
+}
+
+export type TicketStatus = 'available' | 'reserved' | 'sold';
+
+export interface Ticket {
+  id: string;
+  title: string;
+  /** Decimal amount, e.g. 12.5. */
+  price: number;
+  userId: string;
+  version: number;
+  status: TicketStatus;
+  orderId: string | null;
+}
+
+export type OrderStatus = 'created' | 'cancelled' | 'complete';
+
+export interface Order {
+  id: string;
+  userId: string;
+  status: OrderStatus;
+  /** ISO-8601 instant when an unpaid order is cancelled and the ticket released. */
+  expiresAt: string;
+  ticket: { id: string; title: string; price: number };
+  version: number;
+  /** Not in the contract; used when a service sends it to tell an expiry from a cancellation. */
+  cancelReason?: string | null;
+}
+
+export interface FieldError {
+  message: string;
+  field?: string;
+}
+
+export interface Payment {
+  id: string;
+  orderId: string;
+  status: string;
+  /** Present only when Stripe asks the browser to finish the payment (e.g. 3-D Secure). */
+  clientSecret?: string;
+}
