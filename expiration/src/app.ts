@@ -1,0 +1,22 @@
+import { randomBytes } from 'node:crypto';
+import { createServiceApp, type Bus, type Logger } from '@microtick/common';
+import { Router } from 'express';
+import type { Redis } from 'ioredis';
+
+export interface ExpirationAppDeps {
+  bus: Pick<Bus, 'ping'>;
+  redis: Pick<Redis, 'ping'>;
+  logger: Logger;
+}
+
+/** Health, liveness and metrics only: the expiration service has no API. */
+export function buildApp({ bus, redis, logger }: ExpirationAppDeps) {
+  return createServiceApp({
+    name: 'expiration',
+    logger,
+    // No route reads a session here, so no shared JWT key is needed; a random one signs nothing.
+    jwtKey: randomBytes(32).toString('hex'),
+    healthChecks: { bus: () => bus.ping(), redis: () => redis.ping() },
+    routes: Router(),
+  });
+}

@@ -1,0 +1,24 @@
+import { configFragments as f, loadConfig } from '@microtick/common';
+import { z } from 'zod';
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env) {
+  return loadConfig(
+    {
+      NODE_ENV: f.nodeEnv,
+      PORT: f.port.default(4004),
+      NATS_URL: f.natsUrl,
+      NATS_STREAM: z.string().min(1).optional(),
+      NATS_SUBJECT_PREFIX: z.string().min(1).optional(),
+      REDIS_URL: f.redisUrl,
+      EXPIRATION_QUEUE_NAME: z.string().min(1).default('order-expiration'),
+      /** BullMQ's Redis key prefix; lets several deployments (or test runs) share one Redis. */
+      EXPIRATION_QUEUE_PREFIX: z.string().min(1).default('bull'),
+      /** Jobs handled at once: many orders can expire in the same second. */
+      EXPIRATION_CONCURRENCY: f.positiveInt.default(50),
+      LOG_LEVEL: f.logLevel,
+    },
+    env,
+  );
+}
+
+export type ExpirationConfig = ReturnType<typeof readConfig>;

@@ -1,0 +1,16 @@
+import { Listener, type EventData } from '@microtick/common';
+import { scheduleExpiration, type ExpirationQueue } from '../../expiration-queue';
+
+export class OrderCreatedListener extends Listener<'order.created'> {
+  readonly subject = 'order.created' as const;
+  readonly durableName = 'expiration.order-created';
+
+  constructor(private readonly queue: ExpirationQueue) {
+    super();
+  }
+
+  /** Resolves (and so acks) only once the job is stored in Redis. */
+  async onMessage(order: EventData<'order.created'>): Promise<void> {
+    await scheduleExpiration(this.queue, order);
+  }
+}
