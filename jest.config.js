@@ -5,7 +5,10 @@ module.exports = {
   testMatch: ['**/src/**/*.test.ts', '**/e2e/**/*.test.ts', '**/infra/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.next/', '/.data/'],
   transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.base.json' }] },
-  moduleNameMapper: { '^@microtick/common$': '<rootDir>/common/src/index.ts', '^@microtick/common/testing$': '<rootDir>/common/testing.ts' },
+  moduleNameMapper: {
+    '^@microtick/common$': '<rootDir>/common/src/index.ts',
+    '^@microtick/common/testing$': '<rootDir>/common/testing.ts',
+  },
   globalSetup: '<rootDir>/common/src/testing/global-setup.ts',
   globalTeardown: '<rootDir>/common/src/testing/global-teardown.ts',
   testTimeout: 30000,

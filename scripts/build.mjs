@@ -7,7 +7,8 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const services = ['auth', 'tickets', 'orders', 'expiration', 'payments', 'gateway'];
 const requested = process.argv.slice(2);
-const deps = (dir) => Object.keys(JSON.parse(readFileSync(path.join(root, dir, 'package.json'), 'utf8')).dependencies ?? {});
+const deps = (dir) =>
+  Object.keys(JSON.parse(readFileSync(path.join(root, dir, 'package.json'), 'utf8')).dependencies ?? {});
 
 await Promise.all(
   services

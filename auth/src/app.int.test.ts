@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-function appWith(env: Record<string, string> = {}): Express {
+function appWith(env: Record<string, string | undefined> = {}): Express {
   const config = readConfig({ DATABASE_URL: db.url, JWT_KEY: TEST_JWT_KEY, AUTH_RATE_LIMIT: '1000', ...env });
   return buildApp({ pool: db.pool, config, logger: testLogger });
 }
@@ -39,14 +39,20 @@ describe('POST /api/users/signup', () => {
 
   it('marks the cookie Secure in production or when COOKIE_SECURE=true', async () => {
     for (const env of [{ NODE_ENV: 'production' }, { COOKIE_SECURE: 'true' }]) {
-      const res = await request(appWith(env)).post('/api/users/signup').send({ email: newEmail(), password }).expect(201);
+      const res = await request(appWith(env))
+        .post('/api/users/signup')
+        .send({ email: newEmail(), password })
+        .expect(201);
       expect(sessionCookieOf(res)).toMatch(/Secure/);
     }
   });
 
   it('normalises the email and rejects a second sign-up with 409 "Email in use", case-insensitively', async () => {
     const email = newEmail();
-    const first = await request(app()).post('/api/users/signup').send({ email: `  ${email.toUpperCase()} `, password }).expect(201);
+    const first = await request(app())
+      .post('/api/users/signup')
+      .send({ email: `  ${email.toUpperCase()} `, password })
+      .expect(201);
     expect(first.body.email).toBe(email);
     const res = await request(app()).post('/api/users/signup').send({ email, password }).expect(409);
     expect(res.body).toEqual({ errors: [{ message: 'Email in use' }] });
@@ -65,7 +71,9 @@ describe('POST /api/users/signup', () => {
   ])('rejects %j with 400 naming the field %s, and creates nothing', async (body, field) => {
     const before = await db.pool.query('SELECT count(*)::int AS n FROM users');
     const res = await request(app()).post('/api/users/signup').send(body).expect(400);
-    expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, message: expect.any(String) })]));
+    expect(res.body.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field, message: expect.any(String) })]),
+    );
     const after = await db.pool.query('SELECT count(*)::int AS n FROM users');
     expect(after.rows[0].n).toBe(before.rows[0].n);
   });
@@ -84,7 +92,10 @@ describe('POST /api/users/signin', () => {
   it('answers 200 {id, email} with a session cookie for the right password', async () => {
     const email = newEmail();
     const signup = await request(appWith()).post('/api/users/signup').send({ email, password }).expect(201);
-    const res = await request(appWith()).post('/api/users/signin').send({ email: email.toUpperCase(), password }).expect(200);
+    const res = await request(appWith())
+      .post('/api/users/signin')
+      .send({ email: email.toUpperCase(), password })
+      .expect(200);
     expect(res.body).toEqual({ id: signup.body.id, email });
     expect(sessionCookieOf(res)).toMatch(/HttpOnly/);
   });
@@ -92,8 +103,14 @@ describe('POST /api/users/signin', () => {
   it('answers the same 400 "Invalid credentials" for a wrong password and an unknown email', async () => {
     const email = newEmail();
     await request(appWith()).post('/api/users/signup').send({ email, password }).expect(201);
-    const wrong = await request(appWith()).post('/api/users/signin').send({ email, password: 'wrong password' }).expect(400);
-    const unknown = await request(appWith()).post('/api/users/signin').send({ email: newEmail(), password }).expect(400);
+    const wrong = await request(appWith())
+      .post('/api/users/signin')
+      .send({ email, password: 'wrong password' })
+      .expect(400);
+    const unknown = await request(appWith())
+      .post('/api/users/signin')
+      .send({ email: newEmail(), password })
+      .expect(400);
     expect(wrong.body).toEqual({ errors: [{ message: 'Invalid credentials' }] });
     expect(unknown.body).toEqual(wrong.body);
     expect(sessionCookieOf(wrong)).toBeUndefined();
@@ -123,7 +140,9 @@ describe('session', () => {
 
   it('treats an expired, tampered, wrongly signed or alg=none token as signed out', async () => {
     const user = { id: randomUUID(), email: newEmail() };
-    const expired = jwt.sign({ ...user, exp: Math.floor(Date.now() / 1000) - 10 }, TEST_JWT_KEY, { issuer: 'microtick' });
+    const expired = jwt.sign({ ...user, exp: Math.floor(Date.now() / 1000) - 10 }, TEST_JWT_KEY, {
+      issuer: 'microtick',
+    });
     const forged = jwt.sign(user, 'another-key-that-is-long-enough-0123456789abcdef', { issuer: 'microtick' });
     const valid = jwt.sign(user, TEST_JWT_KEY, { issuer: 'microtick' });
     const [h, , s] = valid.split('.');
@@ -131,15 +150,25 @@ describe('session', () => {
     const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(user)).toString('base64url')}.`;
     const wrongIssuer = jwt.sign(user, TEST_JWT_KEY, { issuer: 'someone-else' });
     for (const token of [expired, forged, tampered, none, wrongIssuer, 'garbage']) {
-      await request(appWith()).get('/api/users/currentuser').set('Cookie', `session=${token}`).expect(200, { currentUser: null });
+      await request(appWith())
+        .get('/api/users/currentuser')
+        .set('Cookie', `session=${token}`)
+        .expect(200, { currentUser: null });
     }
-    await request(appWith()).get('/api/users/currentuser').set('Cookie', `session=${valid}`).expect(200, { currentUser: user });
+    await request(appWith())
+      .get('/api/users/currentuser')
+      .set('Cookie', `session=${valid}`)
+      .expect(200, { currentUser: user });
   });
 });
 
 describe('hostile requests', () => {
   it('answers malformed JSON with 400 in the error shape', async () => {
-    const res = await request(appWith()).post('/api/users/signup').set('Content-Type', 'application/json').send('{"email": ').expect(400);
+    const res = await request(appWith())
+      .post('/api/users/signup')
+      .set('Content-Type', 'application/json')
+      .send('{"email": ')
+      .expect(400);
     expect(res.body).toEqual({ errors: [{ message: 'Request body is not valid JSON' }] });
   });
 
@@ -170,7 +199,9 @@ describe('hostile requests', () => {
 describe('operations', () => {
   it('serves /alive, /health with the database status, and /metrics', async () => {
     await request(appWith()).get('/alive').expect(200, { status: 'ok' });
-    await request(appWith()).get('/health').expect(200, { status: 'ok', checks: { database: 'ok' } });
+    await request(appWith())
+      .get('/health')
+      .expect(200, { status: 'ok', checks: { database: 'ok' } });
     const metrics = await request(appWith()).get('/metrics').expect(200);
     expect(metrics.text).toContain('http_request_duration_seconds');
   });

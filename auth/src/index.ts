@@ -10,7 +10,9 @@ async function main() {
   logger.level = config.LOG_LEVEL;
   const pool = createPool(config.DATABASE_URL);
   await migrate(pool, [migrationsDir]);
-  const server = buildApp({ pool, config, logger }).listen(config.PORT, () => logger.info({ port: config.PORT }, 'auth listening'));
+  const server = buildApp({ pool, config, logger }).listen(config.PORT, () =>
+    logger.info({ port: config.PORT }, 'auth listening'),
+  );
   onShutdown(logger, [
     ['http', () => closeServer(server)],
     ['database', () => pool.end()],

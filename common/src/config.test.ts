@@ -13,7 +13,10 @@ describe('loadConfig', () => {
       throw new Error('expected a ConfigError');
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
-      expect((err as ConfigError).problems).toEqual(['DATABASE_URL is missing', 'JWT_KEY must be at least 32 characters']);
+      expect((err as ConfigError).problems).toEqual([
+        'DATABASE_URL is missing',
+        'JWT_KEY must be at least 32 characters',
+      ]);
       expect((err as Error).message).toContain('DATABASE_URL is missing');
     }
   });

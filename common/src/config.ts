@@ -7,9 +7,7 @@ export class ConfigError extends Error {
   }
 }
 
-const booleanFromString = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const booleanFromString = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** Fragments every service composes into its own schema. */
 export const configFragments = {

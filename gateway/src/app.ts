@@ -23,7 +23,9 @@ export function buildGateway(upstreams: Upstreams, onError: (err: Error, target:
   });
   return http.createServer((req, res) => {
     void proxy(req, res, () => {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'Not found' }] }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ errors: [{ message: 'Not found' }] }));
     });
   });
 }

@@ -13,7 +13,9 @@ const upstreams = {
 const log = (level: string, msg: string, extra: object = {}) =>
   console.log(JSON.stringify({ level, time: new Date().toISOString(), service: 'gateway', msg, ...extra }));
 
-const server = buildGateway(upstreams, (err, target) => log('warn', 'upstream unreachable', { target, err: err.message }));
+const server = buildGateway(upstreams, (err, target) =>
+  log('warn', 'upstream unreachable', { target, err: err.message }),
+);
 server.listen(port, '127.0.0.1', () => log('info', 'gateway listening', { port, upstreams }));
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {

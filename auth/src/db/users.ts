@@ -8,7 +8,11 @@ export interface UserRow {
 
 export class EmailInUse extends Error {}
 
-export async function insertUser(pool: Pool, email: string, passwordHash: string): Promise<{ id: string; email: string }> {
+export async function insertUser(
+  pool: Pool,
+  email: string,
+  passwordHash: string,
+): Promise<{ id: string; email: string }> {
   try {
     const { rows } = await pool.query<{ id: string; email: string }>(
       'INSERT INTO users (email, password_hash) VALUES ($1, $2) RETURNING id, email',

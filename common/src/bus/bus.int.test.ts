@@ -107,7 +107,12 @@ describe('Bus', () => {
   it('dead-letters an invalid payload without calling the handler', async () => {
     const listener = new RecordingListener('test.invalid');
     await bus.listen(listener);
-    const bad = { id: randomUUID(), subject: 'expiration.complete', occurredAt: new Date().toISOString(), data: { orderId: 'nope' } };
+    const bad = {
+      id: randomUUID(),
+      subject: 'expiration.complete',
+      occurredAt: new Date().toISOString(),
+      data: { orderId: 'nope' },
+    };
     const { jetstream } = await import('@nats-io/jetstream');
     await jetstream(bus.connection).publish(bus.wireSubject('expiration.complete'), JSON.stringify(bad));
     await bus.publish('expiration.complete', { orderId: randomUUID() });

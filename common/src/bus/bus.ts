@@ -14,7 +14,14 @@ import {
 } from '@nats-io/jetstream';
 import { headers, nanos, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { InvalidEventError, parseEnvelope, validateEventData, type Envelope, type EventData, type Subject } from '../events/catalog';
+import {
+  InvalidEventError,
+  parseEnvelope,
+  validateEventData,
+  type Envelope,
+  type EventData,
+  type Subject,
+} from '../events/catalog';
 import type { Logger } from '../logger';
 import { RetryLaterError, type Listener } from './listener';
 
@@ -33,7 +40,11 @@ export interface BusOptions {
   maxAgeDays?: number;
 }
 
-export function makeEnvelope<S extends Subject>(subject: S, data: EventData<S>, id: string = randomUUID()): Envelope<S> {
+export function makeEnvelope<S extends Subject>(
+  subject: S,
+  data: EventData<S>,
+  id: string = randomUUID(),
+): Envelope<S> {
   return { id, subject, occurredAt: new Date().toISOString(), data: validateEventData(subject, data) };
 }
 

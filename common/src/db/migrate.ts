@@ -55,7 +55,7 @@ export async function migrate(pool: pg.Pool, dirs: string[]): Promise<string[]> 
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');
-        throw new Error(`Migration ${migration.name} failed: ${(err as Error).message}`);
+        throw new Error(`Migration ${migration.name} failed: ${(err as Error).message}`, { cause: err });
       }
       applied.push(migration.name);
     }

@@ -29,8 +29,7 @@ export const notFoundHandler: RequestHandler = () => {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
-    const known =
-      err instanceof HttpError ? err : typeof err === 'object' && err ? fromBodyParser(err) : undefined;
+    const known = err instanceof HttpError ? err : typeof err === 'object' && err ? fromBodyParser(err) : undefined;
     if (known) {
       res.status(known.status).json({ errors: known.errors });
       return;

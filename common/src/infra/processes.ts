@@ -148,10 +148,14 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningSe
         ]
       : []),
   ];
-  const child = spawn(path.join(bin, 'postgres'), ['-D', options.dataDir, ...settings.flatMap(([k, v]) => ['-c', `${k}=${v}`])], {
-    stdio: ['ignore', stdio(options.output ?? 'ignore'), stdio(options.output ?? 'ignore')],
-    ...(ids ?? {}),
-  });
+  const child = spawn(
+    path.join(bin, 'postgres'),
+    ['-D', options.dataDir, ...settings.flatMap(([k, v]) => ['-c', `${k}=${v}`])],
+    {
+      stdio: ['ignore', stdio(options.output ?? 'ignore'), stdio(options.output ?? 'ignore')],
+      ...(ids ?? {}),
+    },
+  );
   attachOutput(child, options.output ?? 'ignore');
   await waitForPort(port, 30_000, child);
   return {
@@ -193,11 +197,16 @@ export async function startRedis(options: RedisOptions): Promise<RunningServer> 
   const port = options.port ?? (await freePort());
   mkdirSync(options.dataDir, { recursive: true });
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--dir', options.dataDir,
-    '--maxmemory-policy', 'noeviction',
-    '--save', '',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    options.dataDir,
+    '--maxmemory-policy',
+    'noeviction',
+    '--save',
+    '',
     ...(options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'everysec'] : ['--appendonly', 'no']),
   ];
   const child = spawn(which('redis-server'), args, {

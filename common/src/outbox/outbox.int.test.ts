@@ -34,7 +34,9 @@ describe('outbox', () => {
 
   it('publishes an event recorded in a committed transaction even when the process died before publishing', async () => {
     // The "process" that committed the event never ran a relay: it died right after COMMIT.
-    const recorded = await withTransaction(pool, (client) => recordEvent(client, 'expiration.complete', { orderId: randomUUID() }));
+    const recorded = await withTransaction(pool, (client) =>
+      recordEvent(client, 'expiration.complete', { orderId: randomUUID() }),
+    );
     const collector = new Collector();
     await bus.listen(collector);
     // A new process starts its relay and finds the pending row.
@@ -89,7 +91,8 @@ describe('outbox', () => {
     await pool.query('CREATE TABLE counter (n INT NOT NULL)');
     await pool.query('INSERT INTO counter VALUES (0)');
     const eventId = randomUUID();
-    const bump = (client: { query: (sql: string) => Promise<unknown> }) => client.query('UPDATE counter SET n = n + 1').then(() => undefined);
+    const bump = (client: { query: (sql: string) => Promise<unknown> }) =>
+      client.query('UPDATE counter SET n = n + 1').then(() => undefined);
     expect(await applyOnce(pool, 'c1', eventId, bump)).toBe(true);
     expect(await applyOnce(pool, 'c1', eventId, bump)).toBe(false);
     expect(await applyOnce(pool, 'c2', eventId, bump)).toBe(true);

@@ -15,10 +15,11 @@ export async function recordEvent<S extends Subject>(
   id?: string,
 ): Promise<Envelope<S>> {
   const envelope = makeEnvelope(subject, data, id);
-  await client.query(
-    'INSERT INTO outbox (id, subject, envelope) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING',
-    [envelope.id, subject, JSON.stringify(envelope)],
-  );
+  await client.query('INSERT INTO outbox (id, subject, envelope) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [
+    envelope.id,
+    subject,
+    JSON.stringify(envelope),
+  ]);
   await client.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
   return envelope;
 }

@@ -28,7 +28,9 @@ const urlFor = (database: string) => {
 function migrationsHash(dirs: string[]): string {
   const hash = createHash('sha256');
   for (const dir of [commonMigrationsDir, ...dirs]) {
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.sql'))
+      .sort()) {
       hash.update(file).update(readFileSync(path.join(dir, file)));
     }
   }
@@ -39,7 +41,9 @@ function migrationsHash(dirs: string[]): string {
  * A fresh database for one test file, cloned from a template migrated once per set of migrations
  * (fast: CREATE DATABASE ... TEMPLATE copies files instead of re-running SQL).
  */
-export async function createTestDatabase(migrationDirs: string[]): Promise<{ pool: pg.Pool; url: string; drop(): Promise<void> }> {
+export async function createTestDatabase(
+  migrationDirs: string[],
+): Promise<{ pool: pg.Pool; url: string; drop(): Promise<void> }> {
   const admin = new pg.Client({ connectionString: urlFor('postgres') });
   await admin.connect();
   const template = `tmpl_${migrationsHash(migrationDirs)}`;
@@ -82,10 +86,7 @@ export function testBusNamespace(): { stream: string; subjectPrefix: string } {
   return { stream: `T_${id}`, subjectPrefix: `t${id}.` };
 }
 
-export async function connectTestBus(
-  namespace = testBusNamespace(),
-  name = 'test',
-): Promise<Bus> {
+export async function connectTestBus(namespace = testBusNamespace(), name = 'test'): Promise<Bus> {
   return Bus.connect({ url: required('TEST_NATS_URL'), name, logger: testLogger, ...namespace });
 }
 
@@ -102,7 +103,11 @@ export function sessionCookie(user: Partial<UserPayload> = {}): { cookie: string
 }
 
 /** Polls until check returns a truthy value or the timeout passes (events are asynchronous). */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 5000, everyMs = 20): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 5000,
+  everyMs = 20,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

@@ -1,0 +1,348 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import {
+  freePort,
+  startNats,
+  startPostgres,
+  startRedis,
+  waitForPort,
+  type RunningServer,
+} from '../common/src/infra/processes';
+
+/**
+ * The whole of MicroTick on one machine, without Docker or a cluster: a private PostgreSQL (one
+ * database per service), nats-server with JetStream, redis-server, every service, the client and the
+ * gateway. `make up` runs it with fixed ports and .data/; browser, chaos and benchmark runs use free
+ * ports and a throwaway directory.
+ */
+
+export const SERVICES = ['auth', 'tickets', 'orders', 'expiration', 'payments'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+export type ProcessName = ServiceName | 'client' | 'gateway' | 'postgres' | 'nats' | 'redis';
+
+const ROOT = path.resolve(__dirname, '..');
+const DEFAULT_PORTS: Record<ServiceName | 'client', number> = {
+  client: 4000,
+  auth: 4001,
+  tickets: 4002,
+  orders: 4003,
+  expiration: 4004,
+  payments: 4005,
+};
+const DATABASES: Partial<Record<ServiceName, string>> = {
+  auth: 'auth',
+  tickets: 'tickets',
+  orders: 'orders',
+  payments: 'payments',
+};
+
+export interface StackOptions {
+  /** Where PostgreSQL, JetStream and Redis keep their files (and the generated JWT key). */
+  dataDir: string;
+  /** Gateway port; 0 picks a free one. */
+  port?: number;
+  /** Standard local ports (make up) instead of free ones (tests, benchmarks). */
+  fixedPorts?: boolean;
+  /** Extra environment for every service, e.g. ORDER_EXPIRATION_SECONDS. */
+  env?: Record<string, string | undefined>;
+  /** Which services to run; default: every service whose source exists. */
+  services?: ServiceName[];
+  /** Start the Next.js client (needs `next build` first); default: when a build exists. */
+  client?: boolean;
+  /** Restart a service that exits unexpectedly (make up). */
+  autoRestart?: boolean;
+  /** Durable PostgreSQL and Redis AOF (make up); throwaway runs trade durability for speed. */
+  durable?: boolean;
+  log?: (name: string, line: string) => void;
+}
+
+export interface Stack {
+  url: string;
+  ports: Record<string, number>;
+  infra: { postgres: string; nats: string; redis: string };
+  databaseUrl(service: ServiceName): string;
+  /** Kills one process (SIGKILL by default) without restarting it. */
+  kill(name: ProcessName, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a process that was killed, and waits until it is ready. */
+  start(name: ProcessName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface Managed {
+  name: ProcessName;
+  child?: ChildProcess | RunningServer;
+  launch: () => Promise<ChildProcess | RunningServer>;
+  stopping: boolean;
+}
+
+function splitLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
+  let buffer = '';
+  stream?.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) onLine(line);
+  });
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${url}: process exited (${child.exitCode ?? child.signalCode}) before it was ready`);
+    }
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} not ready after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill(signal);
+  });
+}
+
+const processOf = (c: ChildProcess | RunningServer): ChildProcess => ('process' in c ? c.process : c);
+
+/** A JWT key made once per data directory, so sessions survive restarts of `make up`. */
+function jwtKeyFor(dataDir: string): string {
+  const file = path.join(dataDir, 'jwt.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** Processes left running by a run that was killed hard would hold the ports: end them first. */
+function killLeftovers(runDir: string): void {
+  mkdirSync(runDir, { recursive: true });
+  const file = path.join(runDir, 'pids.json');
+  if (!existsSync(file)) return;
+  const pids = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { pid: number; cmd: string }>;
+  for (const { pid, cmd } of Object.values(pids)) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmdline.includes(cmd)) process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const dataDir = path.resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const runDir = path.join(dataDir, 'run');
+  killLeftovers(runDir);
+  const pidFile: Record<string, { pid: number; cmd: string }> = {};
+  const recordPid = (name: string, child: ChildProcess, cmd: string) => {
+    if (child.pid) pidFile[name] = { pid: child.pid, cmd };
+    writeFileSync(path.join(runDir, 'pids.json'), JSON.stringify(pidFile));
+  };
+
+  const log = options.log ?? (() => undefined);
+  const output = (name: string) => (line: string) => log(name, line);
+  const services = options.services ?? SERVICES.filter((s) => existsSync(path.join(ROOT, s, 'src/index.ts')));
+  const withClient = options.client ?? existsSync(path.join(ROOT, 'client/.next/BUILD_ID'));
+  const port = async (name: ServiceName | 'client') => (options.fixedPorts ? DEFAULT_PORTS[name] : freePort());
+
+  const ports: Record<string, number> = {};
+  for (const name of [...services, ...(withClient ? (['client'] as const) : [])]) ports[name] = await port(name);
+  ports.gateway = options.port || (options.fixedPorts ? 3000 : await freePort());
+
+  const infraPorts: Partial<Record<'postgres' | 'nats' | 'redis', number>> = options.fixedPorts
+    ? { postgres: 55432, nats: 54222, redis: 56379 }
+    : {};
+  const managed = new Map<ProcessName, Managed>();
+  const register = (name: ProcessName, launch: Managed['launch']) =>
+    managed.set(name, { name, launch, stopping: false });
+
+  const stopOne = async (name: ProcessName, signal: NodeJS.Signals = 'SIGTERM') => {
+    const entry = managed.get(name);
+    if (!entry?.child) return;
+    entry.stopping = true;
+    const child = entry.child;
+    if ('stop' in child && signal === 'SIGTERM') await child.stop();
+    else await stopChild(processOf(child), signal);
+  };
+  const stopAll = async () => {
+    await stopOne('gateway');
+    await stopOne('client');
+    await Promise.all(services.map((s) => stopOne(s)));
+    await Promise.all((['postgres', 'nats', 'redis'] as const).map((s) => stopOne(s)));
+  };
+
+  register('postgres', async () => {
+    const server = await startPostgres({
+      dataDir: path.join(dataDir, 'postgres'),
+      port: infraPorts.postgres,
+      output: output('postgres'),
+      fast: !options.durable,
+    });
+    recordPid('postgres', server.process, 'postgres');
+    return server;
+  });
+  register('nats', async () => {
+    const server = await startNats({
+      storeDir: path.join(dataDir, 'nats'),
+      port: infraPorts.nats,
+      output: output('nats'),
+    });
+    recordPid('nats', server.process, 'nats-server');
+    return server;
+  });
+  register('redis', async () => {
+    const server = await startRedis({
+      dataDir: path.join(dataDir, 'redis'),
+      port: infraPorts.redis,
+      output: output('redis'),
+      persistent: true,
+    });
+    recordPid('redis', server.process, 'redis-server');
+    return server;
+  });
+
+  const launchInfra = async (name: 'postgres' | 'nats' | 'redis') => {
+    const entry = managed.get(name)!;
+    const server = (await entry.launch()) as RunningServer;
+    entry.child = server;
+    ports[name] = server.port;
+    infraPorts[name] = server.port; // a restart comes back on the same port
+    return server;
+  };
+  await Promise.all((['postgres', 'nats', 'redis'] as const).map(launchInfra)).catch(async (err) => {
+    await stopAll();
+    throw err;
+  });
+  const infra = {
+    postgres: `postgres://postgres@127.0.0.1:${ports.postgres}`,
+    nats: `nats://127.0.0.1:${ports.nats}`,
+    redis: `redis://127.0.0.1:${ports.redis}`,
+  };
+  const databaseUrl = (service: ServiceName) => `${infra.postgres}/${DATABASES[service] ?? service}`;
+
+  const admin = new pg.Client({ connectionString: `${infra.postgres}/postgres` });
+  await admin.connect();
+  for (const database of Object.values(DATABASES)) {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) await admin.query(`CREATE DATABASE ${database}`);
+  }
+  await admin.end();
+
+  const jwtKey = jwtKeyFor(dataDir);
+  const serviceUrl = (name: ServiceName | 'client') => `http://127.0.0.1:${ports[name]}`;
+  const baseEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    NODE_ENV: 'development',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    JWT_KEY: jwtKey,
+    NATS_URL: infra.nats,
+    REDIS_URL: infra.redis,
+    AUTH_URL: `http://127.0.0.1:${ports.auth ?? DEFAULT_PORTS.auth}`,
+    TICKETS_URL: `http://127.0.0.1:${ports.tickets ?? DEFAULT_PORTS.tickets}`,
+    ORDERS_URL: `http://127.0.0.1:${ports.orders ?? DEFAULT_PORTS.orders}`,
+    PAYMENTS_URL: `http://127.0.0.1:${ports.payments ?? DEFAULT_PORTS.payments}`,
+    CLIENT_URL: `http://127.0.0.1:${ports.client ?? DEFAULT_PORTS.client}`,
+    ...Object.fromEntries(Object.entries(options.env ?? {}).filter((e): e is [string, string] => e[1] !== undefined)),
+  };
+
+  const spawnNode = (name: ProcessName, args: string[], env: Record<string, string>, cwd = ROOT) => {
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    splitLines(child.stdout, output(name));
+    splitLines(child.stderr, output(name));
+    recordPid(name, child, args[args.length - 1] === 'start' ? 'next' : args[0]);
+    return child;
+  };
+
+  for (const service of services) {
+    register(service, async () => {
+      const entry = path.join(ROOT, service, 'dist/index.js');
+      if (!existsSync(entry)) throw new Error(`${entry} is missing: run 'npm run build' first`);
+      const env: Record<string, string> = { ...baseEnv, PORT: String(ports[service]) };
+      if (DATABASES[service]) env.DATABASE_URL = databaseUrl(service);
+      const child = spawnNode(service, ['--enable-source-maps', entry], env);
+      await waitForHttp(`${serviceUrl(service)}/health`, child);
+      return child;
+    });
+  }
+  if (withClient) {
+    register('client', async () => {
+      const next = path.join(ROOT, 'node_modules/next/dist/bin/next');
+      const child = spawnNode(
+        'client',
+        [next, 'start', '-p', String(ports.client), '-H', '127.0.0.1'],
+        {
+          ...baseEnv,
+          NODE_ENV: 'production',
+          PORT: String(ports.client),
+          NEXT_TELEMETRY_DISABLED: '1',
+        },
+        path.join(ROOT, 'client'),
+      );
+      await waitForHttp(`${serviceUrl('client')}/`, child, 90_000);
+      return child;
+    });
+  }
+  register('gateway', async () => {
+    const child = spawnNode('gateway', [path.join(ROOT, 'gateway/dist/index.js')], {
+      ...baseEnv,
+      MICROTICK_PORT: String(ports.gateway),
+    });
+    await waitForPort(ports.gateway, 20_000, child);
+    return child;
+  });
+
+  const superviseAndStart = async (name: ProcessName) => {
+    const entry = managed.get(name)!;
+    if (['postgres', 'nats', 'redis'].includes(name)) {
+      await launchInfra(name as 'postgres' | 'nats' | 'redis');
+    } else {
+      entry.child = await entry.launch();
+    }
+    entry.stopping = false;
+    const child = processOf(entry.child!);
+    child.once('exit', (code, signal) => {
+      if (entry.stopping || entry.child === undefined || processOf(entry.child) !== child) return;
+      log(name, `exited unexpectedly (${code ?? signal})`);
+      if (options.autoRestart && !['postgres', 'nats', 'redis'].includes(name)) {
+        setTimeout(() => {
+          if (!entry.stopping) superviseAndStart(name).catch((err) => log(name, `restart failed: ${String(err)}`));
+        }, 1000);
+      }
+    });
+  };
+
+  try {
+    // Services start together; each waits for its own /health (database, bus, Redis reachable).
+    await Promise.all(services.map((s) => superviseAndStart(s)));
+    if (withClient) await superviseAndStart('client');
+    await superviseAndStart('gateway');
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+
+  return {
+    url: `http://localhost:${ports.gateway}`,
+    ports,
+    infra,
+    databaseUrl,
+    kill: (name, signal = 'SIGKILL') => stopOne(name, signal),
+    start: (name) => superviseAndStart(name),
+    stop: stopAll,
+  };
+}
