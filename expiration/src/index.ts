@@ -15,6 +15,7 @@ async function main() {
   // connection waits for Redis instead, as BullMQ requires.
   const redis = new Redis(config.REDIS_URL);
   const workerRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  for (const client of [redis, workerRedis]) client.on('error', (err) => logger.warn({ err }, 'redis connection error'));
   const bus = await Bus.connect({
     url: config.NATS_URL,
     name: 'expiration',
