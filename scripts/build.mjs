@@ -1,7 +1,7 @@
 // Bundles each service's src/index.ts into <service>/dist/index.js: @microtick/common is inlined,
 // npm dependencies stay external (installed in node_modules), so images ship one small file per service.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -13,6 +13,7 @@ const deps = (dir) =>
 await Promise.all(
   services
     .filter((s) => requested.length === 0 || requested.includes(s))
+    .filter((s) => existsSync(path.join(root, s, 'src/index.ts')))
     .map((service) =>
       build({
         entryPoints: [path.join(root, service, 'src/index.ts')],
