@@ -1,16 +1,27 @@
 import Link from 'next/link';
 import { TicketCard } from '@/components/TicketCard';
-import { listTickets } from '@/lib/api';
+import { redirect } from 'next/navigation';
+import { ApiError, listTickets } from '@/lib/api';
 
 function first(value: string | string[] | undefined): string {
   return (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
 }
 
-export default async function HomePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function HomePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const q = first(params.q);
   const cursor = first(params.cursor) || undefined;
-  const { tickets, nextCursor } = await listTickets(q, cursor);
+  const page = await listTickets(q, cursor).catch((error: unknown) => {
+    // A stale or hand-edited cursor: start again from the first page.
+    if (cursor && error instanceof ApiError && error.status === 400)
+      redirect(q ? `/?${new URLSearchParams({ q })}` : '/');
+    throw error;
+  });
+  const { tickets, nextCursor } = page;
   const nextHref = nextCursor ? `/?${new URLSearchParams({ ...(q ? { q } : {}), cursor: nextCursor })}` : null;
   const firstHref = q ? `/?${new URLSearchParams({ q })}` : '/';
 

@@ -21,7 +21,13 @@ export function Field({ name, label, error, hint, id, ...input }: Props) {
           {hint}
         </p>
       )}
-      <input id={inputId} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      <input
+        id={inputId}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        {...input}
+      />
       {error && (
         <p id={errorId} className="field-error" data-testid={`error-${name}`}>
           {error}

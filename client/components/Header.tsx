@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import type { CurrentUser } from '@/lib/types';
+import { NavLink } from './NavLink';
 import { SignOutButton } from './SignOutButton';
 
 export function Header({ user }: { user: CurrentUser | null }) {
@@ -17,15 +18,15 @@ export function Header({ user }: { user: CurrentUser | null }) {
             {user ? (
               <>
                 <li>
-                  <Link href="/tickets/new" className="nav-cta">
+                  <NavLink href="/tickets/new" className="nav-cta">
                     Sell a ticket
-                  </Link>
+                  </NavLink>
                 </li>
                 <li>
-                  <Link href="/tickets/mine">My tickets</Link>
+                  <NavLink href="/tickets/mine">My tickets</NavLink>
                 </li>
                 <li>
-                  <Link href="/orders">My orders</Link>
+                  <NavLink href="/orders">My orders</NavLink>
                 </li>
                 <li className="nav-user">
                   <span className="muted small" data-testid="current-user">
@@ -37,12 +38,12 @@ export function Header({ user }: { user: CurrentUser | null }) {
             ) : (
               <>
                 <li>
-                  <Link href="/auth/signin">Sign in</Link>
+                  <NavLink href="/auth/signin">Sign in</NavLink>
                 </li>
                 <li>
-                  <Link href="/auth/signup" className="nav-cta">
+                  <NavLink href="/auth/signup" className="nav-cta">
                     Sign up
-                  </Link>
+                  </NavLink>
                 </li>
               </>
             )}

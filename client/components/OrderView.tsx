@@ -21,7 +21,15 @@ const POLL_MS = 1000;
 const CONFIRM_TIMEOUT_MS = 20_000;
 
 /** The order page's live part: countdown, pay, cancel, and the states the order moves through. */
-export function OrderView({ initialOrder, serverNow, stripeKey }: { initialOrder: Order; serverNow: number; stripeKey: string | null }) {
+export function OrderView({
+  initialOrder,
+  serverNow,
+  stripeKey,
+}: {
+  initialOrder: Order;
+  serverNow: number;
+  stripeKey: string | null;
+}) {
   const router = useRouter();
   const now = useNow(serverNow);
   const [order, setOrder] = useState(initialOrder);
@@ -96,7 +104,11 @@ export function OrderView({ initialOrder, serverNow, stripeKey }: { initialOrder
       {phase === 'slow-confirm' && (
         <div className="alert alert-info" role="status" data-testid="payment-confirming">
           <p>Payment received. Your order is being confirmed — this can take a moment.</p>
-          <button type="button" className="button button-secondary" onClick={() => void reload().then(() => setPhase('idle'))}>
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={() => void reload().then(() => setPhase('idle'))}
+          >
             Check again
           </button>
         </div>
@@ -107,7 +119,11 @@ export function OrderView({ initialOrder, serverNow, stripeKey }: { initialOrder
           <Countdown expiresAt={order.expiresAt} now={now} />
           <div className="card">
             <h2 className="section-title">Payment</h2>
-            {stripeKey ? <StripePaymentForm publishableKey={stripeKey} {...paymentProps} /> : <SandboxPaymentForm {...paymentProps} />}
+            {stripeKey ? (
+              <StripePaymentForm publishableKey={stripeKey} {...paymentProps} />
+            ) : (
+              <SandboxPaymentForm {...paymentProps} />
+            )}
           </div>
           <form
             ref={cancel.formRef}

@@ -11,7 +11,13 @@ import type { PaymentFormProps } from './SandboxPaymentForm';
 import { SubmitButton } from './SubmitButton';
 
 /** Stripe Elements card field → a PaymentMethod id → POST /api/payments (the server confirms the PaymentIntent). */
-export function StripePaymentForm({ publishableKey, orderId, amount, onAccepted, onRejected }: PaymentFormProps & { publishableKey: string }) {
+export function StripePaymentForm({
+  publishableKey,
+  orderId,
+  amount,
+  onAccepted,
+  onRejected,
+}: PaymentFormProps & { publishableKey: string }) {
   const mountRef = useRef<HTMLDivElement>(null);
   const stripeRef = useRef<{ stripe: StripeClient; card: StripeCardElement } | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);

@@ -7,7 +7,16 @@ type Props = ButtonHTMLAttributes<HTMLButtonElement> & {
 };
 
 /** A button that shows progress and cannot be pressed again while its request runs. */
-export function SubmitButton({ pending, pendingLabel, variant = 'primary', children, className, type = 'submit', disabled, ...rest }: Props) {
+export function SubmitButton({
+  pending,
+  pendingLabel,
+  variant = 'primary',
+  children,
+  className,
+  type = 'submit',
+  disabled,
+  ...rest
+}: Props) {
   return (
     <button
       type={type}

@@ -15,7 +15,10 @@ export interface StripeCardElement {
 
 export interface StripeClient {
   elements(): { create(type: 'card', options?: Record<string, unknown>): StripeCardElement };
-  createPaymentMethod(input: { type: 'card'; card: StripeCardElement }): Promise<{ paymentMethod?: { id: string }; error?: StripeError }>;
+  createPaymentMethod(input: {
+    type: 'card';
+    card: StripeCardElement;
+  }): Promise<{ paymentMethod?: { id: string }; error?: StripeError }>;
   handleNextAction(input: { clientSecret: string }): Promise<{ error?: StripeError }>;
 }
 

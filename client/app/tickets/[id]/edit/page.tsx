@@ -13,7 +13,8 @@ export default async function EditTicketPage({ params }: { params: Promise<{ id:
   let problem: string | null = null;
   if (ticket.userId !== user.id) problem = 'Only the seller can edit this ticket.';
   else if (ticket.status === 'sold') problem = 'This ticket has been sold, so it can no longer be edited.';
-  else if (ticket.status === 'reserved') problem = 'A buyer is paying for this ticket, so it cannot be edited right now.';
+  else if (ticket.status === 'reserved')
+    problem = 'A buyer is paying for this ticket, so it cannot be edited right now.';
 
   return (
     <div className="narrow">
