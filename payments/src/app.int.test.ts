@@ -1,0 +1,313 @@
+import { randomUUID } from 'node:crypto';
+import { Listener, OutboxRelay, type Bus, type Envelope, type EventData, type Pool } from '@microtick/common';
+import {
+  connectTestBus,
+  createTestDatabase,
+  eventually,
+  sessionCookie,
+  TEST_JWT_KEY,
+  testBusNamespace,
+  testLogger,
+  testNatsUrl,
+} from '@microtick/common/testing';
+import type { Express } from 'express';
+import Stripe from 'stripe';
+import request from 'supertest';
+import { buildApp } from './app';
+import { readConfig } from './config';
+import { findOrder } from './db/orders';
+import { migrationsDir } from './db/migrations';
+import { startListeners } from './events/listeners';
+import { createGateway } from './gateway';
+import { startFakeStripe, type FakePaymentIntent, type FakeStripe } from './testing/fake-stripe';
+
+const WEBHOOK_SECRET = 'whsec_test_secret';
+
+class PaymentCreatedCollector extends Listener<'payment.created'> {
+  readonly subject = 'payment.created' as const;
+  readonly durableName = 'test.payment-created';
+  readonly received: Envelope<'payment.created'>[] = [];
+  async onMessage(_: unknown, envelope: Envelope<'payment.created'>) {
+    this.received.push(envelope);
+  }
+  forOrder(orderId: string) {
+    return this.received.filter((e) => e.data.orderId === orderId);
+  }
+}
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let pool: Pool;
+let bus: Bus;
+let fake: FakeStripe;
+let relay: OutboxRelay;
+let app: Express;
+let collector: PaymentCreatedCollector;
+
+beforeAll(async () => {
+  db = await createTestDatabase([migrationsDir]);
+  pool = db.pool;
+  fake = await startFakeStripe();
+  bus = await connectTestBus(testBusNamespace());
+  const config = readConfig({
+    DATABASE_URL: db.url,
+    NATS_URL: testNatsUrl(),
+    JWT_KEY: TEST_JWT_KEY,
+    STRIPE_SECRET_KEY: 'sk_test_fake',
+    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    STRIPE_API_BASE: fake.url,
+  });
+  const gateway = createGateway(config, testLogger);
+  app = buildApp({ pool, bus, gateway, config, logger: testLogger });
+  relay = new OutboxRelay({ pool, bus, logger: testLogger });
+  await relay.start();
+  collector = new PaymentCreatedCollector();
+  await bus.listen(collector);
+  await startListeners(bus, pool, gateway, testLogger);
+});
+
+afterAll(async () => {
+  await relay.stop();
+  await bus.deleteStream();
+  await bus.close();
+  await fake.close();
+  await db.drop();
+});
+
+/** An order as the orders service announces it, applied to the replica through the bus. */
+async function givenOrder(options: { userId?: string; price?: number; expiresInMs?: number } = {}): Promise<EventData<'order.created'>> {
+  const order: EventData<'order.created'> = {
+    id: randomUUID(),
+    userId: options.userId ?? randomUUID(),
+    status: 'created',
+    expiresAt: new Date(Date.now() + (options.expiresInMs ?? 15 * 60_000)).toISOString(),
+    ticket: { id: randomUUID(), price: options.price ?? 4250 },
+    version: 0,
+  };
+  await bus.publish('order.created', order);
+  await eventually(() => findOrder(pool, order.id));
+  return order;
+}
+
+async function updateOrder(order: EventData<'order.created'>, status: 'cancelled' | 'complete', version = 1) {
+  await bus.publish('order.updated', { id: order.id, userId: order.userId, status, ticket: { id: order.ticket.id }, version });
+  await eventually(async () => (await findOrder(pool, order.id))?.version === version);
+}
+
+const pay = (cookie: string | undefined, body: object) => {
+  const req = request(app).post('/api/payments');
+  return (cookie ? req.set('Cookie', cookie) : req).send(body);
+};
+
+const paymentsOf = async (orderId: string) =>
+  (await pool.query('SELECT * FROM payments WHERE order_id = $1 ORDER BY created_at', [orderId])).rows;
+
+const intentRequestsFor = (orderId: string) =>
+  fake.requests.filter((r) => r.path === '/v1/payment_intents' && r.params['metadata[orderId]'] === orderId);
+
+function signedWebhook(type: string, intent: FakePaymentIntent, eventId = `evt_${randomUUID().replace(/-/g, '')}`) {
+  const payload = JSON.stringify({ id: eventId, object: 'event', type, data: { object: intent } });
+  const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+  return { payload, header, eventId };
+}
+
+const postWebhook = (payload: string, header?: string) => {
+  const req = request(app).post('/api/payments/webhook').set('Content-Type', 'application/json');
+  return (header ? req.set('Stripe-Signature', header) : req).send(payload);
+};
+
+describe('POST /api/payments', () => {
+  it('answers 401 when not signed in, and charges nothing', async () => {
+    const order = await givenOrder();
+    const res = await pay(undefined, { orderId: order.id, paymentMethod: 'pm_card_visa' }).expect(401);
+    expect(res.body).toEqual({ errors: [{ message: 'Not signed in' }] });
+    expect(intentRequestsFor(order.id)).toHaveLength(0);
+  });
+
+  it.each([
+    [{}, ['orderId', 'paymentMethod']],
+    [{ orderId: randomUUID() }, ['paymentMethod']],
+    [{ orderId: 42, paymentMethod: 'pm_card_visa' }, ['orderId']],
+    [{ orderId: randomUUID(), paymentMethod: 'pm card; drop' }, ['paymentMethod']],
+  ])('rejects %j with 400 naming %j', async (body, fields) => {
+    const { cookie } = sessionCookie();
+    const res = await pay(cookie, body).expect(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(fields);
+  });
+
+  it('answers 404 for an unknown order, a malformed id and another user\'s order', async () => {
+    const { cookie } = sessionCookie();
+    const someoneElses = await givenOrder();
+    for (const orderId of [randomUUID(), 'not-a-uuid', someoneElses.id]) {
+      const res = await pay(cookie, { orderId, paymentMethod: 'pm_card_visa' }).expect(404);
+      expect(res.body).toEqual({ errors: [{ message: 'Order not found' }] });
+    }
+    expect(intentRequestsFor(someoneElses.id)).toHaveLength(0);
+  });
+
+  it('answers 409 for a cancelled, a complete and an expired order, and charges nothing', async () => {
+    const { cookie, user } = sessionCookie();
+    const cancelled = await givenOrder({ userId: user.id });
+    await updateOrder(cancelled, 'cancelled');
+    const complete = await givenOrder({ userId: user.id });
+    await updateOrder(complete, 'complete');
+    const expired = await givenOrder({ userId: user.id, expiresInMs: -1000 });
+    const answers = [];
+    for (const order of [cancelled, complete, expired]) {
+      const res = await pay(cookie, { orderId: order.id, paymentMethod: 'pm_card_visa' }).expect(409);
+      answers.push(res.body.errors[0].message);
+      expect(intentRequestsFor(order.id)).toHaveLength(0);
+    }
+    expect(answers).toEqual(['Cannot pay for a cancelled order', 'Order has already been paid', 'Order has expired']);
+  });
+
+  it('charges the order price in cents in usd with an idempotency key, records the payment and publishes payment.created', async () => {
+    const { cookie, user } = sessionCookie();
+    const order = await givenOrder({ userId: user.id, price: 12345 });
+    const res = await pay(cookie, { orderId: order.id, paymentMethod: 'pm_card_visa' }).expect(201);
+    expect(res.body).toEqual({ id: expect.any(String), orderId: order.id, status: 'succeeded' });
+
+    const [sent] = intentRequestsFor(order.id);
+    expect(sent.params).toMatchObject({
+      amount: '12345',
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: 'true',
+      'automatic_payment_methods[enabled]': 'true',
+      'automatic_payment_methods[allow_redirects]': 'never',
+    });
+    expect(sent.idempotencyKey).toContain(order.id);
+
+    const [payment] = await paymentsOf(order.id);
+    expect(payment).toMatchObject({ id: res.body.id, amount: 12345, currency: 'usd', status: 'succeeded' });
+    const [event] = await eventually(async () => collector.forOrder(order.id).length > 0 && collector.forOrder(order.id));
+    expect(event.data).toEqual({ id: res.body.id, orderId: order.id, amount: 12345, providerPaymentId: payment.provider_payment_id });
+  });
+
+  it('never charges twice for a retried request, even when the retries race', async () => {
+    const { cookie, user } = sessionCookie();
+    const order = await givenOrder({ userId: user.id });
+    const body = { orderId: order.id, paymentMethod: 'pm_card_visa' };
+    const [first, second] = await Promise.all([pay(cookie, body), pay(cookie, body)]);
+    const later = await pay(cookie, body);
+
+    expect(fake.charges().filter((c) => c.metadata.orderId === order.id)).toHaveLength(1);
+    expect(await paymentsOf(order.id)).toHaveLength(1);
+    // Whichever arrives while the first is still recording gets the same payment; later ones a 409.
+    expect([first.status, second.status]).toEqual(expect.arrayContaining([201]));
+    expect(later.status).toBe(409);
+    expect(later.body).toEqual({ errors: [{ message: 'Order has already been paid' }] });
+    const keys = new Set(intentRequestsFor(order.id).map((r) => r.idempotencyKey));
+    expect(keys.size).toBe(1);
+  });
+
+  it('answers 402 with the card\'s message for a decline, records nothing, and accepts another card afterwards', async () => {
+    const { cookie, user } = sessionCookie();
+    const order = await givenOrder({ userId: user.id });
+    const res = await pay(cookie, { orderId: order.id, paymentMethod: 'pm_card_chargeDeclined' }).expect(402);
+    expect(res.body).toEqual({ errors: [{ message: 'Your card was declined.' }] });
+    expect(await paymentsOf(order.id)).toHaveLength(0);
+
+    await pay(cookie, { orderId: order.id, paymentMethod: 'pm_card_visa' }).expect(201);
+    expect(await paymentsOf(order.id)).toHaveLength(1);
+    await eventually(async () => collector.forOrder(order.id).length === 1);
+  });
+
+  it('answers 400 naming paymentMethod for a payment method Stripe does not know', async () => {
+    const { cookie, user } = sessionCookie();
+    const order = await givenOrder({ userId: user.id });
+    const res = await pay(cookie, { orderId: order.id, paymentMethod: 'pm_does_not_exist' }).expect(400);
+    expect(res.body.errors).toEqual([{ message: expect.stringContaining('pm_does_not_exist'), field: 'paymentMethod' }]);
+    expect(await paymentsOf(order.id)).toHaveLength(0);
+  });
+
+  it('hands 3-D Secure to the browser with 202 and the client secret, and the webhook completes the payment once', async () => {
+    const { cookie, user } = sessionCookie();
+    const order = await givenOrder({ userId: user.id, price: 9900 });
+    const res = await pay(cookie, { orderId: order.id, paymentMethod: 'pm_card_threeDSecure2Required' }).expect(202);
+    expect(res.body).toEqual({ id: expect.stringMatching(/^pi_/), orderId: order.id, status: 'requires_action', clientSecret: expect.stringContaining('_secret_') });
+    expect(await paymentsOf(order.id)).toHaveLength(0);
+
+    const intent = fake.completeAuthentication(res.body.id);
+    const { payload, header } = signedWebhook('payment_intent.succeeded', intent);
+    await postWebhook(payload, header).expect(200);
+    await postWebhook(payload, header).expect(200); // Stripe redelivers
+
+    const payments = await paymentsOf(order.id);
+    expect(payments).toHaveLength(1);
+    expect(payments[0]).toMatchObject({ provider_payment_id: intent.id, amount: 9900, status: 'succeeded' });
+    await eventually(async () => collector.forOrder(order.id).length === 1);
+  });
+});
+
+describe('POST /api/payments/webhook', () => {
+  it('answers 400 for a bad or missing signature and records nothing', async () => {
+    const order = await givenOrder();
+    const intent = { ...fake.completeAuthentication(await pendingIntentFor(order)) };
+    const { payload } = signedWebhook('payment_intent.succeeded', intent);
+    const forged = Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_someone_else' });
+    for (const header of [forged, 't=1,v1=deadbeef', undefined]) {
+      const res = await postWebhook(payload, header).expect(400);
+      expect(res.body).toEqual({ errors: [{ message: 'Invalid Stripe signature' }] });
+    }
+    expect(await paymentsOf(order.id)).toHaveLength(0);
+  });
+
+  it('acknowledges payment_intent.payment_failed without recording a payment', async () => {
+    const order = await givenOrder();
+    const intentId = await pendingIntentFor(order);
+    const intent = { ...fake.intents.get(intentId)!, status: 'requires_payment_method' as const, last_payment_error: { message: 'Authentication failed' } };
+    const { payload, header, eventId } = signedWebhook('payment_intent.payment_failed', intent);
+    await postWebhook(payload, header).expect(200);
+    await postWebhook(payload, header).expect(200);
+    expect(await paymentsOf(order.id)).toHaveLength(0);
+    const { rows } = await pool.query('SELECT type FROM processed_stripe_events WHERE id = $1', [eventId]);
+    expect(rows).toEqual([{ type: 'payment_intent.payment_failed' }]);
+  });
+
+  it('refunds a payment that succeeds for an order already cancelled, and publishes no payment.created', async () => {
+    const order = await givenOrder();
+    const intentId = await pendingIntentFor(order);
+    await updateOrder(order, 'cancelled');
+    const intent = fake.completeAuthentication(intentId);
+    const { payload, header } = signedWebhook('payment_intent.succeeded', intent);
+    await postWebhook(payload, header).expect(200);
+
+    const [payment] = await paymentsOf(order.id);
+    expect(payment).toMatchObject({ status: 'refunded', provider_refund_id: expect.stringMatching(/^re_/) });
+    expect(fake.refunds.filter((r) => r.payment_intent === intent.id)).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(collector.forOrder(order.id)).toHaveLength(0);
+  });
+});
+
+describe('refunds when the expiry races the payment', () => {
+  it('refunds a paid order that is then cancelled exactly once, even when order.updated is redelivered', async () => {
+    const { cookie, user } = sessionCookie();
+    const order = await givenOrder({ userId: user.id, price: 5000 });
+    await pay(cookie, { orderId: order.id, paymentMethod: 'pm_card_visa' }).expect(201);
+    const [charge] = fake.charges().filter((c) => c.metadata.orderId === order.id);
+
+    await updateOrder(order, 'cancelled');
+    const refunded = await eventually(async () => {
+      const [payment] = await paymentsOf(order.id);
+      return payment.status === 'refunded' && payment;
+    });
+    const refundRequests = () => fake.requests.filter((r) => r.path === '/v1/refunds' && r.params.payment_intent === charge.id);
+    expect(refundRequests()).toHaveLength(1);
+    expect(refundRequests()[0].idempotencyKey).toBe(`refund-${refunded.id}`);
+
+    // The same order.updated again (a redelivery), then a marker event behind it on the same consumer.
+    await bus.publish('order.updated', { id: order.id, userId: order.userId, status: 'cancelled', ticket: { id: order.ticket.id }, version: 1 });
+    const marker = await givenOrder();
+    await updateOrder(marker, 'cancelled');
+    expect(refundRequests()).toHaveLength(1);
+    expect(fake.refunds.filter((r) => r.payment_intent === charge.id)).toHaveLength(1);
+  });
+});
+
+/** Starts a 3-D Secure payment for the order so a PaymentIntent exists at the fake Stripe. */
+async function pendingIntentFor(order: EventData<'order.created'>): Promise<string> {
+  const { cookie } = sessionCookie({ id: order.userId });
+  const res = await pay(cookie, { orderId: order.id, paymentMethod: 'pm_card_threeDSecure2Required' }).expect(202);
+  return res.body.id;
+}

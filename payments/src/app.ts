@@ -1,0 +1,25 @@
+import { createServiceApp, type Bus, type Logger, type Pool } from '@microtick/common';
+import { Router } from 'express';
+import type { PaymentsConfig } from './config';
+import type { PaymentGateway } from './gateway';
+import { createPaymentRouter } from './routes/create-payment';
+import { stripeWebhookRouter } from './routes/stripe-webhook';
+
+export interface PaymentsDeps {
+  pool: Pool;
+  bus: Pick<Bus, 'ping'>;
+  gateway: PaymentGateway;
+  config: PaymentsConfig;
+  logger: Logger;
+}
+
+export function buildApp({ pool, bus, gateway, config, logger }: PaymentsDeps) {
+  return createServiceApp({
+    name: 'payments',
+    logger,
+    jwtKey: config.JWT_KEY,
+    healthChecks: { database: () => pool.query('SELECT 1'), bus: () => bus.ping() },
+    rawRoutes: stripeWebhookRouter(pool, gateway, config.STRIPE_WEBHOOK_SECRET, logger),
+    routes: Router().use(createPaymentRouter(pool, gateway, logger)),
+  });
+}

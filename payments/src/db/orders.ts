@@ -1,0 +1,44 @@
+import { RetryLaterError, type EventData, type OrderStatus, type Pool, type PoolClient } from '@microtick/common';
+
+export interface OrderRow {
+  id: string;
+  userId: string;
+  status: OrderStatus;
+  price: number;
+  expiresAt: Date;
+  version: number;
+}
+
+const columns = 'id, user_id AS "userId", status, price, expires_at AS "expiresAt", version';
+
+export async function findOrder(db: Pool | PoolClient, id: string, lock = false): Promise<OrderRow | undefined> {
+  const { rows } = await db.query<OrderRow>(`SELECT ${columns} FROM orders WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  return rows[0];
+}
+
+/** order.created: version 0; a duplicate changes nothing. */
+export async function insertOrder(pool: Pool, order: EventData<'order.created'>): Promise<void> {
+  await pool.query(
+    `INSERT INTO orders (id, user_id, status, price, expires_at, version) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (id) DO NOTHING`,
+    [order.id, order.userId, order.status, order.ticket.price, order.expiresAt, order.version],
+  );
+}
+
+/**
+ * order.updated under the version rule: applied only as the next version. Returns false for an event
+ * already applied (acked and dropped); throws RetryLaterError for one that arrived before its predecessor.
+ */
+export async function applyOrderUpdate(client: PoolClient, update: EventData<'order.updated'>): Promise<boolean> {
+  const { rowCount } = await client.query('UPDATE orders SET status = $2, version = $3 WHERE id = $1 AND version = $3 - 1', [
+    update.id,
+    update.status,
+    update.version,
+  ]);
+  if (rowCount === 1) return true;
+  const current = await findOrder(client, update.id);
+  if (!current || current.version < update.version - 1) {
+    throw new RetryLaterError(`order ${update.id} version ${update.version} arrived before version ${update.version - 1}`);
+  }
+  return false;
+}

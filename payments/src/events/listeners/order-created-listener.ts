@@ -1,0 +1,15 @@
+import { Listener, type EventData, type Pool } from '@microtick/common';
+import { insertOrder } from '../../db/orders';
+
+export class OrderCreatedListener extends Listener<'order.created'> {
+  readonly subject = 'order.created' as const;
+  readonly durableName = 'payments.order-created';
+
+  constructor(private readonly pool: Pool) {
+    super();
+  }
+
+  async onMessage(order: EventData<'order.created'>): Promise<void> {
+    await insertOrder(this.pool, order);
+  }
+}

@@ -1,0 +1,45 @@
+/** What the payments service needs from a payment provider: Stripe, or the local sandbox. */
+
+export interface ChargeRequest {
+  orderId: string;
+  /** Integer cents. */
+  amount: number;
+  currency: string;
+  /** A PaymentMethod id from Stripe Elements, or a Stripe test method name such as pm_card_visa. */
+  paymentMethod: string;
+  /** The same key for a retried request, so the provider never charges twice. */
+  idempotencyKey: string;
+}
+
+export type ChargeResult =
+  | { status: 'succeeded'; providerPaymentId: string }
+  /** The customer must finish in the browser (3-D Secure); a webhook reports the outcome. */
+  | { status: 'requires_action'; providerPaymentId: string; clientSecret: string }
+  /** Still in flight at the provider; a webhook reports the outcome. */
+  | { status: 'processing'; providerPaymentId: string };
+
+export interface RefundRequest {
+  providerPaymentId: string;
+  idempotencyKey: string;
+}
+
+export interface PaymentGateway {
+  readonly name: 'stripe' | 'sandbox';
+  /** Throws CardDeclinedError or InvalidPaymentMethodError for the customer's mistakes. */
+  charge(request: ChargeRequest): Promise<ChargeResult>;
+  refund(request: RefundRequest): Promise<{ providerRefundId: string }>;
+}
+
+export class CardDeclinedError extends Error {
+  constructor(message = 'Your card was declined.') {
+    super(message);
+    this.name = 'CardDeclinedError';
+  }
+}
+
+export class InvalidPaymentMethodError extends Error {
+  constructor(message = 'Payment method is not valid') {
+    super(message);
+    this.name = 'InvalidPaymentMethodError';
+  }
+}

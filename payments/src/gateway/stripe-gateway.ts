@@ -1,0 +1,53 @@
+import Stripe from 'stripe';
+import type { StripeApiBase } from '../config';
+import { CardDeclinedError, InvalidPaymentMethodError, type ChargeRequest, type ChargeResult, type PaymentGateway, type RefundRequest } from './payment-gateway';
+
+export function createStripeClient(secretKey: string, apiBase?: StripeApiBase): Stripe {
+  return new Stripe(secretKey, { ...apiBase, telemetry: false });
+}
+
+/** Creates and confirms a PaymentIntent server-side with the buyer's PaymentMethod. */
+export class StripeGateway implements PaymentGateway {
+  readonly name = 'stripe';
+
+  constructor(private readonly stripe: Stripe) {}
+
+  async charge({ orderId, amount, currency, paymentMethod, idempotencyKey }: ChargeRequest): Promise<ChargeResult> {
+    let intent: Stripe.PaymentIntent;
+    try {
+      intent = await this.stripe.paymentIntents.create(
+        {
+          amount,
+          currency,
+          payment_method: paymentMethod,
+          confirm: true,
+          // Card payments confirmed on the server: no redirect-based methods.
+          automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+          metadata: { orderId },
+        },
+        { idempotencyKey },
+      );
+    } catch (err) {
+      if (err instanceof Stripe.errors.StripeCardError) throw new CardDeclinedError(err.message);
+      if (err instanceof Stripe.errors.StripeInvalidRequestError && err.param === 'payment_method') {
+        throw new InvalidPaymentMethodError(err.message);
+      }
+      throw err;
+    }
+    switch (intent.status) {
+      case 'succeeded':
+        return { status: 'succeeded', providerPaymentId: intent.id };
+      case 'requires_action':
+        return { status: 'requires_action', providerPaymentId: intent.id, clientSecret: intent.client_secret ?? '' };
+      case 'requires_payment_method':
+        throw new CardDeclinedError(intent.last_payment_error?.message ?? undefined);
+      default:
+        return { status: 'processing', providerPaymentId: intent.id };
+    }
+  }
+
+  async refund({ providerPaymentId, idempotencyKey }: RefundRequest): Promise<{ providerRefundId: string }> {
+    const refund = await this.stripe.refunds.create({ payment_intent: providerPaymentId }, { idempotencyKey });
+    return { providerRefundId: refund.id };
+  }
+}
