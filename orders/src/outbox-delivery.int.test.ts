@@ -1,0 +1,55 @@
+import { OutboxRelay, type Bus } from '@microtick/common';
+import { connectTestBus, eventually, sessionCookie, testLogger } from '@microtick/common/testing';
+import request from 'supertest';
+import { startListeners } from './events/listeners';
+import { EventCollector, outboxEventsFor, seedTicket, startOrders, type OrdersUnderTest } from './test-support';
+
+let orders: OrdersUnderTest;
+let otherServices: Bus;
+const created = new EventCollector('order.created');
+const updated = new EventCollector('order.updated');
+beforeAll(async () => {
+  orders = await startOrders();
+  otherServices = await connectTestBus({ stream: orders.bus.stream, subjectPrefix: orders.bus.subjectPrefix }, 'other-services');
+  await otherServices.listen(created);
+  await otherServices.listen(updated);
+});
+afterAll(async () => {
+  await otherServices.close();
+  await orders.stop();
+});
+
+it('delivers order.created committed by a process that crashed before publishing, once a relay starts', async () => {
+  // No relay runs: the order and its event are committed, and nothing is published yet.
+  const ticket = await seedTicket(orders.pool);
+  const res = await request(orders.server).post('/api/orders').set('Cookie', sessionCookie().cookie).send({ ticketId: ticket.id }).expect(201);
+  const [recorded] = await outboxEventsFor(orders.pool, res.body.id);
+  expect(created.received.find((e) => e.data.id === res.body.id)).toBeUndefined();
+
+  // The restarted service's relay finds the pending row and publishes it.
+  const relay = new OutboxRelay({ pool: orders.pool, bus: orders.bus, logger: testLogger });
+  await relay.start();
+  try {
+    const delivered = await eventually(async () => created.received.find((e) => e.data.id === res.body.id));
+    expect(delivered).toEqual(recorded);
+    expect(await outboxEventsFor(orders.pool, res.body.id)).toEqual([]);
+  } finally {
+    await relay.stop();
+  }
+});
+
+it('publishes order.updated cancelled on the bus when expiration.complete arrives for an open order', async () => {
+  const relay = new OutboxRelay({ pool: orders.pool, bus: orders.bus, logger: testLogger });
+  await relay.start();
+  await startListeners(orders.bus, orders.pool, testLogger);
+  try {
+    const ticket = await seedTicket(orders.pool);
+    const buyer = sessionCookie();
+    const res = await request(orders.server).post('/api/orders').set('Cookie', buyer.cookie).send({ ticketId: ticket.id }).expect(201);
+    await otherServices.publish('expiration.complete', { orderId: res.body.id });
+    const event = await eventually(async () => updated.received.find((e) => e.data.id === res.body.id));
+    expect(event.data).toEqual({ id: res.body.id, userId: buyer.user.id, status: 'cancelled', ticket: { id: ticket.id }, version: 1 });
+  } finally {
+    await relay.stop();
+  }
+});
