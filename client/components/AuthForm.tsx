@@ -33,7 +33,7 @@ export function AuthForm({ mode, next }: { mode: 'signup' | 'signin'; next?: str
 
   const otherHref = `${signup ? '/auth/signin' : '/auth/signup'}${next ? `?next=${encodeURIComponent(target)}` : ''}`;
   return (
-    <form ref={formRef} className="form card" onSubmit={onSubmit} noValidate data-testid={`${mode}-form`}>
+    <form ref={formRef} method="post" className="form card" onSubmit={onSubmit} noValidate data-testid={`${mode}-form`}>
       <FormAlert messages={generalErrors} />
       <Field
         name="email"

@@ -1,4 +1,7 @@
+'use client';
+
 import type { ButtonHTMLAttributes } from 'react';
+import { useHydrated } from '@/lib/use-hydrated';
 
 type Props = ButtonHTMLAttributes<HTMLButtonElement> & {
   pending: boolean;
@@ -6,7 +9,10 @@ type Props = ButtonHTMLAttributes<HTMLButtonElement> & {
   variant?: 'primary' | 'secondary' | 'danger';
 };
 
-/** A button that shows progress and cannot be pressed again while its request runs. */
+/**
+ * A button that shows progress and cannot be pressed again while its request runs. It stays disabled
+ * until the page is hydrated, so a click cannot fall through to a native form submission.
+ */
 export function SubmitButton({
   pending,
   pendingLabel,
@@ -17,12 +23,13 @@ export function SubmitButton({
   disabled,
   ...rest
 }: Props) {
+  const hydrated = useHydrated();
   return (
     <button
       type={type}
       className={`button button-${variant}${className ? ` ${className}` : ''}`}
       {...rest}
-      disabled={pending || disabled}
+      disabled={!hydrated || pending || disabled}
       aria-busy={pending || undefined}
     >
       {pending ? (
