@@ -64,7 +64,9 @@ async function startService(): Promise<ChildProcess> {
 }
 
 const exited = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
+  new Promise<number | null>((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', resolve),
+  );
 
 async function publishOrder(expiresInMs: number): Promise<string> {
   const id = randomUUID();

@@ -32,7 +32,11 @@ export function createExpirationQueue(redis: Redis, settings: QueueSettings): Ex
  * Schedules the order's expiry at expiresAt (at once if that has passed). The order id is the job id,
  * so a duplicated order.created finds the job already there and adds nothing.
  */
-export async function scheduleExpiration(queue: ExpirationQueue, order: { id: string; expiresAt: string }, now = Date.now()): Promise<void> {
+export async function scheduleExpiration(
+  queue: ExpirationQueue,
+  order: { id: string; expiresAt: string },
+  now = Date.now(),
+): Promise<void> {
   const delay = Math.max(0, Date.parse(order.expiresAt) - now);
   await queue.add('expire-order', { orderId: order.id }, { ...jobOptions, jobId: order.id, delay });
 }
@@ -47,7 +51,13 @@ export interface ExpirationWorkerOptions {
 }
 
 /** Publishes expiration.complete when an order's job falls due; a failed publish fails the job and BullMQ retries it. */
-export function startExpirationWorker({ connection, bus, settings, concurrency, logger }: ExpirationWorkerOptions): Worker<ExpirationJob> {
+export function startExpirationWorker({
+  connection,
+  bus,
+  settings,
+  concurrency,
+  logger,
+}: ExpirationWorkerOptions): Worker<ExpirationJob> {
   const worker = new Worker<ExpirationJob>(
     settings.name,
     async (job: Job<ExpirationJob>) => {
@@ -57,7 +67,10 @@ export function startExpirationWorker({ connection, bus, settings, concurrency, 
     { connection, prefix: settings.prefix, concurrency },
   );
   worker.on('failed', (job, err) =>
-    logger.warn({ err, orderId: job?.data.orderId, attempt: job?.attemptsMade }, 'could not publish expiration.complete; will retry'),
+    logger.warn(
+      { err, orderId: job?.data.orderId, attempt: job?.attemptsMade },
+      'could not publish expiration.complete; will retry',
+    ),
   );
   worker.on('error', (err) => logger.error({ err }, 'expiration worker error'));
   return worker;

@@ -1,12 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { Listener, type Bus, type Envelope, type EventData } from '@microtick/common';
-import { connectTestBus, eventually, testBusNamespace, testLogger, testRedisPrefix, testRedisUrl } from '@microtick/common/testing';
+import {
+  connectTestBus,
+  eventually,
+  testBusNamespace,
+  testLogger,
+  testRedisPrefix,
+  testRedisUrl,
+} from '@microtick/common/testing';
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startListeners } from './events/listeners';
 import { OrderCreatedListener } from './events/listeners/order-created-listener';
 import { expirationEventId } from './expiration-id';
-import { createExpirationQueue, startExpirationWorker, type ExpirationJob, type ExpirationQueue } from './expiration-queue';
+import {
+  createExpirationQueue,
+  startExpirationWorker,
+  type ExpirationJob,
+  type ExpirationQueue,
+} from './expiration-queue';
 
 class ExpirationCollector extends Listener<'expiration.complete'> {
   readonly subject = 'expiration.complete' as const;
@@ -73,7 +85,10 @@ describe('expiration', () => {
     const order = orderCreated(2000);
     await bus.publish('order.created', order);
 
-    const [fired] = await eventually(async () => collector.forOrder(order.id).length > 0 && collector.forOrder(order.id), 10_000);
+    const [fired] = await eventually(
+      async () => collector.forOrder(order.id).length > 0 && collector.forOrder(order.id),
+      10_000,
+    );
     expect(fired.envelope.id).toBe(expirationEventId(order.id));
     expect(Date.parse(fired.envelope.occurredAt)).toBeGreaterThanOrEqual(Date.parse(order.expiresAt));
   });
@@ -100,12 +115,22 @@ describe('expiration', () => {
     const order = orderCreated(1000);
     await listener.onMessage(order);
     await listener.onMessage(order);
-    expect(await queue.getJobCounts('delayed', 'wait', 'active', 'completed')).toEqual({ delayed: 1, wait: 0, active: 0, completed: 0 });
+    expect(await queue.getJobCounts('delayed', 'wait', 'active', 'completed')).toEqual({
+      delayed: 1,
+      wait: 0,
+      active: 0,
+      completed: 0,
+    });
 
     startWorker();
     await eventually(async () => (await queue.getJobCounts('completed')).completed === 1, 10_000);
     await listener.onMessage(order);
-    expect(await queue.getJobCounts('delayed', 'wait', 'active', 'completed')).toEqual({ delayed: 0, wait: 0, active: 0, completed: 1 });
+    expect(await queue.getJobCounts('delayed', 'wait', 'active', 'completed')).toEqual({
+      delayed: 0,
+      wait: 0,
+      active: 0,
+      completed: 1,
+    });
     expect(collector.forOrder(order.id)).toHaveLength(1);
   });
 

@@ -15,7 +15,8 @@ async function main() {
   // connection waits for Redis instead, as BullMQ requires.
   const redis = new Redis(config.REDIS_URL);
   const workerRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  for (const client of [redis, workerRedis]) client.on('error', (err) => logger.warn({ err }, 'redis connection error'));
+  for (const client of [redis, workerRedis])
+    client.on('error', (err) => logger.warn({ err }, 'redis connection error'));
   const bus = await Bus.connect({
     url: config.NATS_URL,
     name: 'expiration',
@@ -24,9 +25,17 @@ async function main() {
     subjectPrefix: config.NATS_SUBJECT_PREFIX,
   });
   const queue = createExpirationQueue(redis, settings);
-  const worker = startExpirationWorker({ connection: workerRedis, bus, settings, concurrency: config.EXPIRATION_CONCURRENCY, logger });
+  const worker = startExpirationWorker({
+    connection: workerRedis,
+    bus,
+    settings,
+    concurrency: config.EXPIRATION_CONCURRENCY,
+    logger,
+  });
   await startListeners(bus, queue);
-  const server = buildApp({ bus, redis, logger }).listen(config.PORT, () => logger.info({ port: config.PORT }, 'expiration listening'));
+  const server = buildApp({ bus, redis, logger }).listen(config.PORT, () =>
+    logger.info({ port: config.PORT }, 'expiration listening'),
+  );
   // The worker publishes on the bus and the listener adds to the queue, so: worker, then bus, then queue.
   onShutdown(logger, [
     ['http', () => closeServer(server)],

@@ -74,7 +74,9 @@ afterAll(async () => {
 });
 
 /** An order as the orders service announces it, applied to the replica through the bus. */
-async function givenOrder(options: { userId?: string; price?: number; expiresInMs?: number } = {}): Promise<EventData<'order.created'>> {
+async function givenOrder(
+  options: { userId?: string; price?: number; expiresInMs?: number } = {},
+): Promise<EventData<'order.created'>> {
   const order: EventData<'order.created'> = {
     id: randomUUID(),
     userId: options.userId ?? randomUUID(),
@@ -89,7 +91,13 @@ async function givenOrder(options: { userId?: string; price?: number; expiresInM
 }
 
 async function updateOrder(order: EventData<'order.created'>, status: 'cancelled' | 'complete', version = 1) {
-  await bus.publish('order.updated', { id: order.id, userId: order.userId, status, ticket: { id: order.ticket.id }, version });
+  await bus.publish('order.updated', {
+    id: order.id,
+    userId: order.userId,
+    status,
+    ticket: { id: order.ticket.id },
+    version,
+  });
   await eventually(async () => (await findOrder(pool, order.id))?.version === version);
 }
 
@@ -134,7 +142,7 @@ describe('POST /api/payments', () => {
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(fields);
   });
 
-  it('answers 404 for an unknown order, a malformed id and another user\'s order', async () => {
+  it("answers 404 for an unknown order, a malformed id and another user's order", async () => {
     const { cookie } = sessionCookie();
     const someoneElses = await givenOrder();
     for (const orderId of [randomUUID(), 'not-a-uuid', someoneElses.id]) {
@@ -179,8 +187,15 @@ describe('POST /api/payments', () => {
 
     const [payment] = await paymentsOf(order.id);
     expect(payment).toMatchObject({ id: res.body.id, amount: 12345, currency: 'usd', status: 'succeeded' });
-    const [event] = await eventually(async () => collector.forOrder(order.id).length > 0 && collector.forOrder(order.id));
-    expect(event.data).toEqual({ id: res.body.id, orderId: order.id, amount: 12345, providerPaymentId: payment.provider_payment_id });
+    const [event] = await eventually(
+      async () => collector.forOrder(order.id).length > 0 && collector.forOrder(order.id),
+    );
+    expect(event.data).toEqual({
+      id: res.body.id,
+      orderId: order.id,
+      amount: 12345,
+      providerPaymentId: payment.provider_payment_id,
+    });
   });
 
   it('never charges twice for a retried request, even when the retries race', async () => {
@@ -200,7 +215,7 @@ describe('POST /api/payments', () => {
     expect(keys.size).toBe(1);
   });
 
-  it('answers 402 with the card\'s message for a decline, records nothing, and accepts another card afterwards', async () => {
+  it("answers 402 with the card's message for a decline, records nothing, and accepts another card afterwards", async () => {
     const { cookie, user } = sessionCookie();
     const order = await givenOrder({ userId: user.id });
     const res = await pay(cookie, { orderId: order.id, paymentMethod: 'pm_card_chargeDeclined' }).expect(402);
@@ -216,7 +231,9 @@ describe('POST /api/payments', () => {
     const { cookie, user } = sessionCookie();
     const order = await givenOrder({ userId: user.id });
     const res = await pay(cookie, { orderId: order.id, paymentMethod: 'pm_does_not_exist' }).expect(400);
-    expect(res.body.errors).toEqual([{ message: expect.stringContaining('pm_does_not_exist'), field: 'paymentMethod' }]);
+    expect(res.body.errors).toEqual([
+      { message: expect.stringContaining('pm_does_not_exist'), field: 'paymentMethod' },
+    ]);
     expect(await paymentsOf(order.id)).toHaveLength(0);
   });
 
@@ -224,7 +241,12 @@ describe('POST /api/payments', () => {
     const { cookie, user } = sessionCookie();
     const order = await givenOrder({ userId: user.id, price: 9900 });
     const res = await pay(cookie, { orderId: order.id, paymentMethod: 'pm_card_threeDSecure2Required' }).expect(202);
-    expect(res.body).toEqual({ id: expect.stringMatching(/^pi_/), orderId: order.id, status: 'requires_action', clientSecret: expect.stringContaining('_secret_') });
+    expect(res.body).toEqual({
+      id: expect.stringMatching(/^pi_/),
+      orderId: order.id,
+      status: 'requires_action',
+      clientSecret: expect.stringContaining('_secret_'),
+    });
     expect(await paymentsOf(order.id)).toHaveLength(0);
 
     const intent = fake.completeAuthentication(res.body.id);
@@ -255,7 +277,11 @@ describe('POST /api/payments/webhook', () => {
   it('acknowledges payment_intent.payment_failed without recording a payment', async () => {
     const order = await givenOrder();
     const intentId = await pendingIntentFor(order);
-    const intent = { ...fake.intents.get(intentId)!, status: 'requires_payment_method' as const, last_payment_error: { message: 'Authentication failed' } };
+    const intent = {
+      ...fake.intents.get(intentId)!,
+      status: 'requires_payment_method' as const,
+      last_payment_error: { message: 'Authentication failed' },
+    };
     const { payload, header, eventId } = signedWebhook('payment_intent.payment_failed', intent);
     await postWebhook(payload, header).expect(200);
     await postWebhook(payload, header).expect(200);
@@ -292,12 +318,19 @@ describe('refunds when the expiry races the payment', () => {
       const [payment] = await paymentsOf(order.id);
       return payment.status === 'refunded' && payment;
     });
-    const refundRequests = () => fake.requests.filter((r) => r.path === '/v1/refunds' && r.params.payment_intent === charge.id);
+    const refundRequests = () =>
+      fake.requests.filter((r) => r.path === '/v1/refunds' && r.params.payment_intent === charge.id);
     expect(refundRequests()).toHaveLength(1);
     expect(refundRequests()[0].idempotencyKey).toBe(`refund-${refunded.id}`);
 
     // The same order.updated again (a redelivery), then a marker event behind it on the same consumer.
-    await bus.publish('order.updated', { id: order.id, userId: order.userId, status: 'cancelled', ticket: { id: order.ticket.id }, version: 1 });
+    await bus.publish('order.updated', {
+      id: order.id,
+      userId: order.userId,
+      status: 'cancelled',
+      ticket: { id: order.ticket.id },
+      version: 1,
+    });
     const marker = await givenOrder();
     await updateOrder(marker, 'cancelled');
     expect(refundRequests()).toHaveLength(1);

@@ -23,7 +23,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       NATS_STREAM: z.string().min(1).optional(),
       NATS_SUBJECT_PREFIX: z.string().min(1).optional(),
       JWT_KEY: f.jwtKey,
-      STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, 'must be a Stripe secret key (sk_...)').optional(),
+      STRIPE_SECRET_KEY: z
+        .string()
+        .regex(/^(sk|rk)_/, 'must be a Stripe secret key (sk_...)')
+        .optional(),
       STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
       /** A Stripe-compatible server (tests, stripe-mock); Stripe itself when unset. */
       STRIPE_API_BASE: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
@@ -33,8 +36,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
   );
   if (raw.NODE_ENV === 'production') {
     const problems = [
-      ...(raw.STRIPE_SECRET_KEY ? [] : ['STRIPE_SECRET_KEY is missing: production never uses the sandbox payment gateway']),
-      ...(raw.STRIPE_WEBHOOK_SECRET ? [] : ['STRIPE_WEBHOOK_SECRET is missing: production must verify Stripe webhooks']),
+      ...(raw.STRIPE_SECRET_KEY
+        ? []
+        : ['STRIPE_SECRET_KEY is missing: production never uses the sandbox payment gateway']),
+      ...(raw.STRIPE_WEBHOOK_SECRET
+        ? []
+        : ['STRIPE_WEBHOOK_SECRET is missing: production must verify Stripe webhooks']),
     ];
     if (problems.length > 0) throw new ConfigError(problems);
   }

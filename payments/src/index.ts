@@ -1,4 +1,13 @@
-import { Bus, closeServer, createLogger, createPool, exitOnStartupError, migrate, onShutdown, OutboxRelay } from '@microtick/common';
+import {
+  Bus,
+  closeServer,
+  createLogger,
+  createPool,
+  exitOnStartupError,
+  migrate,
+  onShutdown,
+  OutboxRelay,
+} from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { migrationsDir } from './db/migrations';

@@ -6,7 +6,12 @@ import type { PaymentGateway } from './gateway';
  * Refunds the order's charges marked refund_pending. Driven by stored state, not by an event, so a retry
  * after a failure picks up what is left; the idempotency key per payment makes a repeated call refund once.
  */
-export async function refundPendingPayments(pool: Pool, gateway: PaymentGateway, orderId: string, logger: Logger): Promise<number> {
+export async function refundPendingPayments(
+  pool: Pool,
+  gateway: PaymentGateway,
+  orderId: string,
+  logger: Logger,
+): Promise<number> {
   const pending = await findRefundPending(pool, orderId);
   for (const payment of pending) {
     const { providerRefundId } = await gateway.refund({

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { Bus, Pool } from '@microtick/common';
-import { connectTestBus, createTestDatabase, sessionCookie, TEST_JWT_KEY, testBusNamespace, testLogger, testNatsUrl } from '@microtick/common/testing';
+import {
+  connectTestBus,
+  createTestDatabase,
+  sessionCookie,
+  TEST_JWT_KEY,
+  testBusNamespace,
+  testLogger,
+  testNatsUrl,
+} from '@microtick/common/testing';
 import type { Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';
@@ -53,9 +61,17 @@ describe('the sandbox gateway (no STRIPE_SECRET_KEY)', () => {
   it('accepts pm_card_visa with 201, once per order', async () => {
     const { cookie, user } = sessionCookie();
     const orderId = await givenOrder(user.id);
-    const res = await request(app).post('/api/payments').set('Cookie', cookie).send({ orderId, paymentMethod: 'pm_card_visa' }).expect(201);
+    const res = await request(app)
+      .post('/api/payments')
+      .set('Cookie', cookie)
+      .send({ orderId, paymentMethod: 'pm_card_visa' })
+      .expect(201);
     expect(res.body).toEqual({ id: expect.any(String), orderId, status: 'succeeded' });
-    await request(app).post('/api/payments').set('Cookie', cookie).send({ orderId, paymentMethod: 'pm_card_visa' }).expect(409);
+    await request(app)
+      .post('/api/payments')
+      .set('Cookie', cookie)
+      .send({ orderId, paymentMethod: 'pm_card_visa' })
+      .expect(409);
     const { rows } = await pool.query('SELECT amount, currency, status FROM payments WHERE order_id = $1', [orderId]);
     expect(rows).toEqual([{ amount: 1500, currency: 'usd', status: 'succeeded' }]);
   });
@@ -63,7 +79,11 @@ describe('the sandbox gateway (no STRIPE_SECRET_KEY)', () => {
   it('declines pm_card_chargeDeclined with 402 "Your card was declined." and records nothing', async () => {
     const { cookie, user } = sessionCookie();
     const orderId = await givenOrder(user.id);
-    const res = await request(app).post('/api/payments').set('Cookie', cookie).send({ orderId, paymentMethod: 'pm_card_chargeDeclined' }).expect(402);
+    const res = await request(app)
+      .post('/api/payments')
+      .set('Cookie', cookie)
+      .send({ orderId, paymentMethod: 'pm_card_chargeDeclined' })
+      .expect(402);
     expect(res.body).toEqual({ errors: [{ message: 'Your card was declined.' }] });
     const { rows } = await pool.query('SELECT 1 FROM payments WHERE order_id = $1', [orderId]);
     expect(rows).toHaveLength(0);
@@ -72,11 +92,20 @@ describe('the sandbox gateway (no STRIPE_SECRET_KEY)', () => {
   it('rejects any other payment method with 400 naming paymentMethod', async () => {
     const { cookie, user } = sessionCookie();
     const orderId = await givenOrder(user.id);
-    const res = await request(app).post('/api/payments').set('Cookie', cookie).send({ orderId, paymentMethod: 'pm_card_threeDSecure2Required' }).expect(400);
+    const res = await request(app)
+      .post('/api/payments')
+      .set('Cookie', cookie)
+      .send({ orderId, paymentMethod: 'pm_card_threeDSecure2Required' })
+      .expect(400);
     expect(res.body.errors).toEqual([{ message: expect.stringContaining('pm_card_visa'), field: 'paymentMethod' }]);
   });
 
   it('refuses webhooks with 400 when no webhook secret is configured', async () => {
-    await request(app).post('/api/payments/webhook').set('Content-Type', 'application/json').set('Stripe-Signature', 't=1,v1=x').send('{}').expect(400);
+    await request(app)
+      .post('/api/payments/webhook')
+      .set('Content-Type', 'application/json')
+      .set('Stripe-Signature', 't=1,v1=x')
+      .send('{}')
+      .expect(400);
   });
 });

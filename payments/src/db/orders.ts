@@ -12,7 +12,9 @@ export interface OrderRow {
 const columns = 'id, user_id AS "userId", status, price, expires_at AS "expiresAt", version';
 
 export async function findOrder(db: Pool | PoolClient, id: string, lock = false): Promise<OrderRow | undefined> {
-  const { rows } = await db.query<OrderRow>(`SELECT ${columns} FROM orders WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  const { rows } = await db.query<OrderRow>(`SELECT ${columns} FROM orders WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [
+    id,
+  ]);
   return rows[0];
 }
 
@@ -30,15 +32,16 @@ export async function insertOrder(pool: Pool, order: EventData<'order.created'>)
  * already applied (acked and dropped); throws RetryLaterError for one that arrived before its predecessor.
  */
 export async function applyOrderUpdate(client: PoolClient, update: EventData<'order.updated'>): Promise<boolean> {
-  const { rowCount } = await client.query('UPDATE orders SET status = $2, version = $3 WHERE id = $1 AND version = $3 - 1', [
-    update.id,
-    update.status,
-    update.version,
-  ]);
+  const { rowCount } = await client.query(
+    'UPDATE orders SET status = $2, version = $3 WHERE id = $1 AND version = $3 - 1',
+    [update.id, update.status, update.version],
+  );
   if (rowCount === 1) return true;
   const current = await findOrder(client, update.id);
   if (!current || current.version < update.version - 1) {
-    throw new RetryLaterError(`order ${update.id} version ${update.version} arrived before version ${update.version - 1}`);
+    throw new RetryLaterError(
+      `order ${update.id} version ${update.version} arrived before version ${update.version - 1}`,
+    );
   }
   return false;
 }

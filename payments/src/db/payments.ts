@@ -46,7 +46,10 @@ export async function recordSucceededCharge(pool: Pool, charge: SucceededCharge)
       const payment = existing.rows[0];
       return payment.status === 'succeeded' ? { outcome: 'recorded', payment } : { outcome: 'refund', payment };
     }
-    const paid = await client.query('SELECT 1 FROM payments WHERE order_id = $1 AND status = $2', [order.id, 'succeeded']);
+    const paid = await client.query('SELECT 1 FROM payments WHERE order_id = $1 AND status = $2', [
+      order.id,
+      'succeeded',
+    ]);
     const reason = order.status === 'cancelled' ? 'cancelled' : paid.rowCount ? 'paid' : undefined;
     const { rows } = await client.query<PaymentRow>(
       `INSERT INTO payments (order_id, provider_payment_id, amount, currency, status) VALUES ($1, $2, $3, $4, $5)
@@ -66,7 +69,10 @@ export async function recordSucceededCharge(pool: Pool, charge: SucceededCharge)
 }
 
 export async function findSucceededPayment(pool: Pool, orderId: string): Promise<PaymentRow | undefined> {
-  const { rows } = await pool.query<PaymentRow>(`SELECT ${columns} FROM payments WHERE order_id = $1 AND status = 'succeeded'`, [orderId]);
+  const { rows } = await pool.query<PaymentRow>(
+    `SELECT ${columns} FROM payments WHERE order_id = $1 AND status = 'succeeded'`,
+    [orderId],
+  );
   return rows[0];
 }
 
@@ -87,7 +93,10 @@ export async function markRefunded(pool: Pool, paymentId: string, providerRefund
 
 /** Marks a processed Stripe event; false when it was already processed. */
 export async function markStripeEventProcessed(pool: Pool, id: string, type: string): Promise<boolean> {
-  const { rowCount } = await pool.query('INSERT INTO processed_stripe_events (id, type) VALUES ($1, $2) ON CONFLICT DO NOTHING', [id, type]);
+  const { rowCount } = await pool.query(
+    'INSERT INTO processed_stripe_events (id, type) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+    [id, type],
+  );
   return rowCount === 1;
 }
 

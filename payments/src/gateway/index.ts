@@ -8,7 +8,8 @@ export * from './payment-gateway';
 
 /** Stripe when a secret key is configured; otherwise the sandbox (never in production: config refuses). */
 export function createGateway(config: PaymentsConfig, logger: Logger): PaymentGateway {
-  if (config.STRIPE_SECRET_KEY) return new StripeGateway(createStripeClient(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE));
+  if (config.STRIPE_SECRET_KEY)
+    return new StripeGateway(createStripeClient(config.STRIPE_SECRET_KEY, config.STRIPE_API_BASE));
   logger.warn('STRIPE_SECRET_KEY is not set: using the SANDBOX payment gateway, no real card is charged');
   return new SandboxGateway();
 }

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
-import { CardDeclinedError, InvalidPaymentMethodError, type ChargeRequest, type ChargeResult, type PaymentGateway, type RefundRequest } from './payment-gateway';
+import {
+  CardDeclinedError,
+  InvalidPaymentMethodError,
+  type ChargeRequest,
+  type ChargeResult,
+  type PaymentGateway,
+  type RefundRequest,
+} from './payment-gateway';
 
-const idFrom = (prefix: string, key: string) => `${prefix}_sandbox_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+const idFrom = (prefix: string, key: string) =>
+  `${prefix}_sandbox_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
 
 /**
  * The local default when no Stripe key is configured: accepts Stripe's test payment method names and

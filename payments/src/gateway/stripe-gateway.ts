@@ -1,6 +1,13 @@
 import Stripe from 'stripe';
 import type { StripeApiBase } from '../config';
-import { CardDeclinedError, InvalidPaymentMethodError, type ChargeRequest, type ChargeResult, type PaymentGateway, type RefundRequest } from './payment-gateway';
+import {
+  CardDeclinedError,
+  InvalidPaymentMethodError,
+  type ChargeRequest,
+  type ChargeResult,
+  type PaymentGateway,
+  type RefundRequest,
+} from './payment-gateway';
 
 export function createStripeClient(secretKey: string, apiBase?: StripeApiBase): Stripe {
   return new Stripe(secretKey, { ...apiBase, telemetry: false });

@@ -33,7 +33,8 @@ const paymentSchema = z.object({
  */
 export const chargeIdempotencyKey = (orderId: string, paymentMethod: string) => `order-${orderId}-${paymentMethod}`;
 
-export const providerUnavailable = () => new HttpError(502, [{ message: 'The payment provider is unavailable, try again' }]);
+export const providerUnavailable = () =>
+  new HttpError(502, [{ message: 'The payment provider is unavailable, try again' }]);
 
 export function createPaymentRouter(pool: Pool, gateway: PaymentGateway, logger: Logger): Router {
   return Router().post('/api/payments', requireAuth, async (req, res) => {
@@ -64,7 +65,14 @@ export function createPaymentRouter(pool: Pool, gateway: PaymentGateway, logger:
     }
 
     if (result.status !== 'succeeded') {
-      res.status(202).json({ id: result.providerPaymentId, orderId: order.id, status: result.status, ...('clientSecret' in result ? { clientSecret: result.clientSecret } : {}) });
+      res
+        .status(202)
+        .json({
+          id: result.providerPaymentId,
+          orderId: order.id,
+          status: result.status,
+          ...('clientSecret' in result ? { clientSecret: result.clientSecret } : {}),
+        });
       return;
     }
     const recorded = await recordSucceededCharge(pool, {
@@ -82,7 +90,9 @@ export function createPaymentRouter(pool: Pool, gateway: PaymentGateway, logger:
         throw providerUnavailable();
       }
       throw new ConflictError(
-        recorded.reason === 'paid' ? 'Order has already been paid; this charge was refunded' : 'Order was cancelled; the charge was refunded',
+        recorded.reason === 'paid'
+          ? 'Order has already been paid; this charge was refunded'
+          : 'Order was cancelled; the charge was refunded',
       );
     }
     res.status(201).json({ id: recorded.payment.id, orderId: order.id, status: 'succeeded' });

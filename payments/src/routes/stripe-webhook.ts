@@ -1,17 +1,32 @@
 import { BadRequestError, ConflictError, type Logger, type Pool } from '@microtick/common';
 import express, { Router } from 'express';
 import Stripe from 'stripe';
-import { isStripeEventProcessed, markStripeEventProcessed, recordSucceededCharge, UnknownOrderError } from '../db/payments';
+import {
+  isStripeEventProcessed,
+  markStripeEventProcessed,
+  recordSucceededCharge,
+  UnknownOrderError,
+} from '../db/payments';
 import type { PaymentGateway } from '../gateway';
 import { refundPendingPayments } from '../refunds';
 import { providerUnavailable } from './create-payment';
 
-async function settleSucceeded(pool: Pool, gateway: PaymentGateway, intent: Stripe.PaymentIntent, logger: Logger): Promise<void> {
+async function settleSucceeded(
+  pool: Pool,
+  gateway: PaymentGateway,
+  intent: Stripe.PaymentIntent,
+  logger: Logger,
+): Promise<void> {
   const orderId = intent.metadata?.orderId;
   if (!orderId) return; // not one of ours
   let recorded;
   try {
-    recorded = await recordSucceededCharge(pool, { orderId, providerPaymentId: intent.id, amount: intent.amount, currency: intent.currency });
+    recorded = await recordSucceededCharge(pool, {
+      orderId,
+      providerPaymentId: intent.id,
+      amount: intent.amount,
+      currency: intent.currency,
+    });
   } catch (err) {
     // Stripe redelivers a non-2xx webhook, by which time order.created will have arrived.
     if (err instanceof UnknownOrderError) throw new ConflictError('Order is not known yet');
@@ -28,34 +43,47 @@ async function settleSucceeded(pool: Pool, gateway: PaymentGateway, intent: Stri
 }
 
 /** Stripe's webhook: the signature is verified over the raw body, so this is mounted before the JSON parser. */
-export function stripeWebhookRouter(pool: Pool, gateway: PaymentGateway, webhookSecret: string | undefined, logger: Logger): Router {
-  return Router().post('/api/payments/webhook', express.raw({ type: 'application/json', limit: '1mb' }), async (req, res) => {
-    const signature = req.header('stripe-signature');
-    if (!webhookSecret || !signature || !Buffer.isBuffer(req.body)) throw new BadRequestError('Invalid Stripe signature');
-    let event: Stripe.Event;
-    try {
-      event = Stripe.webhooks.constructEvent(req.body, signature, webhookSecret);
-    } catch {
-      throw new BadRequestError('Invalid Stripe signature');
-    }
-    if (await isStripeEventProcessed(pool, event.id)) {
-      res.json({ received: true });
-      return;
-    }
-    switch (event.type) {
-      case 'payment_intent.succeeded':
-        await settleSucceeded(pool, gateway, event.data.object, logger);
-        break;
-      case 'payment_intent.payment_failed': {
-        const intent = event.data.object;
-        // Nothing was paid: the order stays open and the buyer can try again until it expires.
-        logger.info({ orderId: intent.metadata?.orderId, paymentIntent: intent.id, reason: intent.last_payment_error?.message }, 'payment failed');
-        break;
+export function stripeWebhookRouter(
+  pool: Pool,
+  gateway: PaymentGateway,
+  webhookSecret: string | undefined,
+  logger: Logger,
+): Router {
+  return Router().post(
+    '/api/payments/webhook',
+    express.raw({ type: 'application/json', limit: '1mb' }),
+    async (req, res) => {
+      const signature = req.header('stripe-signature');
+      if (!webhookSecret || !signature || !Buffer.isBuffer(req.body))
+        throw new BadRequestError('Invalid Stripe signature');
+      let event: Stripe.Event;
+      try {
+        event = Stripe.webhooks.constructEvent(req.body, signature, webhookSecret);
+      } catch {
+        throw new BadRequestError('Invalid Stripe signature');
       }
-      default:
-        break;
-    }
-    await markStripeEventProcessed(pool, event.id, event.type);
-    res.json({ received: true });
-  });
+      if (await isStripeEventProcessed(pool, event.id)) {
+        res.json({ received: true });
+        return;
+      }
+      switch (event.type) {
+        case 'payment_intent.succeeded':
+          await settleSucceeded(pool, gateway, event.data.object, logger);
+          break;
+        case 'payment_intent.payment_failed': {
+          const intent = event.data.object;
+          // Nothing was paid: the order stays open and the buyer can try again until it expires.
+          logger.info(
+            { orderId: intent.metadata?.orderId, paymentIntent: intent.id, reason: intent.last_payment_error?.message },
+            'payment failed',
+          );
+          break;
+        }
+        default:
+          break;
+      }
+      await markStripeEventProcessed(pool, event.id, event.type);
+      res.json({ received: true });
+    },
+  );
 }

@@ -91,7 +91,12 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   function createPaymentIntent(params: Record<string, string>): Reply {
     const amount = Number(params.amount);
     if (!Number.isInteger(amount) || amount < 50) {
-      return stripeError(400, { type: 'invalid_request_error', code: 'amount_too_small', param: 'amount', message: 'Amount must be at least $0.50 usd' });
+      return stripeError(400, {
+        type: 'invalid_request_error',
+        code: 'amount_too_small',
+        param: 'amount',
+        message: 'Amount must be at least $0.50 usd',
+      });
     }
     const method = params.payment_method;
     const known = SUCCEEDING.has(method) || DECLINING.has(method) || NEEDS_AUTHENTICATION.has(method);
@@ -139,12 +144,27 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   function createRefund(params: Record<string, string>): Reply {
     const intent = intents.get(params.payment_intent);
     if (!intent || intent.status !== 'succeeded') {
-      return stripeError(400, { type: 'invalid_request_error', code: 'resource_missing', param: 'payment_intent', message: 'No such payment_intent' });
+      return stripeError(400, {
+        type: 'invalid_request_error',
+        code: 'resource_missing',
+        param: 'payment_intent',
+        message: 'No such payment_intent',
+      });
     }
     if (intent.amount_refunded >= intent.amount) {
-      return stripeError(400, { type: 'invalid_request_error', code: 'charge_already_refunded', message: 'Charge has already been refunded.' });
+      return stripeError(400, {
+        type: 'invalid_request_error',
+        code: 'charge_already_refunded',
+        message: 'Charge has already been refunded.',
+      });
     }
-    const refund: FakeRefund = { id: newId('re'), object: 'refund', payment_intent: intent.id, amount: intent.amount, status: 'succeeded' };
+    const refund: FakeRefund = {
+      id: newId('re'),
+      object: 'refund',
+      payment_intent: intent.id,
+      amount: intent.amount,
+      status: 'succeeded',
+    };
     intent.amount_refunded = intent.amount;
     refunds.push(refund);
     return { status: 200, body: refund };
@@ -153,7 +173,10 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   function route(method: string, path: string, params: Record<string, string>): Reply {
     if (method === 'POST' && path === '/v1/payment_intents') return createPaymentIntent(params);
     if (method === 'POST' && path === '/v1/refunds') return createRefund(params);
-    return stripeError(404, { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path})` });
+    return stripeError(404, {
+      type: 'invalid_request_error',
+      message: `Unrecognized request URL (${method}: ${path})`,
+    });
   }
 
   const server = http.createServer(async (req, res) => {
@@ -172,7 +195,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         ? stored.reply
         : stripeError(400, {
             type: 'idempotency_error',
-            message: 'Keys for idempotent requests can only be used with the same parameters they were first used with.',
+            message:
+              'Keys for idempotent requests can only be used with the same parameters they were first used with.',
           });
     } else {
       reply = route(req.method ?? 'GET', path, params);
@@ -197,7 +221,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     charges: () => [...charged],
     completeAuthentication(intentId) {
       const intent = intents.get(intentId);
-      if (!intent || intent.status !== 'requires_action') throw new Error(`${intentId} is not waiting for authentication`);
+      if (!intent || intent.status !== 'requires_action')
+        throw new Error(`${intentId} is not waiting for authentication`);
       intent.status = 'succeeded';
       charged.push(intent);
       return { ...intent };

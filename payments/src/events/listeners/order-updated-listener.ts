@@ -24,7 +24,10 @@ export class OrderUpdatedListener extends Listener<'order.updated'> {
     await withTransaction(this.pool, async (client) => {
       const applied = await applyOrderUpdate(client, update);
       if (applied && update.status === 'cancelled') {
-        await client.query(`UPDATE payments SET status = 'refund_pending' WHERE order_id = $1 AND status = 'succeeded'`, [update.id]);
+        await client.query(
+          `UPDATE payments SET status = 'refund_pending' WHERE order_id = $1 AND status = 'succeeded'`,
+          [update.id],
+        );
       }
     });
     if (update.status === 'cancelled') await refundPendingPayments(this.pool, this.gateway, update.id, this.logger);
