@@ -3,7 +3,13 @@ import { connectTestBus, testBusNamespace, TEST_JWT_KEY, testLogger, testNatsUrl
 import request from 'supertest';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { aSeller, createTicketAs, startTicketsUnderTest, uniqueTitle, type TicketsUnderTest } from './testing/tickets-under-test';
+import {
+  aSeller,
+  createTicketAs,
+  startTicketsUnderTest,
+  uniqueTitle,
+  type TicketsUnderTest,
+} from './testing/tickets-under-test';
 
 // The relay is not running here, so every recorded event stays in the outbox where tests can read it.
 let service: TicketsUnderTest;
@@ -43,8 +49,20 @@ describe('POST /api/tickets', () => {
   it('creates an available ticket for the seller, answers 201 with the price as a decimal, and records ticket.created with the price in cents', async () => {
     const { cookie, user } = aSeller();
     const title = uniqueTitle();
-    const res = await request(app()).post('/api/tickets').set('Cookie', cookie).send({ title: `  ${title} `, price: 19.99 }).expect(201);
-    expect(res.body).toEqual({ id: expect.any(String), title, price: 19.99, userId: user.id, version: 0, status: 'available', orderId: null });
+    const res = await request(app())
+      .post('/api/tickets')
+      .set('Cookie', cookie)
+      .send({ title: `  ${title} `, price: 19.99 })
+      .expect(201);
+    expect(res.body).toEqual({
+      id: expect.any(String),
+      title,
+      price: 19.99,
+      userId: user.id,
+      version: 0,
+      status: 'available',
+      orderId: null,
+    });
     const { rows } = await pool().query('SELECT price_cents FROM tickets WHERE id = $1', [res.body.id]);
     expect(rows[0].price_cents).toBe(1999);
     expect(await outboxEventsAbout(res.body.id)).toEqual([
@@ -54,8 +72,16 @@ describe('POST /api/tickets', () => {
 
   it('accepts the boundaries: a 200-character title, a price of 0.01 and of 1,000,000', async () => {
     const { cookie } = aSeller();
-    await request(app()).post('/api/tickets').set('Cookie', cookie).send({ title: 'x'.repeat(200), price: 0.01 }).expect(201);
-    const res = await request(app()).post('/api/tickets').set('Cookie', cookie).send({ title: uniqueTitle(), price: 1_000_000 }).expect(201);
+    await request(app())
+      .post('/api/tickets')
+      .set('Cookie', cookie)
+      .send({ title: 'x'.repeat(200), price: 0.01 })
+      .expect(201);
+    const res = await request(app())
+      .post('/api/tickets')
+      .set('Cookie', cookie)
+      .send({ title: uniqueTitle(), price: 1_000_000 })
+      .expect(201);
     expect(res.body.price).toBe(1_000_000);
   });
 
@@ -86,12 +112,21 @@ describe('POST /api/tickets', () => {
   });
 
   it('explains a too-precise price', async () => {
-    const res = await request(app()).post('/api/tickets').set('Cookie', aSeller().cookie).send({ title: 'Gig', price: 1.234 }).expect(400);
+    const res = await request(app())
+      .post('/api/tickets')
+      .set('Cookie', aSeller().cookie)
+      .send({ title: 'Gig', price: 1.234 })
+      .expect(400);
     expect(res.body).toEqual({ errors: [{ field: 'price', message: 'Price can have at most two decimal places' }] });
   });
 
   it('answers malformed JSON with 400 in the error shape', async () => {
-    const res = await request(app()).post('/api/tickets').set('Cookie', aSeller().cookie).set('Content-Type', 'application/json').send('{"title":').expect(400);
+    const res = await request(app())
+      .post('/api/tickets')
+      .set('Cookie', aSeller().cookie)
+      .set('Content-Type', 'application/json')
+      .send('{"title":')
+      .expect(400);
     expect(res.body).toEqual({ errors: [{ message: 'Request body is not valid JSON' }] });
   });
 });
@@ -177,7 +212,8 @@ describe('GET /api/tickets', () => {
   it('pages through the results with an opaque cursor, each ticket once, and a null cursor on the last page', async () => {
     const token = randomUUID();
     const created = [];
-    for (let i = 0; i < 5; i += 1) created.push(await createTicketAs(app(), aSeller().cookie, { title: `Festival ${token} ${i}` }));
+    for (let i = 0; i < 5; i += 1)
+      created.push(await createTicketAs(app(), aSeller().cookie, { title: `Festival ${token} ${i}` }));
     const seen: string[] = [];
     const pageSizes: number[] = [];
     let cursor: string | null = null;
@@ -196,16 +232,26 @@ describe('GET /api/tickets', () => {
   it('breaks ties between tickets created at the same instant by id, without skipping or repeating', async () => {
     const token = randomUUID();
     const tickets = [];
-    for (let i = 0; i < 3; i += 1) tickets.push(await createTicketAs(app(), aSeller().cookie, { title: `Tie ${token} ${i}` }));
-    await pool().query("UPDATE tickets SET created_at = '2030-01-01T00:00:00.123456Z' WHERE id = ANY($1::uuid[])", [tickets.map((t) => t.id)]);
+    for (let i = 0; i < 3; i += 1)
+      tickets.push(await createTicketAs(app(), aSeller().cookie, { title: `Tie ${token} ${i}` }));
+    await pool().query("UPDATE tickets SET created_at = '2030-01-01T00:00:00.123456Z' WHERE id = ANY($1::uuid[])", [
+      tickets.map((t) => t.id),
+    ]);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: request.Response = await list(cursor ? { q: token, limit: 1, cursor } : { q: token, limit: 1 }).expect(200);
+      const res: request.Response = await list(cursor ? { q: token, limit: 1, cursor } : { q: token, limit: 1 }).expect(
+        200,
+      );
       seen.push(...res.body.tickets.map((t: { id: string }) => t.id));
       cursor = res.body.nextCursor;
     } while (cursor);
-    expect(seen).toEqual(tickets.map((t) => t.id).sort().reverse());
+    expect(seen).toEqual(
+      tickets
+        .map((t) => t.id)
+        .sort()
+        .reverse(),
+    );
   });
 
   it('returns 20 tickets by default and a cursor when there are more', async () => {
@@ -220,10 +266,13 @@ describe('GET /api/tickets', () => {
     expect(rest.body.nextCursor).toBeNull();
   });
 
-  it.each([['0'], ['101'], ['-1'], ['abc'], ['1.5'], [''], [['5', '6']]])('rejects limit=%j with 400 naming limit', async (limit) => {
-    const res = await list({ limit }).expect(400);
-    expect(res.body).toEqual({ errors: [{ field: 'limit', message: 'Limit must be a whole number from 1 to 100' }] });
-  });
+  it.each([['0'], ['101'], ['-1'], ['abc'], ['1.5'], [''], [['5', '6']]])(
+    'rejects limit=%j with 400 naming limit',
+    async (limit) => {
+      const res = await list({ limit }).expect(400);
+      expect(res.body).toEqual({ errors: [{ field: 'limit', message: 'Limit must be a whole number from 1 to 100' }] });
+    },
+  );
 
   it('accepts limit=100', async () => {
     await list({ limit: 100 }).expect(200);
@@ -243,9 +292,15 @@ describe('GET /api/tickets', () => {
   });
 
   it('rejects a repeated cursor or search, and a search over 200 characters, with 400 naming the field', async () => {
-    expect((await list({ cursor: ['a', 'b'] }).expect(400)).body.errors).toEqual([{ field: 'cursor', message: 'Cursor is invalid' }]);
-    expect((await list({ q: ['a', 'b'] }).expect(400)).body.errors).toEqual([{ field: 'q', message: expect.any(String) }]);
-    expect((await list({ q: 'x'.repeat(201) }).expect(400)).body.errors).toEqual([{ field: 'q', message: expect.any(String) }]);
+    expect((await list({ cursor: ['a', 'b'] }).expect(400)).body.errors).toEqual([
+      { field: 'cursor', message: 'Cursor is invalid' },
+    ]);
+    expect((await list({ q: ['a', 'b'] }).expect(400)).body.errors).toEqual([
+      { field: 'q', message: expect.any(String) },
+    ]);
+    expect((await list({ q: 'x'.repeat(201) }).expect(400)).body.errors).toEqual([
+      { field: 'q', message: expect.any(String) },
+    ]);
   });
 });
 
@@ -278,7 +333,9 @@ describe('PUT /api/tickets/:id', () => {
 
   it('answers 404 for an unknown or malformed id', async () => {
     const { cookie } = aSeller();
-    expect((await put(randomUUID(), cookie, { title: 'New', price: 5 }).expect(404)).body).toEqual({ errors: [{ message: 'Ticket not found' }] });
+    expect((await put(randomUUID(), cookie, { title: 'New', price: 5 }).expect(404)).body).toEqual({
+      errors: [{ message: 'Ticket not found' }],
+    });
     await put('42', cookie, { title: 'New', price: 5 }).expect(404);
   });
 
@@ -327,7 +384,9 @@ describe('PUT /api/tickets/:id', () => {
 
 describe('operations', () => {
   it('reports the database and the bus in /health', async () => {
-    await request(app()).get('/health').expect(200, { status: 'ok', checks: { database: 'ok', bus: 'ok' } });
+    await request(app())
+      .get('/health')
+      .expect(200, { status: 'ok', checks: { database: 'ok', bus: 'ok' } });
   });
 
   it('answers /health with 503 naming the bus when the bus is unreachable', async () => {
@@ -336,7 +395,9 @@ describe('operations', () => {
     await closedBus.close();
     const config = readConfig({ DATABASE_URL: service.db.url, NATS_URL: testNatsUrl(), JWT_KEY: TEST_JWT_KEY });
     const unhealthy = buildApp({ pool: pool(), bus: closedBus, config, logger: testLogger });
-    await request(unhealthy).get('/health').expect(503, { status: 'unavailable', checks: { database: 'ok', bus: 'unreachable' } });
+    await request(unhealthy)
+      .get('/health')
+      .expect(503, { status: 'unavailable', checks: { database: 'ok', bus: 'unreachable' } });
   });
 
   it('refuses to start without its configuration, naming what is missing, and defaults PORT to 4002', () => {

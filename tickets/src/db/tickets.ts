@@ -57,6 +57,16 @@ export async function findTicket(client: Queryable, id: string): Promise<Ticket 
 }
 
 /**
+ * Reads and locks the ticket until the transaction ends. Order listeners of different subjects run
+ * concurrently: holding the row makes each one see the other's committed effect (a cancellation
+ * recorded by one is visible to the reservation waiting on the lock), instead of both deciding on stale reads.
+ */
+export async function lockTicket(client: Queryable, id: string): Promise<Ticket | undefined> {
+  const { rows } = await client.query<TicketRow>(`SELECT ${COLUMNS} FROM tickets WHERE id = $1 FOR UPDATE`, [id]);
+  return rows[0] && toTicket(rows[0]);
+}
+
+/**
  * Writes the ticket's fields if nobody changed it since it was read (its version is still
  * `ticket.version`) and bumps the version. Returns the stored ticket, or undefined on a lost race.
  */

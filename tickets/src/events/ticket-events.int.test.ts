@@ -1,6 +1,13 @@
 import request from 'supertest';
 import { eventually } from '@microtick/common/testing';
-import { aSeller, createTicketAs, EventCollector, startTicketsUnderTest, uniqueTitle, type TicketsUnderTest } from '../testing/tickets-under-test';
+import {
+  aSeller,
+  createTicketAs,
+  EventCollector,
+  startTicketsUnderTest,
+  uniqueTitle,
+  type TicketsUnderTest,
+} from '../testing/tickets-under-test';
 
 describe('ticket events', () => {
   let service: TicketsUnderTest;
@@ -16,13 +23,35 @@ describe('ticket events', () => {
   it('publishes ticket.created with the price in cents and version 0, then ticket.updated with version 1 after an edit', async () => {
     const seller = aSeller();
     const ticket = await createTicketAs(service.app, seller.cookie, { price: 30.25 });
-    const [createdEvent] = await eventually(async () => created.about(ticket.id).length === 1 && created.about(ticket.id));
-    expect(createdEvent).toEqual({ id: ticket.id, title: ticket.title, price: 3025, userId: seller.user.id, version: 0 });
+    const [createdEvent] = await eventually(
+      async () => created.about(ticket.id).length === 1 && created.about(ticket.id),
+    );
+    expect(createdEvent).toEqual({
+      id: ticket.id,
+      title: ticket.title,
+      price: 3025,
+      userId: seller.user.id,
+      version: 0,
+    });
 
     const title = uniqueTitle('Revised');
-    await request(service.app).put(`/api/tickets/${ticket.id}`).set('Cookie', seller.cookie).send({ title, price: 28 }).expect(200);
-    const [updatedEvent] = await eventually(async () => updated.about(ticket.id).length === 1 && updated.about(ticket.id));
-    expect(updatedEvent).toEqual({ id: ticket.id, title, price: 2800, userId: seller.user.id, version: 1, status: 'available', orderId: null });
+    await request(service.app)
+      .put(`/api/tickets/${ticket.id}`)
+      .set('Cookie', seller.cookie)
+      .send({ title, price: 28 })
+      .expect(200);
+    const [updatedEvent] = await eventually(
+      async () => updated.about(ticket.id).length === 1 && updated.about(ticket.id),
+    );
+    expect(updatedEvent).toEqual({
+      id: ticket.id,
+      title,
+      price: 2800,
+      userId: seller.user.id,
+      version: 1,
+      status: 'available',
+      orderId: null,
+    });
   });
 });
 
@@ -34,7 +63,10 @@ describe('ticket events after a crash', () => {
       await service.otherBus.listen(created);
       // The process committed the ticket and its event, then died before publishing.
       const ticket = await createTicketAs(service.app, aSeller().cookie);
-      const { rows } = await service.db.pool.query("SELECT count(*)::int AS n FROM outbox WHERE envelope->'data'->>'id' = $1", [ticket.id]);
+      const { rows } = await service.db.pool.query(
+        "SELECT count(*)::int AS n FROM outbox WHERE envelope->'data'->>'id' = $1",
+        [ticket.id],
+      );
       expect(rows[0].n).toBe(1);
 
       await service.relay.start();

@@ -10,7 +10,13 @@ const MAX_LIMIT = 100;
 const limitMessage = `Limit must be a whole number from 1 to ${MAX_LIMIT}`;
 
 const listQuerySchema = z.object({
-  q: z.string({ error: 'Search must be a single string' }).trim().max(200, 'Search must be at most 200 characters').optional(),
+  q: z
+    .string({ error: 'Search must be a single string' })
+    .trim()
+    .max(200, 'Search must be at most 200 characters')
+    // PostgreSQL rejects NUL in a text parameter; no title contains control characters.
+    .refine((q) => !/[\p{Cc}\p{Cs}]/u.test(q), 'Search must not contain control characters')
+    .optional(),
   limit: z
     .string({ error: limitMessage })
     .regex(/^\d{1,3}$/, limitMessage)

@@ -7,7 +7,9 @@ export const ticketBodySchema = z
       .string({ error: 'Title must be a string' })
       .trim()
       .min(1, 'Title is required')
-      .max(200, 'Title must be at most 200 characters'),
+      .max(200, 'Title must be at most 200 characters')
+      // PostgreSQL cannot store NUL, and no title needs control characters or unpaired surrogates.
+      .refine((title) => !/[\p{Cc}\p{Cs}]/u.test(title), 'Title must not contain control characters'),
     price: priceSchema,
   })
   .transform(({ title, price }) => ({ title, priceCents: toCents(price) }));

@@ -29,7 +29,9 @@ export interface TicketsUnderTest {
 }
 
 /** A fresh database and bus namespace with the service's app, and optionally its relay and listeners. */
-export async function startTicketsUnderTest(options: { relay?: boolean; listeners?: boolean } = {}): Promise<TicketsUnderTest> {
+export async function startTicketsUnderTest(
+  options: { relay?: boolean; listeners?: boolean } = {},
+): Promise<TicketsUnderTest> {
   const db = await createTestDatabase([migrationsDir]);
   const namespace = testBusNamespace();
   const serviceBus = await connectTestBus(namespace, 'tickets');
@@ -81,7 +83,15 @@ export async function createTicketAs(
   app: Express,
   cookie: string,
   body: { title?: string; price?: number } = {},
-): Promise<{ id: string; title: string; price: number; userId: string; version: number; status: string; orderId: string | null }> {
+): Promise<{
+  id: string;
+  title: string;
+  price: number;
+  userId: string;
+  version: number;
+  status: string;
+  orderId: string | null;
+}> {
   const res = await request(app)
     .post('/api/tickets')
     .set('Cookie', cookie)

@@ -8,7 +8,7 @@ import {
   type Pool,
 } from '@microtick/common';
 import { isCancelledOrder } from '../../db/cancelled-orders';
-import { findTicket } from '../../db/tickets';
+import { lockTicket } from '../../db/tickets';
 import { changeTicket } from '../ticket-events';
 
 /** Reserves the ordered ticket for the order, so its price cannot change and no one else can buy it. */
@@ -22,8 +22,8 @@ export class OrderCreatedListener extends Listener<'order.created'> {
 
   async onMessage(order: EventData<'order.created'>, envelope: Envelope<'order.created'>): Promise<void> {
     await applyOnce(this.pool, this.durableName, envelope.id, async (client) => {
+      const ticket = await lockTicket(client, order.ticket.id);
       if (await isCancelledOrder(client, order.id)) return;
-      const ticket = await findTicket(client, order.ticket.id);
       if (!ticket) throw new RetryLaterError(`ticket ${order.ticket.id} is not known yet`, 1000);
       if (ticket.orderId === order.id) return;
       if (ticket.status !== TicketStatus.Available) {

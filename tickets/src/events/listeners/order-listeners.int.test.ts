@@ -28,11 +28,16 @@ const pool = () => service.db.pool;
 const show = async (id: string) => (await request(service.app).get(`/api/tickets/${id}`).expect(200)).body;
 
 /** Publishes as the orders service would, on the namespace the service under test listens to. */
-const publish = <S extends 'order.created' | 'order.updated'>(subject: S, data: EventData<S>) => service.otherBus.publish(subject, data);
+const publish = <S extends 'order.created' | 'order.updated'>(subject: S, data: EventData<S>) =>
+  service.otherBus.publish(subject, data);
 
 /** Resolves once the consumer has committed its handling of the event (applied, or recognised as a no-op). */
 const processed = (consumer: string, eventId: string) =>
-  eventually(async () => (await pool().query('SELECT 1 FROM processed_events WHERE consumer = $1 AND event_id = $2', [consumer, eventId])).rowCount === 1);
+  eventually(
+    async () =>
+      (await pool().query('SELECT 1 FROM processed_events WHERE consumer = $1 AND event_id = $2', [consumer, eventId]))
+        .rowCount === 1,
+  );
 
 async function reservedTicket() {
   const seller = aSeller();
@@ -123,7 +128,11 @@ describe('order.updated', () => {
     expect(await show(ticket.id)).toEqual({ ...ticket, version: 2 });
     const events = await eventually(async () => updates.about(ticket.id).length === 2 && updates.about(ticket.id));
     expect(events[1]).toMatchObject({ version: 2, status: 'available', orderId: null });
-    await request(service.app).put(`/api/tickets/${ticket.id}`).set('Cookie', seller.cookie).send({ title: 'Back on sale', price: 20 }).expect(200);
+    await request(service.app)
+      .put(`/api/tickets/${ticket.id}`)
+      .set('Cookie', seller.cookie)
+      .send({ title: 'Back on sale', price: 20 })
+      .expect(200);
   });
 
   it('does not free a ticket now held by a newer order when an old order is cancelled late', async () => {
@@ -147,7 +156,11 @@ describe('order.updated', () => {
     const events = await eventually(async () => updates.about(ticket.id).length === 2 && updates.about(ticket.id));
     expect(events[1]).toMatchObject({ version: 2, status: 'sold', orderId: order.id });
 
-    const res = await request(service.app).put(`/api/tickets/${ticket.id}`).set('Cookie', seller.cookie).send({ title: 'Again', price: 99 }).expect(409);
+    const res = await request(service.app)
+      .put(`/api/tickets/${ticket.id}`)
+      .set('Cookie', seller.cookie)
+      .send({ title: 'Again', price: 99 })
+      .expect(409);
     expect(res.body).toEqual({ errors: [{ message: 'Cannot edit a sold ticket' }] });
   });
 
@@ -181,7 +194,11 @@ describe('concurrent edit and reservation', () => {
       await client.query('BEGIN');
       const orderId = randomUUID();
       await changeTicket(client, (await findTicket(client, ticket.id))!, { status: 'reserved', orderId });
-      const edit = request(service.app).put(`/api/tickets/${ticket.id}`).set('Cookie', seller.cookie).send({ title: 'Edited', price: 1 }).then((res) => res);
+      const edit = request(service.app)
+        .put(`/api/tickets/${ticket.id}`)
+        .set('Cookie', seller.cookie)
+        .send({ title: 'Edited', price: 1 })
+        .then((res) => res);
       await eventually(anUpdateIsWaitingForTheLock);
       await client.query('COMMIT');
       const res = await edit;
@@ -207,7 +224,14 @@ describe('concurrent edit and reservation', () => {
       client.release();
     }
     await eventually(async () => (await show(ticket.id)).status === 'reserved', 10_000);
-    expect(await show(ticket.id)).toEqual({ ...ticket, title: 'Edited first', price: 42, status: 'reserved', orderId: order.id, version: 2 });
+    expect(await show(ticket.id)).toEqual({
+      ...ticket,
+      title: 'Edited first',
+      price: 42,
+      status: 'reserved',
+      orderId: order.id,
+      version: 2,
+    });
     const events = await eventually(async () => updates.about(ticket.id).length === 2 && updates.about(ticket.id));
     expect(events.map((e) => [e.version, e.title, e.status])).toEqual([
       [1, 'Edited first', 'available'],

@@ -10,7 +10,7 @@ import {
   type PoolClient,
 } from '@microtick/common';
 import { recordCancelledOrder } from '../../db/cancelled-orders';
-import { findTicket } from '../../db/tickets';
+import { lockTicket } from '../../db/tickets';
 import { changeTicket } from '../ticket-events';
 
 /** A cancelled order frees its ticket (only if that order holds it); a complete order sells it. */
@@ -30,15 +30,15 @@ export class OrderUpdatedListener extends Listener<'order.updated'> {
 }
 
 async function release(client: PoolClient, order: EventData<'order.updated'>): Promise<void> {
+  const ticket = await lockTicket(client, order.ticket.id);
   await recordCancelledOrder(client, order.id);
-  const ticket = await findTicket(client, order.ticket.id);
   if (!ticket || ticket.orderId !== order.id || ticket.status !== TicketStatus.Reserved) return;
   const released = await changeTicket(client, ticket, { status: TicketStatus.Available, orderId: null });
   if (!released) throw new RetryLaterError(`ticket ${ticket.id} changed while releasing it`, 50);
 }
 
 async function sell(client: PoolClient, order: EventData<'order.updated'>): Promise<void> {
-  const ticket = await findTicket(client, order.ticket.id);
+  const ticket = await lockTicket(client, order.ticket.id);
   if (!ticket || ticket.orderId !== order.id) {
     // An order completes only after it was created; its order.created has not been applied yet.
     throw new RetryLaterError(`ticket ${order.ticket.id} is not reserved by order ${order.id} yet`, 1000);
