@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type RequestHandler, type Router } from 'express';
@@ -6,6 +7,7 @@ import { pinoHttp } from 'pino-http';
 import client from 'prom-client';
 import type { Logger } from '../logger';
 import { errorHandler, notFoundHandler } from './error-handler';
+import { BadRequestError } from './errors';
 import { requireJsonBody } from './require-json';
 import { currentUser } from './session';
 
@@ -94,7 +96,16 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(currentUser(options.jwtKey));
   if (options.rawRoutes) app.use(options.rawRoutes);
   app.use(requireJsonBody);
-  app.use(express.json({ limit: options.bodyLimit ?? '16kb', strict: true }));
+  app.use(
+    express.json({
+      limit: options.bodyLimit ?? '16kb',
+      strict: true,
+      // JSON is UTF-8 (RFC 8259); the parser would silently turn invalid bytes into U+FFFD and store them.
+      verify: (_req, _res, body) => {
+        if (!isUtf8(body)) throw new BadRequestError('Request body is not valid UTF-8');
+      },
+    }),
+  );
   app.use(options.routes);
   app.use(notFoundHandler);
   app.use(errorHandler(options.logger));

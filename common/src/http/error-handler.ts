@@ -21,6 +21,18 @@ function fromBodyParser(err: { type?: string; status?: number }): HttpError | un
   }
 }
 
+/**
+ * Express's own client errors carry a 4xx status but no type: a path segment that is not valid
+ * percent-encoding (a malformed id, so 404) or a body that does not inflate (bad gzip).
+ */
+function fromExpress(err: { status?: number }): HttpError | undefined {
+  if (err instanceof URIError) return new NotFoundError();
+  if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
+    return new HttpError(400, [{ message: 'Request could not be read' }]);
+  }
+  return undefined;
+}
+
 export const notFoundHandler: RequestHandler = () => {
   throw new NotFoundError('Route not found');
 };
@@ -29,7 +41,12 @@ export const notFoundHandler: RequestHandler = () => {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
-    const known = err instanceof HttpError ? err : typeof err === 'object' && err ? fromBodyParser(err) : undefined;
+    const known =
+      err instanceof HttpError
+        ? err
+        : typeof err === 'object' && err
+          ? (fromBodyParser(err) ?? fromExpress(err))
+          : undefined;
     if (known) {
       res.status(known.status).json({ errors: known.errors });
       return;

@@ -1,6 +1,7 @@
 import type { CookieOptions, RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
 import { NotAuthorizedError } from './errors';
+import { uuidPattern } from './validation';
 
 export interface UserPayload {
   id: string;
@@ -37,7 +38,13 @@ export function signSession(user: UserPayload, options: Pick<SessionOptions, 'jw
 export function verifySession(token: string, jwtKey: string): UserPayload | undefined {
   try {
     const payload = jwt.verify(token, jwtKey, { algorithms: ['HS256'], issuer: JWT_ISSUER });
-    if (typeof payload !== 'object' || typeof payload.id !== 'string' || typeof payload.email !== 'string') {
+    // Services query uuid columns with the id: a token carrying anything else is not a session.
+    if (
+      typeof payload !== 'object' ||
+      typeof payload.id !== 'string' ||
+      !uuidPattern.test(payload.id) ||
+      typeof payload.email !== 'string'
+    ) {
       return undefined;
     }
     return { id: payload.id, email: payload.email };

@@ -23,7 +23,7 @@ export function parseRequest<T extends z.ZodType>(schema: T, value: unknown): z.
   return result.data;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A malformed id is simply not found (DESIGN.md: 404 also for a malformed id). */
 export function parseIdParam(value: unknown, what = 'Not found'): string {

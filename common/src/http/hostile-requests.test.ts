@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { Router } from 'express';
+import jwt from 'jsonwebtoken';
+import request from 'supertest';
+import { testLogger } from '../testing/harness';
+import { createServiceApp } from './create-app';
+import { parseIdParam } from './validation';
+import { JWT_ISSUER, signSession, verifySession } from './session';
+
+// Found by e2e/hostile-input: each of these answered 500 before.
+/** Sends a Buffer as its bytes (supertest would serialise it as JSON). */
+const raw = (body: Buffer) => body as unknown as string;
+const JWT_KEY = 'a-test-key-that-is-long-enough-for-hs256-000000';
+
+function appUnderTest() {
+  const routes = Router()
+    .get('/things/:id', (req, res) => {
+      res.json({ id: parseIdParam(req.params.id) });
+    })
+    .post('/things', (req, res) => {
+      res.status(201).json({ received: req.body });
+    })
+    .get('/me', (req, res) => {
+      res.json({ currentUser: req.currentUser ?? null });
+    });
+  return createServiceApp({ name: 'test', logger: testLogger, jwtKey: JWT_KEY, healthChecks: {}, routes });
+}
+
+describe('requests Express itself cannot read', () => {
+  const app = appUnderTest();
+
+  it.each(['%E0%A4%A', '%C0%AF', '%FF', '%'])(
+    'answers a path id %s that is not valid percent-encoding with 404',
+    async (id) => {
+      const res = await request(app).get(`/things/${id}`).expect(404);
+      expect(res.body).toEqual({ errors: [{ message: 'Not found' }] });
+    },
+  );
+
+  it('answers a gzip body that does not inflate with 400 in the error shape', async () => {
+    const res = await request(app)
+      .post('/things')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .serialize(raw)
+      .send(Buffer.from('not gzip at all'))
+      .expect(400);
+    expect(res.body).toEqual({ errors: [{ message: 'Request could not be read' }] });
+  });
+
+  it('still reads a valid gzip body', async () => {
+    await request(app)
+      .post('/things')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .serialize(raw)
+      .send(gzipSync('{"a":1}'))
+      .expect(201, { received: { a: 1 } });
+  });
+
+  it.each([
+    ['an invalid byte', Buffer.from([0xff])],
+    ['an overlong encoding of "/"', Buffer.from([0xc0, 0xaf])],
+    ['a truncated sequence', Buffer.from([0xe2, 0x82])],
+  ])('rejects a JSON body with %s with 400 instead of storing U+FFFD', async (_what, bytes) => {
+    const body = Buffer.concat([Buffer.from('{"title":"'), bytes, Buffer.from('"}')]);
+    const res = await request(app)
+      .post('/things')
+      .set('Content-Type', 'application/json')
+      .serialize(raw)
+      .send(body)
+      .expect(400);
+    expect(res.body).toEqual({ errors: [{ message: 'Request body is not valid UTF-8' }] });
+  });
+
+  it('accepts multi-byte UTF-8', async () => {
+    await request(app).post('/things').set('Content-Type', 'application/json').send({ t: 'Ópera 東京 🎷' }).expect(201);
+  });
+});
+
+describe('verifySession', () => {
+  it('treats a correctly signed token whose id is not a uuid as no session', () => {
+    const token = jwt.sign({ id: "1' OR '1'='1", email: 'x@example.com' }, JWT_KEY, { issuer: JWT_ISSUER });
+    expect(verifySession(token, JWT_KEY)).toBeUndefined();
+  });
+
+  it('accepts a session it signed', () => {
+    const user = { id: randomUUID(), email: 'x@example.com' };
+    expect(verifySession(signSession(user, { jwtKey: JWT_KEY, ttlSeconds: 60 }), JWT_KEY)).toEqual(user);
+  });
+
+  it('answers a request carrying such a token as signed out rather than failing', async () => {
+    const token = jwt.sign({ id: 'not-a-uuid', email: 'x@example.com' }, JWT_KEY, { issuer: JWT_ISSUER });
+    await request(appUnderTest()).get('/me').set('Cookie', `session=${token}`).expect(200, { currentUser: null });
+  });
+});
