@@ -232,6 +232,10 @@ describe('web client: a seller and buyers in the browser, on the real stack', ()
     await buy(buyer);
     await rival.getByRole('button', { name: 'Buy ticket' }).click();
     await expectText(rival.getByTestId('form-error'), 'Ticket is already reserved');
+    // The page catches up with the ticket's new status and keeps the message.
+    await expectText(rival.getByTestId('ticket-status'), 'Reserved');
+    await expectText(rival.getByTestId('form-error'), 'Ticket is already reserved');
+    expect(await rival.getByRole('button', { name: 'Buy ticket' }).count()).toBe(0);
     await shot(rival, 'ticket-reserved-conflict');
 
     // The buyer changes their mind: the order is cancelled and the ticket is for sale again.

@@ -56,7 +56,8 @@ export function StripePaymentForm({
         onRejected(result.status);
         return result.errors;
       }
-      if (result.data.status === 'requires_action' && result.data.clientSecret) {
+      // 202: Stripe needs the buyer (e.g. 3-D Secure); the webhook settles the payment afterwards.
+      if (result.status === 202 && result.data.clientSecret) {
         const next = await elements.stripe.handleNextAction({ clientSecret: result.data.clientSecret });
         if (next.error) return [{ message: next.error.message ?? 'Card authentication failed.' }];
       }

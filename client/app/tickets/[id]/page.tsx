@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { BuyButton } from '@/components/BuyButton';
+import { BuyButton, UnavailableNotice } from '@/components/BuyButton';
 import { TicketStatusBadge } from '@/components/StatusBadge';
 import { getCurrentUser, getTicket } from '@/lib/api';
 import { formatPrice } from '@/lib/format';
@@ -42,20 +42,14 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
               </p>
             )}
           </div>
+        ) : user ? (
+          <BuyButton ticketId={ticket.id} status={ticket.status} />
         ) : ticket.status === 'available' ? (
-          user ? (
-            <BuyButton ticketId={ticket.id} />
-          ) : (
-            <Link href={signInPath(`/tickets/${ticket.id}`)} className="button button-primary button-large">
-              Sign in to buy
-            </Link>
-          )
+          <Link href={signInPath(`/tickets/${ticket.id}`)} className="button button-primary button-large">
+            Sign in to buy
+          </Link>
         ) : (
-          <p className="notice" data-testid="ticket-unavailable">
-            {ticket.status === 'sold'
-              ? 'This ticket has been sold.'
-              : 'Someone is buying this ticket right now. If they do not pay in time, it goes back on sale.'}
-          </p>
+          <UnavailableNotice status={ticket.status} />
         )}
       </div>
     </article>
