@@ -146,15 +146,16 @@ export class Bus {
    */
   async listen<S extends Subject>(listener: Listener<S>): Promise<void> {
     const logger = this.options.logger.child({ listener: listener.durableName, subject: listener.subject });
-    const maxDeliver = listener.maxDeliver ?? 10;
+    const limits = { failures: listener.maxDeliver ?? 10, waits: listener.maxWaits ?? 120 };
     const durable = listener.durableName.replace(/[^\w-]/g, '_');
     const consumerConfig = {
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       filter_subject: this.wireSubject(listener.subject),
-      ack_wait: nanos(listener.ackWaitMs ?? 30_000),
-      max_deliver: maxDeliver,
+      ack_wait: nanos(listener.ackWaitMs ?? 10_000),
+      // Unlimited on the server: handle() decides when a message has failed for good (see there).
+      max_deliver: -1,
       max_ack_pending: 1000,
     };
     try {
@@ -168,13 +169,24 @@ export class Bus {
     const messages = await consumer.consume({ max_messages: 256 });
     const done = (async () => {
       for await (const msg of messages) {
-        await this.handle(listener, msg, maxDeliver, logger);
+        await this.handle(listener, msg, limits, logger);
       }
     })();
     this.running.push({ messages, done });
   }
 
-  private async handle<S extends Subject>(listener: Listener<S>, msg: JsMsg, maxDeliver: number, logger: Logger) {
+  /**
+   * Two budgets: a handler that throws is retried with exponential backoff up to `failures` deliveries;
+   * a RetryLaterError ("an event it depends on has not arrived yet") waits much longer, up to `waits`
+   * deliveries at most 5 s apart (about ten minutes), because what it waits for may be held up by a
+   * restarting service or bus. Past either budget the message is dead-lettered and terminated.
+   */
+  private async handle<S extends Subject>(
+    listener: Listener<S>,
+    msg: JsMsg,
+    limits: { failures: number; waits: number },
+    logger: Logger,
+  ) {
     let envelope: Envelope<S>;
     try {
       envelope = parseEnvelope(msg.json(), listener.subject);
@@ -190,18 +202,21 @@ export class Bus {
       msg.ack();
     } catch (err) {
       const attempt = msg.info.deliveryCount;
-      if (attempt >= maxDeliver) {
+      const waiting = err instanceof RetryLaterError;
+      if (attempt >= (waiting ? limits.waits : limits.failures)) {
         logger.error({ err, eventId: envelope.id, attempt }, 'event failed too often, dead-lettered');
         await this.deadLetter(listener, msg, err instanceof Error ? err.message : String(err));
         msg.term('max deliveries');
         return;
       }
-      const delay = err instanceof RetryLaterError ? err.delayMs : Math.min(100 * 2 ** attempt, 10_000);
-      (err instanceof RetryLaterError ? logger.debug.bind(logger) : logger.warn.bind(logger))(
-        { err, eventId: envelope.id, attempt, retryInMs: delay },
+      const delay = waiting
+        ? Math.min(err.delayMs * 1.5 ** (attempt - 1), 5_000)
+        : Math.min(100 * 2 ** attempt, 10_000);
+      (waiting ? logger.debug.bind(logger) : logger.warn.bind(logger))(
+        { err, eventId: envelope.id, attempt, retryInMs: Math.round(delay) },
         'event not applied yet, will be redelivered',
       );
-      msg.nak(delay);
+      msg.nak(Math.round(delay));
     }
   }
 

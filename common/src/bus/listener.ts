@@ -8,7 +8,10 @@ export abstract class Listener<S extends Subject> {
   abstract readonly subject: S;
   /** Durable consumer name, unique per service and subject, e.g. "orders.ticket-created". */
   abstract readonly durableName: string;
+  /** Deliveries before a message whose handler keeps throwing is dead-lettered (default 10). */
   readonly maxDeliver?: number;
+  /** Deliveries before a message that keeps asking to RetryLater is dead-lettered (default 120). */
+  readonly maxWaits?: number;
   readonly ackWaitMs?: number;
   abstract onMessage(data: EventData<S>, envelope: Envelope<S>): Promise<void>;
 }
