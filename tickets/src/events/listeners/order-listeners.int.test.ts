@@ -48,11 +48,11 @@ async function reservedTicket() {
   return { seller, ticket, order };
 }
 
-/** True while some statement updating a ticket waits for a row lock held by the test. */
-const anUpdateIsWaitingForTheLock = async () =>
+/** True while some statement on the tickets table (an edit's UPDATE, a listener's SELECT FOR UPDATE) waits for a row lock held by the test. */
+const someoneWaitsForTheTicketLock = async () =>
   (
     await pool().query(
-      "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE tickets%'",
+      "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%tickets%'",
     )
   ).rowCount! > 0;
 
@@ -199,7 +199,7 @@ describe('concurrent edit and reservation', () => {
         .set('Cookie', seller.cookie)
         .send({ title: 'Edited', price: 1 })
         .then((res) => res);
-      await eventually(anUpdateIsWaitingForTheLock);
+      await eventually(someoneWaitsForTheTicketLock);
       await client.query('COMMIT');
       const res = await edit;
       expect(res.status).toBe(409);
@@ -218,7 +218,7 @@ describe('concurrent edit and reservation', () => {
       await client.query('BEGIN');
       await changeTicket(client, (await findTicket(client, ticket.id))!, { title: 'Edited first', priceCents: 4200 });
       await publish('order.created', order);
-      await eventually(anUpdateIsWaitingForTheLock);
+      await eventually(someoneWaitsForTheTicketLock);
       await client.query('COMMIT');
     } finally {
       client.release();
