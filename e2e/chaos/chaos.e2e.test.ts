@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import type { ProcessName } from '../../scripts/stack';
+import { startTestStack } from '../support';
+import { allHold, checkInvariants, type InvariantReport } from './invariants';
+
+/**
+ * Fault injection: 500 buyers go through order→pay, order→cancel and order→expire while every service,
+ * nats-server and redis-server is SIGKILLed and restarted, one at a time. Afterwards the databases must
+ * satisfy the marketplace's invariants. Clients retry what a real client would retry (gateway 502s and
+ * dropped connections); a 500 from a service is counted as a bug.
+ */
+
+const BUYERS = Number(process.env.CHAOS_BUYERS ?? 500);
+const TICKETS = Math.ceil(BUYERS / 2);
+const CONCURRENCY = 25;
+const WINDOW_SECONDS = 6;
+const VICTIMS: ProcessName[] = ['auth', 'tickets', 'orders', 'expiration', 'payments', 'nats', 'redis'];
+
+const stats = {
+  requests: 0,
+  retried: 0,
+  serverErrors: 0,
+  created: 0,
+  paid: 0,
+  declined: 0,
+  cancelled: 0,
+  leftToExpire: 0,
+  conflicts: 0,
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+class Client {
+  cookie = '';
+  constructor(private readonly base: string) {}
+  /** Retries while the gateway cannot reach a service (502) or the connection drops mid-request. */
+  async call(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
+    for (let attempt = 0; ; attempt += 1) {
+      stats.requests += 1;
+      try {
+        const res = await fetch(`${this.base}${url}`, {
+          method,
+          headers: {
+            ...(body ? { 'content-type': 'application/json' } : {}),
+            ...(this.cookie ? { cookie: this.cookie } : {}),
+          },
+          body: body ? JSON.stringify(body) : undefined,
+          signal: AbortSignal.timeout(15_000),
+        });
+        const session = res.headers.get('set-cookie')?.match(/session=([^;]+)/);
+        if (session) this.cookie = `session=${session[1]}`;
+        const text = await res.text();
+        if (res.status === 500) stats.serverErrors += 1;
+        if ((res.status === 502 || res.status === 503) && attempt < 120) {
+          stats.retried += 1;
+          await sleep(250);
+          continue;
+        }
+        return { status: res.status, body: text ? JSON.parse(text) : undefined };
+      } catch (err) {
+        if (attempt >= 120) throw err;
+        stats.retried += 1;
+        await sleep(250);
+      }
+    }
+  }
+  async signUp(): Promise<void> {
+    const credentials = { email: `chaos-${randomUUID()}@example.com`, password: 'chaos monkey password' };
+    const res = await this.call('POST', '/api/users/signup', credentials);
+    // A retried sign-up whose first attempt landed: sign in instead.
+    if (res.status === 409) await this.call('POST', '/api/users/signin', credentials);
+    else if (res.status !== 201) throw new Error(`signup: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+}
+
+/** Finds the buyer's own open order for a ticket after an ambiguous answer (a retry after a lost response). */
+async function ownOrderFor(buyer: Client, ticketId: string): Promise<{ id: string } | undefined> {
+  const res = await buyer.call('GET', '/api/orders');
+  return res.body?.orders?.find(
+    (o: { ticket: { id: string }; status: string }) => o.ticket.id === ticketId && o.status === 'created',
+  );
+}
+
+async function buyerFlow(base: string, i: number, ticketIds: string[]): Promise<void> {
+  const buyer = new Client(base);
+  await buyer.signUp();
+  const ticketId = ticketIds[i % ticketIds.length];
+  let order: { id: string } | undefined;
+  for (let attempt = 0; attempt < 40 && !order; attempt += 1) {
+    const res = await buyer.call('POST', '/api/orders', { ticketId });
+    if (res.status === 201) order = res.body;
+    else if (res.status === 409) {
+      order = await ownOrderFor(buyer, ticketId);
+      if (!order) {
+        stats.conflicts += 1;
+        return;
+      }
+    } else if (res.status === 404)
+      await sleep(250); // the orders replica has not seen the ticket yet
+    else throw new Error(`order: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  if (!order) return;
+  stats.created += 1;
+  switch (i % 5) {
+    case 0:
+    case 1: {
+      const res = await buyer.call('POST', '/api/payments', { orderId: order.id, paymentMethod: 'pm_card_visa' });
+      if (res.status === 201) stats.paid += 1;
+      break;
+    }
+    case 2: {
+      // Pays close to the deadline: some payments race the expiry and must be refunded.
+      await sleep(WINDOW_SECONDS * 1000 - 400 + Math.random() * 800);
+      const res = await buyer.call('POST', '/api/payments', { orderId: order.id, paymentMethod: 'pm_card_visa' });
+      if (res.status === 201) stats.paid += 1;
+      break;
+    }
+    case 3: {
+      const declined = await buyer.call('POST', '/api/payments', {
+        orderId: order.id,
+        paymentMethod: 'pm_card_chargeDeclined',
+      });
+      if (declined.status === 402) stats.declined += 1;
+      await buyer.call('DELETE', `/api/orders/${order.id}`);
+      stats.cancelled += 1;
+      break;
+    }
+    default:
+      stats.leftToExpire += 1;
+  }
+}
+
+describe('fault injection', () => {
+  let stack: Awaited<ReturnType<typeof startTestStack>>;
+  beforeAll(async () => {
+    stack = await startTestStack({ env: { ORDER_EXPIRATION_SECONDS: String(WINDOW_SECONDS) } });
+  }, 120_000);
+  afterAll(() => stack?.cleanup(), 60_000);
+
+  it(`keeps every invariant while ${BUYERS} buyers trade and each process is killed and restarted`, async () => {
+    const seller = new Client(stack.url);
+    await seller.signUp();
+    const ticketIds: string[] = [];
+    for (let i = 0; i < TICKETS; i += 1) {
+      const res = await seller.call('POST', '/api/tickets', { title: `Chaos ticket ${i}`, price: 10 + (i % 90) });
+      expect(res.status).toBe(201);
+      ticketIds.push(res.body.id);
+    }
+
+    let next = 0;
+    const buyers = Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < BUYERS) await buyerFlow(stack.url, next++, ticketIds);
+      }),
+    );
+    const kills: string[] = [];
+    const killer = (async () => {
+      for (const victim of VICTIMS) {
+        await sleep(1500);
+        await stack.kill(victim, 'SIGKILL');
+        kills.push(victim);
+        await sleep(1000);
+        await stack.start(victim);
+      }
+    })();
+    await Promise.all([buyers, killer]);
+
+    // Let every window close and every event settle, then read the databases.
+    let report: InvariantReport | undefined;
+    const deadline = Date.now() + (WINDOW_SECONDS + 60) * 1000;
+    do {
+      await sleep(1000);
+      report = await checkInvariants(stack);
+    } while (!allHold(report) && Date.now() < deadline);
+
+    console.log(
+      [
+        `chaos: killed and restarted ${kills.join(', ')}`,
+        `client: ${JSON.stringify(stats)}`,
+        `databases: ${JSON.stringify(report.counts)}`,
+        ...Object.entries(report.violations).map(
+          ([name, list]) =>
+            `${list.length === 0 ? 'ok  ' : 'FAIL'} ${name}${list.length ? `: ${list.slice(0, 5).join('; ')}` : ''}`,
+        ),
+      ].join('\n'),
+    );
+    expect(kills).toEqual(VICTIMS);
+    expect(report.violations).toEqual(Object.fromEntries(Object.keys(report.violations).map((k) => [k, []])));
+    expect(stats.serverErrors).toBe(0);
+    expect(report.counts.orders).toBeGreaterThanOrEqual(TICKETS);
+    expect(report.counts.complete).toBeGreaterThan(0);
+    expect(report.counts.cancelled).toBeGreaterThan(0);
+  }, 600_000);
+});

@@ -1,0 +1,152 @@
+import pg from 'pg';
+import type { Stack } from '../../scripts/stack';
+
+/**
+ * The marketplace's invariants, read straight from each service's database after a run. Each entry is
+ * a list of violations (empty when the invariant holds), so a failure shows exactly which rows are wrong.
+ */
+export interface InvariantReport {
+  counts: Record<string, number>;
+  violations: Record<string, string[]>;
+}
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function checkInvariants(stack: Pick<Stack, 'databaseUrl'>): Promise<InvariantReport> {
+  const [tickets, ticketReplica, orders, orderReplica, payments, outboxes] = await Promise.all([
+    query<{ id: string; status: string; order_id: string | null; version: number }>(
+      stack.databaseUrl('tickets'),
+      'SELECT id, status, order_id, version FROM tickets',
+    ),
+    query<{ id: string; status: string; order_id: string | null; version: number }>(
+      stack.databaseUrl('orders'),
+      'SELECT id, status, order_id, version FROM tickets',
+    ),
+    query<{ id: string; ticket_id: string; status: string; expired: boolean; version: number }>(
+      stack.databaseUrl('orders'),
+      "SELECT id, ticket_id, status, expires_at < now() - interval '2 seconds' AS expired, version FROM orders",
+    ),
+    query<{ id: string; status: string; version: number }>(
+      stack.databaseUrl('payments'),
+      'SELECT id, status, version FROM orders',
+    ),
+    query<{ order_id: string; status: string; provider_refund_id: string | null }>(
+      stack.databaseUrl('payments'),
+      'SELECT order_id, status, provider_refund_id FROM payments',
+    ),
+    Promise.all(
+      (['tickets', 'orders', 'payments'] as const).map(async (s) => ({
+        service: s,
+        pending: (await query<{ n: number }>(stack.databaseUrl(s), 'SELECT count(*)::int AS n FROM outbox'))[0].n,
+      })),
+    ),
+  ]);
+
+  const v: Record<string, string[]> = {
+    'no ticket has two open or complete orders': [],
+    'every order is terminal or still inside its window': [],
+    'every complete order has exactly one successful payment': [],
+    'no order was charged twice without a refund': [],
+    'every paid order that was cancelled was refunded once': [],
+    "every ticket's state agrees with its orders": [],
+    'the orders replica of every ticket matches the ticket (each event applied once)': [],
+    'the payments replica of every order matches the order (each event applied once)': [],
+    'every outbox is drained': [],
+  };
+
+  const activeByTicket = new Map<string, typeof orders>();
+  for (const order of orders) {
+    if (order.status === 'created' || order.status === 'complete') {
+      activeByTicket.set(order.ticket_id, [...(activeByTicket.get(order.ticket_id) ?? []), order]);
+    }
+    if (order.status === 'created' && order.expired)
+      v['every order is terminal or still inside its window'].push(order.id);
+  }
+  for (const [ticketId, active] of activeByTicket) {
+    if (active.length > 1)
+      v['no ticket has two open or complete orders'].push(`${ticketId}: ${active.map((o) => o.id).join(', ')}`);
+  }
+
+  const paymentsByOrder = new Map<string, typeof payments>();
+  for (const p of payments) paymentsByOrder.set(p.order_id, [...(paymentsByOrder.get(p.order_id) ?? []), p]);
+  for (const order of orders) {
+    const charges = paymentsByOrder.get(order.id) ?? [];
+    const succeeded = charges.filter((c) => c.status === 'succeeded');
+    if (order.status === 'complete' && succeeded.length !== 1) {
+      v['every complete order has exactly one successful payment'].push(`${order.id}: ${succeeded.length} succeeded`);
+    }
+    if (charges.some((c) => c.status === 'refund_pending') || succeeded.length > 1) {
+      v['no order was charged twice without a refund'].push(`${order.id}: ${charges.map((c) => c.status).join(', ')}`);
+    }
+    if (order.status === 'cancelled' && charges.some((c) => c.status !== 'refunded' || !c.provider_refund_id)) {
+      v['every paid order that was cancelled was refunded once'].push(
+        `${order.id}: ${charges.map((c) => c.status).join(', ')}`,
+      );
+    }
+  }
+
+  const ordersById = new Map(orders.map((o) => [o.id, o]));
+  for (const ticket of tickets) {
+    const active = activeByTicket.get(ticket.id)?.[0];
+    const expected = !active
+      ? { status: 'available', order_id: null }
+      : { status: active.status === 'complete' ? 'sold' : 'reserved', order_id: active.id };
+    if (ticket.status !== expected.status || ticket.order_id !== expected.order_id) {
+      v["every ticket's state agrees with its orders"].push(
+        `${ticket.id}: ${ticket.status}/${ticket.order_id} but orders say ${expected.status}/${expected.order_id}` +
+          (ticket.order_id ? ` (order ${ordersById.get(ticket.order_id)?.status ?? 'unknown'})` : ''),
+      );
+    }
+  }
+
+  const replicaById = new Map(ticketReplica.map((t) => [t.id, t]));
+  for (const ticket of tickets) {
+    const replica = replicaById.get(ticket.id);
+    if (
+      !replica ||
+      replica.version !== ticket.version ||
+      replica.status !== ticket.status ||
+      replica.order_id !== ticket.order_id
+    ) {
+      v['the orders replica of every ticket matches the ticket (each event applied once)'].push(
+        `${ticket.id}: v${ticket.version} ${ticket.status} vs replica ${replica ? `v${replica.version} ${replica.status}` : 'missing'}`,
+      );
+    }
+  }
+  const paymentReplicaById = new Map(orderReplica.map((o) => [o.id, o]));
+  for (const order of orders) {
+    const replica = paymentReplicaById.get(order.id);
+    if (!replica || replica.version !== order.version || replica.status !== order.status) {
+      v['the payments replica of every order matches the order (each event applied once)'].push(
+        `${order.id}: v${order.version} ${order.status} vs replica ${replica ? `v${replica.version} ${replica.status}` : 'missing'}`,
+      );
+    }
+  }
+  for (const { service, pending } of outboxes)
+    if (pending > 0) v['every outbox is drained'].push(`${service}: ${pending}`);
+
+  const count = (status: string) => orders.filter((o) => o.status === status).length;
+  return {
+    counts: {
+      tickets: tickets.length,
+      orders: orders.length,
+      complete: count('complete'),
+      cancelled: count('cancelled'),
+      open: count('created'),
+      'tickets sold': tickets.filter((t) => t.status === 'sold').length,
+      'charges succeeded': payments.filter((p) => p.status === 'succeeded').length,
+      'charges refunded': payments.filter((p) => p.status === 'refunded').length,
+    },
+    violations: v,
+  };
+}
+
+export const allHold = (report: InvariantReport) => Object.values(report.violations).every((list) => list.length === 0);
