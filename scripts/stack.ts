@@ -64,6 +64,8 @@ export interface Stack {
   ports: Record<string, number>;
   infra: { postgres: string; nats: string; redis: string };
   databaseUrl(service: ServiceName): string;
+  /** The running process id of one process, if it is running. */
+  pid(name: ProcessName): number | undefined;
   /** Kills one process (SIGKILL by default) without restarting it. */
   kill(name: ProcessName, signal?: NodeJS.Signals): Promise<void>;
   /** Starts a process that was killed, and waits until it is ready. */
@@ -341,6 +343,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ports,
     infra,
     databaseUrl,
+    pid: (name) => {
+      const child = managed.get(name)?.child;
+      return child ? processOf(child).pid : undefined;
+    },
     kill: (name, signal = 'SIGKILL') => stopOne(name, signal),
     start: (name) => superviseAndStart(name),
     stop: stopAll,

@@ -10,6 +10,13 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
   return new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
 }
 
+const commitHooks = new WeakMap<pg.ClientBase, (() => void)[]>();
+
+/** Runs fn once the transaction `client` is in commits (only inside withTransaction); dropped on rollback. */
+export function afterCommit(client: pg.ClientBase, fn: () => void): void {
+  commitHooks.set(client, [...(commitHooks.get(client) ?? []), fn]);
+}
+
 /** Runs fn inside BEGIN/COMMIT, rolling back on any error. */
 export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -17,11 +24,13 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClie
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
+    for (const hook of commitHooks.get(client) ?? []) hook();
     return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
+    commitHooks.delete(client);
     client.release();
   }
 }

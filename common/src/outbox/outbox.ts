@@ -1,12 +1,19 @@
+import { EventEmitter } from 'node:events';
 import type pg from 'pg';
 import { makeEnvelope } from '../bus/bus';
+import { afterCommit } from '../db/pool';
 import type { Envelope, EventData, Subject } from '../events/catalog';
 
-export const OUTBOX_CHANNEL = 'microtick_outbox';
+/** Emits 'recorded' when a transaction that recorded events commits, waking this process's relay. */
+export const outboxSignal = new EventEmitter();
 
 /**
  * Records an event inside the caller's transaction: it is published if and only if the transaction
- * commits. The NOTIFY is delivered on commit and wakes the relay at once.
+ * commits. On commit (through withTransaction) the relay in this process is woken at once; other
+ * replicas and transactions managed by hand are covered by the relay's poll.
+ *
+ * Not pg_notify: a NOTIFY makes PostgreSQL serialise the commits that send one, which halved the
+ * order-placing throughput in a measurement.
  */
 export async function recordEvent<S extends Subject>(
   client: pg.ClientBase,
@@ -20,6 +27,6 @@ export async function recordEvent<S extends Subject>(
     subject,
     JSON.stringify(envelope),
   ]);
-  await client.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
+  afterCommit(client, () => outboxSignal.emit('recorded'));
   return envelope;
 }

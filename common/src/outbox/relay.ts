@@ -2,13 +2,13 @@ import type pg from 'pg';
 import type { Bus } from '../bus/bus';
 import type { Envelope } from '../events/catalog';
 import type { Logger } from '../logger';
-import { OUTBOX_CHANNEL } from './outbox';
+import { outboxSignal } from './outbox';
 
 export interface RelayOptions {
   pool: pg.Pool;
   bus: Pick<Bus, 'publishEnvelope'>;
   logger: Logger;
-  /** Fallback poll when no notification arrives (a missed NOTIFY, a restart). */
+  /** Poll for rows this process was not told about (other replicas, a restart); default 500 ms. */
   pollIntervalMs?: number;
   batchSize?: number;
 }
@@ -19,7 +19,7 @@ export interface RelayOptions {
  * re-publishes the same id, which JetStream's duplicate window drops.
  */
 export class OutboxRelay {
-  private listener?: pg.PoolClient;
+  private readonly onRecorded = () => this.wake();
   private timer?: NodeJS.Timeout;
   private running = false;
   private draining?: Promise<void>;
@@ -29,10 +29,7 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     this.running = true;
-    this.listener = await this.options.pool.connect();
-    this.listener.on('notification', () => this.wake());
-    this.listener.on('error', (err) => this.options.logger.warn({ err }, 'outbox listen connection error'));
-    await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    outboxSignal.on('recorded', this.onRecorded);
     this.schedule();
     this.wake();
   }
@@ -42,7 +39,7 @@ export class OutboxRelay {
     this.timer = setTimeout(() => {
       this.wake();
       this.schedule();
-    }, this.options.pollIntervalMs ?? 1000);
+    }, this.options.pollIntervalMs ?? 500);
     this.timer.unref();
   }
 
@@ -95,11 +92,7 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
+    outboxSignal.off('recorded', this.onRecorded);
     await this.draining;
-    if (this.listener) {
-      await this.listener.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
-      this.listener.release();
-      this.listener = undefined;
-    }
   }
 }
