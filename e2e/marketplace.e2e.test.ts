@@ -267,7 +267,15 @@ describe('web client: a seller and buyers in the browser, on the real stack', ()
 
   it('renders the empty states and the not-found page', async () => {
     const newcomer = await newPage();
-    await signUp(newcomer, email('newcomer'));
+    // Keyboard only: the fields follow each other in tab order and Enter submits.
+    await newcomer.goto('/auth/signup');
+    await newcomer.getByLabel('Email').focus();
+    await newcomer.keyboard.type(email('newcomer'));
+    await newcomer.keyboard.press('Tab');
+    await newcomer.keyboard.type(PASSWORD);
+    await newcomer.locator('button[type=submit]:enabled').waitFor(); // hydrated
+    await newcomer.keyboard.press('Enter');
+    await expectText(newcomer.getByTestId('current-user'), email('newcomer'));
     await newcomer.goto('/orders');
     await newcomer.getByTestId('empty-orders').waitFor();
     await shot(newcomer, 'my-orders-empty');
