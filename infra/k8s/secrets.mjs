@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// Writes the git-ignored env files that an overlay's secretGenerator reads:
+//   node infra/k8s/secrets.mjs <local|production> [--force]
+//
+// For every template in infra/k8s/secrets.example/<name>.env, writes
+// infra/k8s/overlays/<overlay>/secrets/<name>.env. A template value `${VAR:-default}` is taken from
+// the environment variable VAR; otherwise from the default:
+//   generate  32 random bytes as hex on a local cluster; required in production (a regenerated
+//             database password would no longer match the one the volume was initialised with)
+//   empty     empty on a local cluster; required in production
+//   (nothing) empty everywhere
+// Existing files are kept unless --force is given, so a local cluster's passwords stay stable.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const [overlay, ...flags] = process.argv.slice(2);
+const overlays = readdirSync(path.join(here, 'overlays'), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
+if (!overlays.includes(overlay)) {
+  console.error(`usage: node infra/k8s/secrets.mjs <${overlays.join('|')}> [--force]`);
+  process.exit(2);
+}
+const force = flags.includes('--force');
+const mayGenerate = overlay !== 'production';
+const templates = path.join(here, 'secrets.example');
+const outDir = path.join(here, 'overlays', overlay, 'secrets');
+mkdirSync(outDir, { recursive: true, mode: 0o700 });
+
+const missing = [];
+const written = [];
+for (const file of readdirSync(templates)
+  .filter((f) => f.endsWith('.env'))
+  .sort()) {
+  const target = path.join(outDir, file);
+  if (existsSync(target) && !force) continue;
+  const lines = readFileSync(path.join(templates, file), 'utf8').split('\n');
+  const out = [];
+  for (const line of lines) {
+    const m = /^([A-Z0-9_]+)=\$\{([A-Z0-9_]+):-([^}]*)\}$/.exec(line.trim());
+    if (!m) {
+      if (line.trim() === '' || line.trim().startsWith('#')) continue;
+      throw new Error(`${file}: cannot read template line: ${line}`);
+    }
+    const [, key, variable, fallback] = m;
+    let value = process.env[variable];
+    if (value === undefined || value === '') {
+      if ((fallback === 'generate' || fallback === 'empty') && !mayGenerate) {
+        missing.push(variable);
+        continue;
+      }
+      if (fallback === 'generate') value = randomBytes(32).toString('hex');
+      else if (fallback === 'empty') value = '';
+      else value = fallback;
+    }
+    if (/[\r\n]/.test(value)) throw new Error(`${variable} must be a single line`);
+    out.push(`${key}=${value}`);
+  }
+  written.push({ target, text: out.join('\n') + '\n' });
+}
+if (missing.length > 0) {
+  console.error(`${overlay}: set these environment variables first (never committed): ${missing.join(', ')}`);
+  process.exit(1);
+}
+for (const { target, text } of written) {
+  writeFileSync(target, text, { mode: 0o600 });
+  console.log(`wrote ${path.relative(process.cwd(), target)}`);
+}
