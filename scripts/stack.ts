@@ -225,24 +225,31 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     infraPorts[name] = server.port; // a restart comes back on the same port
     return server;
   };
-  await Promise.all((['postgres', 'nats', 'redis'] as const).map(launchInfra)).catch(async (err) => {
+  const infra = {
+    postgres: '',
+    nats: '',
+    redis: '',
+  };
+  try {
+    await Promise.all((['postgres', 'nats', 'redis'] as const).map(launchInfra));
+    infra.postgres = `postgres://postgres@127.0.0.1:${ports.postgres}`;
+    infra.nats = `nats://127.0.0.1:${ports.nats}`;
+    infra.redis = `redis://127.0.0.1:${ports.redis}`;
+    const admin = new pg.Client({ connectionString: `${infra.postgres}/postgres` });
+    await admin.connect();
+    try {
+      for (const database of Object.values(DATABASES)) {
+        const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+        if (!rowCount) await admin.query(`CREATE DATABASE ${database}`);
+      }
+    } finally {
+      await admin.end();
+    }
+  } catch (err) {
     await stopAll();
     throw err;
-  });
-  const infra = {
-    postgres: `postgres://postgres@127.0.0.1:${ports.postgres}`,
-    nats: `nats://127.0.0.1:${ports.nats}`,
-    redis: `redis://127.0.0.1:${ports.redis}`,
-  };
-  const databaseUrl = (service: ServiceName) => `${infra.postgres}/${DATABASES[service] ?? service}`;
-
-  const admin = new pg.Client({ connectionString: `${infra.postgres}/postgres` });
-  await admin.connect();
-  for (const database of Object.values(DATABASES)) {
-    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (!rowCount) await admin.query(`CREATE DATABASE ${database}`);
   }
-  await admin.end();
+  const databaseUrl = (service: ServiceName) => `${infra.postgres}/${DATABASES[service] ?? service}`;
 
   const jwtKey = jwtKeyFor(dataDir);
   const serviceUrl = (name: ServiceName | 'client') => `http://127.0.0.1:${ports[name]}`;

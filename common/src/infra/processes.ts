@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import pg from 'pg';
 
 /**
  * Starts the real servers MicroTick needs, from Debian's packages, as child processes on loopback:
@@ -110,6 +111,27 @@ function attachOutput(child: ChildProcess, output: Output): void {
 
 const stdio = (output: Output) => (output === 'inherit' ? 'inherit' : output === 'ignore' ? 'ignore' : 'pipe');
 
+/** The port opens before PostgreSQL accepts queries ("the database system is starting up"). */
+async function waitForPostgresReady(port: number, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`postgres exited with code ${child.exitCode}`);
+    const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return;
+    } catch (err) {
+      if (Date.now() > deadline)
+        throw new Error(`postgres not ready after ${timeoutMs} ms: ${String(err)}`, { cause: err });
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+}
+
 export interface PostgresOptions {
   dataDir: string;
   port?: number;
@@ -158,6 +180,7 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningSe
   );
   attachOutput(child, options.output ?? 'ignore');
   await waitForPort(port, 30_000, child);
+  await waitForPostgresReady(port, child);
   return {
     name: 'postgres',
     port,
