@@ -11,7 +11,8 @@ afterAll(() => orders.stop());
 
 const api = () => request(orders.server);
 const countOrders = async (ticketId: string) =>
-  (await orders.pool.query('SELECT count(*)::int AS n FROM orders WHERE ticket_id = $1', [ticketId])).rows[0].n as number;
+  (await orders.pool.query('SELECT count(*)::int AS n FROM orders WHERE ticket_id = $1', [ticketId])).rows[0]
+    .n as number;
 
 async function placeOrder(buyer = sessionCookie(), ticketOverrides = {}) {
   const ticket = await seedTicket(orders.pool, ticketOverrides);
@@ -89,7 +90,11 @@ describe('POST /api/orders', () => {
   );
 
   it('rejects an unknown ticket with 404', async () => {
-    const res = await api().post('/api/orders').set('Cookie', sessionCookie().cookie).send({ ticketId: randomUUID() }).expect(404);
+    const res = await api()
+      .post('/api/orders')
+      .set('Cookie', sessionCookie().cookie)
+      .send({ ticketId: randomUUID() })
+      .expect(404);
     expect(res.body).toEqual({ errors: [{ message: 'Ticket not found' }] });
   });
 
@@ -103,7 +108,11 @@ describe('POST /api/orders', () => {
 
   it('rejects an order for a reserved ticket with 409 and records no event', async () => {
     const { ticket } = await placeOrder();
-    const res = await api().post('/api/orders').set('Cookie', sessionCookie().cookie).send({ ticketId: ticket.id }).expect(409);
+    const res = await api()
+      .post('/api/orders')
+      .set('Cookie', sessionCookie().cookie)
+      .send({ ticketId: ticket.id })
+      .expect(409);
     expect(res.body).toEqual({ errors: [{ message: 'Ticket is already reserved' }] });
     expect(await countOrders(ticket.id)).toBe(1);
     const { rows } = await orders.pool.query(
@@ -129,7 +138,9 @@ describe('POST /api/orders', () => {
   it('gives exactly one 201 to 50 concurrent buyers of one ticket and 409 to the other 49', async () => {
     const ticket = await seedTicket(orders.pool);
     const responses = await Promise.all(
-      Array.from({ length: 50 }, () => api().post('/api/orders').set('Cookie', sessionCookie().cookie).send({ ticketId: ticket.id })),
+      Array.from({ length: 50 }, () =>
+        api().post('/api/orders').set('Cookie', sessionCookie().cookie).send({ ticketId: ticket.id }),
+      ),
     );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
@@ -186,7 +197,13 @@ describe('DELETE /api/orders/:id', () => {
     expect(shown.body).toMatchObject({ status: 'cancelled', version: 1 });
     const events = await outboxEventsFor(orders.pool, order.id);
     expect(events.map((e) => e.subject)).toEqual(['order.created', 'order.updated']);
-    expect(events[1].data).toEqual({ id: order.id, userId: buyer.user.id, status: 'cancelled', ticket: { id: ticket.id }, version: 1 });
+    expect(events[1].data).toEqual({
+      id: order.id,
+      userId: buyer.user.id,
+      status: 'cancelled',
+      ticket: { id: ticket.id },
+      version: 1,
+    });
   });
 
   it('answers 204 again for an already cancelled order without a second event', async () => {
@@ -227,6 +244,8 @@ describe('DELETE /api/orders/:id', () => {
 
 describe('operations', () => {
   it('reports the database and the bus in /health', async () => {
-    await api().get('/health').expect(200, { status: 'ok', checks: { database: 'ok', bus: 'ok' } });
+    await api()
+      .get('/health')
+      .expect(200, { status: 'ok', checks: { database: 'ok', bus: 'ok' } });
   });
 });

@@ -1,4 +1,13 @@
-import { Bus, closeServer, createLogger, createPool, exitOnStartupError, migrate, onShutdown, OutboxRelay } from '@microtick/common';
+import {
+  Bus,
+  closeServer,
+  createLogger,
+  createPool,
+  exitOnStartupError,
+  migrate,
+  onShutdown,
+  OutboxRelay,
+} from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { migrationsDir } from './db/migrations';
@@ -17,7 +26,9 @@ async function main() {
   const relay = new OutboxRelay({ pool, bus, logger });
   await relay.start();
   await startListeners(bus, pool, logger);
-  const server = buildApp({ pool, bus, config, logger }).listen(config.PORT, () => logger.info({ port: config.PORT }, 'orders listening'));
+  const server = buildApp({ pool, bus, config, logger }).listen(config.PORT, () =>
+    logger.info({ port: config.PORT }, 'orders listening'),
+  );
   onShutdown(logger, [
     ['http', () => closeServer(server)],
     ['outbox relay', () => relay.stop()],

@@ -10,7 +10,10 @@ const created = new EventCollector('order.created');
 const updated = new EventCollector('order.updated');
 beforeAll(async () => {
   orders = await startOrders();
-  otherServices = await connectTestBus({ stream: orders.bus.stream, subjectPrefix: orders.bus.subjectPrefix }, 'other-services');
+  otherServices = await connectTestBus(
+    { stream: orders.bus.stream, subjectPrefix: orders.bus.subjectPrefix },
+    'other-services',
+  );
   await otherServices.listen(created);
   await otherServices.listen(updated);
 });
@@ -22,7 +25,11 @@ afterAll(async () => {
 it('delivers order.created committed by a process that crashed before publishing, once a relay starts', async () => {
   // No relay runs: the order and its event are committed, and nothing is published yet.
   const ticket = await seedTicket(orders.pool);
-  const res = await request(orders.server).post('/api/orders').set('Cookie', sessionCookie().cookie).send({ ticketId: ticket.id }).expect(201);
+  const res = await request(orders.server)
+    .post('/api/orders')
+    .set('Cookie', sessionCookie().cookie)
+    .send({ ticketId: ticket.id })
+    .expect(201);
   const [recorded] = await outboxEventsFor(orders.pool, res.body.id);
   expect(created.received.find((e) => e.data.id === res.body.id)).toBeUndefined();
 
@@ -45,10 +52,20 @@ it('publishes order.updated cancelled on the bus when expiration.complete arrive
   try {
     const ticket = await seedTicket(orders.pool);
     const buyer = sessionCookie();
-    const res = await request(orders.server).post('/api/orders').set('Cookie', buyer.cookie).send({ ticketId: ticket.id }).expect(201);
+    const res = await request(orders.server)
+      .post('/api/orders')
+      .set('Cookie', buyer.cookie)
+      .send({ ticketId: ticket.id })
+      .expect(201);
     await otherServices.publish('expiration.complete', { orderId: res.body.id });
     const event = await eventually(async () => updated.received.find((e) => e.data.id === res.body.id));
-    expect(event.data).toEqual({ id: res.body.id, userId: buyer.user.id, status: 'cancelled', ticket: { id: ticket.id }, version: 1 });
+    expect(event.data).toEqual({
+      id: res.body.id,
+      userId: buyer.user.id,
+      status: 'cancelled',
+      ticket: { id: ticket.id },
+      version: 1,
+    });
   } finally {
     await relay.stop();
   }

@@ -1,15 +1,15 @@
 // Test-only helpers for the orders service's own tests; never imported by production code.
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import { Listener, type Bus, type Envelope, type EventData, type Pool, type Subject } from '@microtick/common';
 import {
-  Listener,
-  type Bus,
-  type Envelope,
-  type EventData,
-  type Pool,
-  type Subject,
-} from '@microtick/common';
-import { connectTestBus, createTestDatabase, TEST_JWT_KEY, testBusNamespace, testLogger, testNatsUrl } from '@microtick/common/testing';
+  connectTestBus,
+  createTestDatabase,
+  TEST_JWT_KEY,
+  testBusNamespace,
+  testLogger,
+  testNatsUrl,
+} from '@microtick/common/testing';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { migrationsDir } from './db/migrations';

@@ -78,7 +78,9 @@ export async function findOrder(pool: Pool, id: string): Promise<OrderRecord | u
 }
 
 export async function listOrdersOfBuyer(pool: Pool, userId: string): Promise<OrderRecord[]> {
-  const { rows } = await pool.query<OrderRow>(`${SELECT_ORDER} WHERE o.user_id = $1 ORDER BY o.created_at DESC, o.id`, [userId]);
+  const { rows } = await pool.query<OrderRow>(`${SELECT_ORDER} WHERE o.user_id = $1 ORDER BY o.created_at DESC, o.id`, [
+    userId,
+  ]);
   return rows.map(toRecord);
 }
 

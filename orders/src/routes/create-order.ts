@@ -15,7 +15,9 @@ import { findTicket } from '../db/tickets';
 import { orderView } from './order-view';
 
 const createOrderSchema = z.object({
-  ticketId: z.uuid({ error: (issue) => (issue.input === undefined ? 'Ticket id is required' : 'Ticket id must be a valid id') }),
+  ticketId: z.uuid({
+    error: (issue) => (issue.input === undefined ? 'Ticket id is required' : 'Ticket id must be a valid id'),
+  }),
 });
 
 export function createOrderRouter(pool: Pool, config: Pick<OrdersConfig, 'ORDER_EXPIRATION_SECONDS'>): Router {
@@ -27,7 +29,9 @@ export function createOrderRouter(pool: Pool, config: Pick<OrdersConfig, 'ORDER_
     if (ticket.userId === buyer.id) throw new ForbiddenError('You cannot order your own ticket');
     const expiresAt = new Date(Date.now() + config.ORDER_EXPIRATION_SECONDS * 1000);
     try {
-      const order = await withTransaction(pool, (client) => insertOrder(client, { userId: buyer.id, ticket, expiresAt }));
+      const order = await withTransaction(pool, (client) =>
+        insertOrder(client, { userId: buyer.id, ticket, expiresAt }),
+      );
       res.status(201).json(orderView(order));
     } catch (err) {
       // The partial unique index is the guard: an open or complete order already holds this ticket.

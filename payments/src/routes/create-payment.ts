@@ -65,14 +65,12 @@ export function createPaymentRouter(pool: Pool, gateway: PaymentGateway, logger:
     }
 
     if (result.status !== 'succeeded') {
-      res
-        .status(202)
-        .json({
-          id: result.providerPaymentId,
-          orderId: order.id,
-          status: result.status,
-          ...('clientSecret' in result ? { clientSecret: result.clientSecret } : {}),
-        });
+      res.status(202).json({
+        id: result.providerPaymentId,
+        orderId: order.id,
+        status: result.status,
+        ...('clientSecret' in result ? { clientSecret: result.clientSecret } : {}),
+      });
       return;
     }
     const recorded = await recordSucceededCharge(pool, {

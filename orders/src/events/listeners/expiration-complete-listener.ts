@@ -12,7 +12,10 @@ export class ExpirationCompleteListener extends Listener<'expiration.complete'> 
     super();
   }
 
-  async onMessage({ orderId }: EventData<'expiration.complete'>, envelope: Envelope<'expiration.complete'>): Promise<void> {
+  async onMessage(
+    { orderId }: EventData<'expiration.complete'>,
+    envelope: Envelope<'expiration.complete'>,
+  ): Promise<void> {
     await applyOnce(this.pool, this.durableName, envelope.id, async (client) => {
       const order = await lockOrder(client, orderId);
       if (!order) {

@@ -4,7 +4,14 @@ import { connectTestBus, eventually, sessionCookie, testLogger } from '@microtic
 import request from 'supertest';
 import { findOrder } from '../../db/orders';
 import { findTicket } from '../../db/tickets';
-import { outboxEventsFor, seedTicket, startOrders, ticketCreated, ticketUpdated, type OrdersUnderTest } from '../../test-support';
+import {
+  outboxEventsFor,
+  seedTicket,
+  startOrders,
+  ticketCreated,
+  ticketUpdated,
+  type OrdersUnderTest,
+} from '../../test-support';
 import { ExpirationCompleteListener } from './expiration-complete-listener';
 import { startListeners } from './index';
 import { PaymentCreatedListener } from './payment-created-listener';
@@ -16,7 +23,10 @@ let otherServices: Bus;
 beforeAll(async () => {
   orders = await startOrders();
   await startListeners(orders.bus, orders.pool, testLogger);
-  otherServices = await connectTestBus({ stream: orders.bus.stream, subjectPrefix: orders.bus.subjectPrefix }, 'other-services');
+  otherServices = await connectTestBus(
+    { stream: orders.bus.stream, subjectPrefix: orders.bus.subjectPrefix },
+    'other-services',
+  );
 });
 afterAll(async () => {
   await otherServices.close();
@@ -26,7 +36,11 @@ afterAll(async () => {
 async function placeOrder() {
   const ticket = await seedTicket(orders.pool);
   const buyer = sessionCookie();
-  const res = await request(orders.server).post('/api/orders').set('Cookie', buyer.cookie).send({ ticketId: ticket.id }).expect(201);
+  const res = await request(orders.server)
+    .post('/api/orders')
+    .set('Cookie', buyer.cookie)
+    .send({ ticketId: ticket.id })
+    .expect(201);
   return { ticket, buyer, orderId: res.body.id as string };
 }
 
@@ -44,7 +58,8 @@ const updatesOf = async (orderId: string) =>
 
 /** The inbox row tells, without guessing at timing, that a listener has handled an event. */
 const handled = (consumer: string, eventId: string) => async () =>
-  (await orders.pool.query('SELECT 1 FROM processed_events WHERE consumer = $1 AND event_id = $2', [consumer, eventId])).rowCount === 1;
+  (await orders.pool.query('SELECT 1 FROM processed_events WHERE consumer = $1 AND event_id = $2', [consumer, eventId]))
+    .rowCount === 1;
 
 describe('ticket replica', () => {
   it('adds a ticket from ticket.created at version 0, available', async () => {
@@ -67,7 +82,15 @@ describe('ticket replica', () => {
       const t = await findTicket(orders.pool, ticket.id);
       return t?.version === 2 && t;
     }, 10_000);
-    expect(replica).toEqual({ id: ticket.id, title: 'Renamed', price: 1500, userId: ticket.userId, version: 2, status: 'reserved', orderId });
+    expect(replica).toEqual({
+      id: ticket.id,
+      title: 'Renamed',
+      price: 1500,
+      userId: ticket.userId,
+      version: 2,
+      status: 'reserved',
+      orderId,
+    });
   });
 
   it('answers a version from the future, or an update of an unknown ticket, with RetryLaterError so the bus redelivers it', async () => {
@@ -81,7 +104,10 @@ describe('ticket replica', () => {
 
   it('holds a ticket.updated that arrives before its ticket.created until the ticket exists', async () => {
     const ticket = ticketCreated();
-    await otherServices.publish('ticket.updated', ticketUpdated(ticket, { version: 1, status: 'sold', orderId: randomUUID() }));
+    await otherServices.publish(
+      'ticket.updated',
+      ticketUpdated(ticket, { version: 1, status: 'sold', orderId: randomUUID() }),
+    );
     await otherServices.publish('ticket.created', ticket);
     await eventually(async () => (await findTicket(orders.pool, ticket.id))?.status === 'sold', 10_000);
   });

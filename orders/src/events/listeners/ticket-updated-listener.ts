@@ -20,6 +20,7 @@ export class TicketUpdatedListener extends Listener<'ticket.updated'> {
     if (outcome === 'future' || outcome === 'unknown') {
       throw new RetryLaterError(`ticket ${ticket.id} version ${ticket.version} arrived before the one it follows`, 500);
     }
-    if (outcome === 'stale') this.logger.debug({ ticketId: ticket.id, version: ticket.version }, 'stale ticket.updated dropped');
+    if (outcome === 'stale')
+      this.logger.debug({ ticketId: ticket.id, version: ticket.version }, 'stale ticket.updated dropped');
   }
 }
