@@ -1,0 +1,71 @@
+import { Router } from 'express';
+import request from 'supertest';
+import { testLogger } from '../testing/harness';
+import { createServiceApp } from './create-app';
+import { ConflictError } from './errors';
+
+// Issue 8 security review, ASVS 7.4.1 (generic message with an id to investigate) and 14.4 (headers).
+const internal = 'connect ECONNREFUSED 10.0.0.5:5432 (user=tickets password=hunter2) at Pool.connect';
+
+function appUnderTest() {
+  const routes = Router()
+    .get('/sync', () => {
+      throw new Error(internal);
+    })
+    .get('/async', async () => {
+      await Promise.resolve();
+      throw new TypeError(internal);
+    })
+    .get('/not-an-error', () => {
+      throw internal;
+    })
+    .get('/known', () => {
+      throw new ConflictError('Ticket is already reserved');
+    });
+  return createServiceApp({
+    name: 'test',
+    logger: testLogger,
+    jwtKey: 'a-test-key-that-is-long-enough-for-hs256-000000',
+    healthChecks: {},
+    routes,
+  });
+}
+
+describe('an unexpected error', () => {
+  const app = appUnderTest();
+
+  it.each(['/sync', '/async', '/not-an-error'])(
+    'on %s answers a bare 500 that leaks neither message nor stack, with a request id to quote',
+    async (path) => {
+      const res = await request(app).get(path).expect(500);
+      expect(res.body).toEqual({ errors: [{ message: 'Something went wrong' }] });
+      expect(res.text).not.toMatch(/ECONNREFUSED|hunter2|10\.0\.0\.5|Pool\.connect|at /);
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    },
+  );
+
+  it('echoes a well-formed incoming request id and replaces one that could forge a log line', async () => {
+    const kept = await request(app).get('/sync').set('x-request-id', 'abc-123').expect(500);
+    expect(kept.headers['x-request-id']).toBe('abc-123');
+    const replaced = await request(app).get('/sync').set('x-request-id', 'x" injected="1').expect(500);
+    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('still answers a known error with its own status and message', async () => {
+    await request(app)
+      .get('/known')
+      .expect(409, { errors: [{ message: 'Ticket is already reserved' }] });
+  });
+});
+
+describe('security headers on every API answer', () => {
+  it('sends helmet headers, no x-powered-by and no ETag', async () => {
+    const res = await request(appUnderTest()).get('/known').expect(409);
+    expect(res.headers['x-powered-by']).toBeUndefined();
+    expect(res.headers.etag).toBeUndefined();
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+  });
+});
