@@ -4,6 +4,30 @@ import { fileURLToPath } from 'node:url';
 // The monorepo root: npm workspaces hoist next/react there, so standalone tracing must start there.
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+// Next.js inlines its bootstrap scripts, so script-src keeps 'unsafe-inline' (a nonce-based policy would
+// make every page dynamic); framing, plugins, base URLs and form targets are locked down, and only
+// Stripe's script and frames are allowed from elsewhere.
+const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-inline' https://js.stripe.com",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self' https://api.stripe.com",
+  'frame-src https://js.stripe.com https://hooks.stripe.com',
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join('; ');
+
+const securityHeaders = [
+  { key: 'Content-Security-Policy', value: contentSecurityPolicy },
+  { key: 'X-Frame-Options', value: 'DENY' },
+  { key: 'X-Content-Type-Options', value: 'nosniff' },
+  { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
+  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // A deployment builds a small image from .next/standalone (server at .next/standalone/client/server.js).
@@ -12,6 +36,9 @@ const nextConfig = {
   turbopack: { root },
   poweredByHeader: false,
   reactStrictMode: true,
+  async headers() {
+    return [{ source: '/:path*', headers: securityHeaders }];
+  },
 };
 
 export default nextConfig;

@@ -265,6 +265,14 @@ describe('web client: a seller and buyers in the browser, on the real stack', ()
     (EXPIRATION_SECONDS + 60) * 1000,
   );
 
+  it('serves pages with security headers that forbid framing', async () => {
+    const res = await fetch(`${stack.url}/`);
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-powered-by')).toBeNull();
+  });
+
   it('renders the empty states and the not-found page', async () => {
     const newcomer = await newPage();
     // Keyboard only: the fields follow each other in tab order and Enter submits.

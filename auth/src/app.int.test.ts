@@ -126,6 +126,31 @@ describe('POST /api/users/signin', () => {
   });
 });
 
+describe('per-account sign-in limit', () => {
+  it('answers 429 after too many failed sign-ins for one account, from any address, and spares other accounts', async () => {
+    const app = appWith({ AUTH_ACCOUNT_FAILURE_LIMIT: '3' });
+    const victim = newEmail();
+    const other = newEmail();
+    await request(app).post('/api/users/signup').send({ email: victim, password }).expect(201);
+    await request(app).post('/api/users/signup').send({ email: other, password }).expect(201);
+    for (let i = 0; i < 3; i += 1) {
+      await request(app)
+        .post('/api/users/signin')
+        .set('X-Forwarded-For', `203.0.113.${i}`)
+        .send({ email: victim, password: 'wrong password' })
+        .expect(400);
+    }
+    const blocked = await request(app)
+      .post('/api/users/signin')
+      .send({ email: victim.toUpperCase(), password })
+      .expect(429);
+    expect(blocked.body).toEqual({
+      errors: [{ message: 'Too many failed sign-ins for this account, try again later' }],
+    });
+    await request(app).post('/api/users/signin').send({ email: other, password }).expect(200);
+  });
+});
+
 describe('session', () => {
   it('currentuser returns the signed-in user, and null after sign-out clears the cookie', async () => {
     const agent = request.agent(appWith());

@@ -23,9 +23,23 @@ export function buildApp({ pool, config, logger }: AuthDeps) {
       legacyHeaders: false,
       handler: (_req, _res, next) => next(new TooManyRequestsError()),
     });
+  // Failed sign-ins per account, whatever address they come from (ASVS 2.2.1: at most 100 an hour).
+  const accountLimiter = rateLimit({
+    windowMs: 3600 * 1000,
+    limit: config.AUTH_ACCOUNT_FAILURE_LIMIT,
+    skipSuccessfulRequests: true,
+    keyGenerator: (req) =>
+      `account:${String(req.body?.email ?? '')
+        .trim()
+        .toLowerCase()}`,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) =>
+      next(new TooManyRequestsError('Too many failed sign-ins for this account, try again later')),
+  });
   const routes = Router()
     .use(signupRouter(pool, config, limiter()))
-    .use(signinRouter(pool, config, limiter()))
+    .use(signinRouter(pool, config, [limiter(), accountLimiter]))
     .use(signoutRouter(config))
     .use(currentUserRouter());
   return createServiceApp({

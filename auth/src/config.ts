@@ -11,6 +11,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       COOKIE_SECURE: f.booleanFromString.optional(),
       AUTH_RATE_LIMIT: f.positiveInt.default(20),
       AUTH_RATE_WINDOW_SECONDS: f.positiveInt.default(15 * 60),
+      AUTH_ACCOUNT_FAILURE_LIMIT: f.positiveInt.default(50),
       LOG_LEVEL: f.logLevel,
     },
     env,

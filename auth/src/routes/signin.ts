@@ -11,8 +11,8 @@ const signinSchema = credentialsSchema.extend({
   password: credentialsSchema.shape.password.min(1, 'Password is required'),
 });
 
-export function signinRouter(pool: Pool, config: AuthConfig, rateLimit: RequestHandler): Router {
-  return Router().post('/api/users/signin', rateLimit, async (req, res) => {
+export function signinRouter(pool: Pool, config: AuthConfig, rateLimit: RequestHandler[]): Router {
+  return Router().post('/api/users/signin', ...rateLimit, async (req, res) => {
     const { email, password } = parseRequest(signinSchema, req.body);
     const user = await findUserByEmail(pool, email);
     if (!user) {
