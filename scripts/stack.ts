@@ -158,7 +158,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const log = options.log ?? (() => undefined);
   const output = (name: string) => (line: string) => log(name, line);
   const services = options.services ?? SERVICES.filter((s) => existsSync(path.join(ROOT, s, 'src/index.ts')));
-  const withClient = options.client ?? existsSync(path.join(ROOT, 'client/.next/BUILD_ID'));
+  const withClient = options.client ?? existsSync(path.join(ROOT, 'client/.next/standalone/client/server.js'));
   const port = async (name: ServiceName | 'client') => (options.fixedPorts ? DEFAULT_PORTS[name] : freePort());
 
   const ports: Record<string, number> = {};
@@ -180,7 +180,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if ('stop' in child && signal === 'SIGTERM') await child.stop();
     else await stopChild(processOf(child), signal);
   };
+  let shuttingDown = false;
   const stopAll = async () => {
+    shuttingDown = true;
     await stopOne('gateway');
     await stopOne('client');
     await Promise.all(services.map((s) => stopOne(s)));
@@ -270,10 +272,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   const spawnNode = (name: ProcessName, args: string[], env: Record<string, string>, cwd = ROOT) => {
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     splitLines(child.stdout, output(name));
     splitLines(child.stderr, output(name));
-    recordPid(name, child, args[args.length - 1] === 'start' ? 'next' : args[0]);
+    recordPid(name, child, args[args.length - 1]);
     return child;
   };
 
@@ -290,19 +292,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
   if (withClient) {
     register('client', async () => {
-      const next = path.join(ROOT, 'node_modules/next/dist/bin/next');
+      // The same standalone server the image runs (npm run build copies the static files beside it).
+      const server = path.join(ROOT, 'client/.next/standalone/client/server.js');
       const child = spawnNode(
         'client',
-        [next, 'start', '-p', String(ports.client), '-H', '127.0.0.1'],
+        [server],
         {
           ...baseEnv,
           NODE_ENV: 'production',
           PORT: String(ports.client),
+          HOSTNAME: '127.0.0.1',
           NEXT_TELEMETRY_DISABLED: '1',
         },
         path.join(ROOT, 'client'),
       );
-      await waitForHttp(`${serviceUrl('client')}/`, child, 90_000);
+      await waitForHttp(`${serviceUrl('client')}/alive`, child, 90_000);
       return child;
     });
   }
@@ -325,11 +329,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     entry.stopping = false;
     const child = processOf(entry.child!);
     child.once('exit', (code, signal) => {
-      if (entry.stopping || entry.child === undefined || processOf(entry.child) !== child) return;
+      if (shuttingDown || entry.stopping || entry.child === undefined || processOf(entry.child) !== child) return;
       log(name, `exited unexpectedly (${code ?? signal})`);
       if (options.autoRestart && !['postgres', 'nats', 'redis'].includes(name)) {
         setTimeout(() => {
-          if (!entry.stopping) superviseAndStart(name).catch((err) => log(name, `restart failed: ${String(err)}`));
+          if (!entry.stopping && !shuttingDown)
+            superviseAndStart(name).catch((err) => log(name, `restart failed: ${String(err)}`));
         }, 1000);
       }
     });

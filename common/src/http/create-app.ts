@@ -89,6 +89,11 @@ export function createServiceApp(options: ServiceAppOptions): Express {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/alive' || req.url === '/health' },
+      // One short line per request: headers (cookies included) stay out of the logs.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
     }),
   );
   app.use(metrics.middleware);

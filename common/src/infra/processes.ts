@@ -175,6 +175,8 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningSe
     ['-D', options.dataDir, ...settings.flatMap(([k, v]) => ['-c', `${k}=${v}`])],
     {
       stdio: ['ignore', stdio(options.output ?? 'ignore'), stdio(options.output ?? 'ignore')],
+      // Its own process group: a Ctrl-C in the terminal reaches only our launcher, which stops things in order.
+      detached: true,
       ...(ids ?? {}),
     },
   );
@@ -202,6 +204,7 @@ export async function startNats(options: NatsOptions): Promise<RunningServer> {
   mkdirSync(options.storeDir, { recursive: true });
   const child = spawn(which('nats-server'), ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', options.storeDir], {
     stdio: ['ignore', stdio(options.output ?? 'ignore'), stdio(options.output ?? 'ignore')],
+    detached: true,
   });
   attachOutput(child, options.output ?? 'ignore');
   await waitForPort(port, 20_000, child);
@@ -234,6 +237,7 @@ export async function startRedis(options: RedisOptions): Promise<RunningServer> 
   ];
   const child = spawn(which('redis-server'), args, {
     stdio: ['ignore', stdio(options.output ?? 'ignore'), stdio(options.output ?? 'ignore')],
+    detached: true,
   });
   attachOutput(child, options.output ?? 'ignore');
   await waitForPort(port, 20_000, child);

@@ -11,11 +11,18 @@ import { startNats, startPostgres, startRedis, type RunningServer } from '../inf
 export default async function globalSetup(): Promise<void> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'microtick-test-'));
   chmodSync(root, 0o755); // PostgreSQL runs as an unprivileged user when we are root
-  const servers: RunningServer[] = await Promise.all([
+  const started = await Promise.allSettled([
     startPostgres({ dataDir: path.join(root, 'pg'), fast: true }),
     startNats({ storeDir: path.join(root, 'nats') }),
     startRedis({ dataDir: path.join(root, 'redis') }),
   ]);
+  const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) {
+    // Do not leave the servers that did start running behind a failed run.
+    await Promise.all(servers.map((server) => server.stop()));
+    throw failure.reason;
+  }
   const [pg, nats, redis] = servers;
   process.env.TEST_PG_URL = pg.url;
   process.env.TEST_NATS_URL = nats.url;
