@@ -5,7 +5,7 @@ import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { testLogger } from '../testing/harness';
 import { createServiceApp } from './create-app';
-import { parseIdParam } from './validation';
+import { parseIdParam, priceSchema } from './validation';
 import { JWT_ISSUER, signSession, verifySession } from './session';
 
 // Found by e2e/hostile-input: each of these answered 500 before.
@@ -93,5 +93,16 @@ describe('verifySession', () => {
   it('answers a request carrying such a token as signed out rather than failing', async () => {
     const token = jwt.sign({ id: 'not-a-uuid', email: 'x@example.com' }, JWT_KEY, { issuer: JWT_ISSUER });
     await request(appUnderTest()).get('/me').set('Cookie', `session=${token}`).expect(200, { currentUser: null });
+  });
+});
+
+describe('priceSchema', () => {
+  it.each([1e-9, 5e-324, 0.000001])('rejects %s, which would round to 0 cents', (price) => {
+    const result = priceSchema.safeParse(price);
+    expect(result.success).toBe(false);
+  });
+
+  it.each([0.01, 19.99, 1_000_000])('accepts %s', (price) => {
+    expect(priceSchema.safeParse(price).success).toBe(true);
   });
 });
