@@ -62,6 +62,10 @@ export function stripeWebhookRouter(
       } catch {
         throw new BadRequestError('Invalid Stripe signature');
       }
+      // A signed payload that is not an event (no id or type) cannot be recorded as processed.
+      if (typeof event?.id !== 'string' || typeof event.type !== 'string') {
+        throw new BadRequestError('Invalid Stripe event');
+      }
       if (await isStripeEventProcessed(pool, event.id)) {
         res.json({ received: true });
         return;
