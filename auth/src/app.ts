@@ -28,10 +28,11 @@ export function buildApp({ pool, config, logger }: AuthDeps) {
     windowMs: 3600 * 1000,
     limit: config.AUTH_ACCOUNT_FAILURE_LIMIT,
     skipSuccessfulRequests: true,
-    keyGenerator: (req) =>
-      `account:${String(req.body?.email ?? '')
-        .trim()
-        .toLowerCase()}`,
+    // Only a string can name an account; String() of some JSON objects ({"toString": 1}) throws.
+    keyGenerator: (req) => {
+      const email: unknown = req.body?.email;
+      return `account:${typeof email === 'string' ? email.trim().toLowerCase() : ''}`;
+    },
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (_req, _res, next) =>
