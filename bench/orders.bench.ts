@@ -60,7 +60,6 @@ export async function run(): Promise<string> {
   const config = readConfig({ DATABASE_URL: databaseUrl, NATS_URL: nats.url, JWT_KEY: jwtKey });
   // The service's own pool size, as src/index.ts creates it.
   const pool = createPool(databaseUrl);
-  pool.on('error', () => undefined); // connections cut when PostgreSQL stops at the end
   const bus = await Bus.connect({ url: nats.url, name: 'orders-bench', logger: silent });
   const relay = new OutboxRelay({ pool, bus, logger: silent });
   const server = buildApp({ pool, bus, config, logger: silent }).listen(0);

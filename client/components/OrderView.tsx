@@ -137,7 +137,7 @@ export function OrderView({
                   return result.errors;
                 }
                 cancel.reset();
-                setOrder({ ...order, status: 'cancelled', cancelReason: 'cancelled' });
+                setOrder({ ...order, status: 'cancelled', cancelReason: 'buyer' });
                 router.refresh();
               });
             }}

@@ -29,7 +29,7 @@ export interface Order {
   ticket: { id: string; title: string; price: number };
   version: number;
   /** Not in the contract; used when a service sends it to tell an expiry from a cancellation. */
-  cancelReason?: string | null;
+  cancelReason?: 'buyer' | 'expired' | null;
 }
 
 export interface FieldError {

@@ -37,6 +37,7 @@ describe('POST /api/orders', () => {
       expiresAt: expect.any(String),
       ticket: { id: ticket.id, title: 'Opera night', price: 49.99 },
       version: 0,
+      cancelReason: null,
     });
     const expiresAt = Date.parse(res.body.expiresAt);
     expect(expiresAt).toBeGreaterThanOrEqual(before + 900_000);
@@ -194,7 +195,7 @@ describe('DELETE /api/orders/:id', () => {
     const { buyer, order, ticket } = await placeOrder();
     await api().delete(`/api/orders/${order.id}`).set('Cookie', buyer.cookie).expect(204);
     const shown = await api().get(`/api/orders/${order.id}`).set('Cookie', buyer.cookie).expect(200);
-    expect(shown.body).toMatchObject({ status: 'cancelled', version: 1 });
+    expect(shown.body).toMatchObject({ status: 'cancelled', version: 1, cancelReason: 'buyer' });
     const events = await outboxEventsFor(orders.pool, order.id);
     expect(events.map((e) => e.subject)).toEqual(['order.created', 'order.updated']);
     expect(events[1].data).toEqual({

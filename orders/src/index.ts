@@ -18,9 +18,7 @@ const logger = createLogger('orders');
 async function main() {
   const config = readConfig();
   logger.level = config.LOG_LEVEL;
-  const pool = createPool(config.DATABASE_URL);
-  // An idle client losing its connection (a database restart) must not crash the process; the pool replaces it.
-  pool.on('error', (err) => logger.warn({ err }, 'idle database connection lost'));
+  const pool = createPool(config.DATABASE_URL, 10, (err) => logger.warn({ err }, 'idle database connection lost'));
   await migrate(pool, [migrationsDir]);
   const bus = await Bus.connect({ url: config.NATS_URL, name: 'orders', logger });
   const relay = new OutboxRelay({ pool, bus, logger });

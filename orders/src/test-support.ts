@@ -26,9 +26,6 @@ export interface OrdersUnderTest {
 /** A fresh database and bus namespace, and the orders app listening on a free port. */
 export async function startOrders(env: Record<string, string> = {}): Promise<OrdersUnderTest> {
   const db = await createTestDatabase([migrationsDir]);
-  // pool.end() resolves before its sockets close, so the FORCE drop in db.drop() can still terminate
-  // them; without a listener the pool re-emits that as an unhandled 'error' into the next test file.
-  db.pool.on('error', () => undefined);
   const bus = await connectTestBus(testBusNamespace(), 'orders');
   const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), JWT_KEY: TEST_JWT_KEY, ...env });
   const server = buildApp({ pool: db.pool, bus, config, logger: testLogger }).listen(0);

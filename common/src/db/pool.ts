@@ -6,8 +6,19 @@ pg.types.setTypeParser(20, (value) => Number(value));
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
-export function createPool(connectionString: string, max = 10): pg.Pool {
-  return new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
+/**
+ * A connection pool. An idle connection that the server drops (a restart, a shutdown) emits 'error' on
+ * the pool; the pool discards that connection and opens a new one when needed, so the error is reported
+ * to onIdleError instead of crashing the process as an unhandled 'error' event.
+ */
+export function createPool(
+  connectionString: string,
+  max = 10,
+  onIdleError: (err: Error) => void = () => undefined,
+): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
+  pool.on('error', onIdleError);
+  return pool;
 }
 
 const commitHooks = new WeakMap<pg.ClientBase, (() => void)[]>();

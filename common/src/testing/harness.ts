@@ -67,9 +67,6 @@ export async function createTestDatabase(
   }
   const url = urlFor(name);
   const pool = createPool(url, 20);
-  // drop() ends connections with DROP ... WITH (FORCE); a pool still closing its sockets must not
-  // raise an unhandled error that Jest would blame on the next test file.
-  pool.on('error', () => undefined);
   return {
     pool,
     url,

@@ -8,7 +8,11 @@ export interface OrderRecord {
   expiresAt: Date;
   version: number;
   ticket: { id: string; title: string; price: number };
+  /** Set when the order is cancelled: by its buyer, or because its window ended. */
+  cancelReason: CancelReason | null;
 }
+
+export type CancelReason = 'buyer' | 'expired';
 
 interface OrderRow {
   id: string;
@@ -19,10 +23,12 @@ interface OrderRow {
   ticket_id: string;
   ticket_title: string;
   ticket_price: number;
+  cancel_reason: CancelReason | null;
 }
 
 const SELECT_ORDER = `
-  SELECT o.id, o.user_id, o.status, o.expires_at, o.version, o.ticket_id, o.ticket_price, t.title AS ticket_title
+  SELECT o.id, o.user_id, o.status, o.expires_at, o.version, o.ticket_id, o.ticket_price, o.cancel_reason,
+    t.title AS ticket_title
   FROM orders o JOIN tickets t ON t.id = o.ticket_id`;
 
 const toRecord = (row: OrderRow): OrderRecord => ({
@@ -32,6 +38,7 @@ const toRecord = (row: OrderRow): OrderRecord => ({
   expiresAt: row.expires_at,
   version: row.version,
   ticket: { id: row.ticket_id, title: row.ticket_title, price: row.ticket_price },
+  cancelReason: row.cancel_reason,
 });
 
 export class TicketAlreadyReserved extends Error {}
@@ -60,6 +67,7 @@ export async function insertOrder(
     expiresAt: order.expiresAt,
     version: 0,
     ticket: { id: order.ticket.id, title: order.ticket.title, price: order.ticket.price },
+    cancelReason: null,
   };
   await recordEvent(client, 'order.created', {
     id,
@@ -93,15 +101,16 @@ export async function lockOrder(client: PoolClient, id: string): Promise<OrderRe
   return rows[0] && toRecord(rows[0]);
 }
 
+export type Transition = { status: 'complete' } | { status: 'cancelled'; reason: CancelReason };
+
 /** Moves a locked open order to cancelled or complete, bumps its version and records order.updated. */
-export async function transitionOrder(
-  client: PoolClient,
-  order: OrderRecord,
-  status: 'cancelled' | 'complete',
-): Promise<void> {
+export async function transitionOrder(client: PoolClient, order: OrderRecord, transition: Transition): Promise<void> {
+  const { status } = transition;
+  const reason = transition.status === 'cancelled' ? transition.reason : null;
   const { rowCount } = await client.query(
-    `UPDATE orders SET status = $2, version = version + 1 WHERE id = $1 AND version = $3 AND status = 'created'`,
-    [order.id, status, order.version],
+    `UPDATE orders SET status = $2, cancel_reason = $4, version = version + 1
+     WHERE id = $1 AND version = $3 AND status = 'created'`,
+    [order.id, status, order.version, reason],
   );
   if (rowCount !== 1) throw new Error(`order ${order.id} changed under its row lock`);
   await recordEvent(client, 'order.updated', {

@@ -10,7 +10,7 @@ export function cancelOrderRouter(pool: Pool): Router {
       if (!order || order.userId !== req.currentUser!.id) throw new NotFoundError('Order not found');
       if (order.status === 'complete') throw new ConflictError('Cannot cancel a completed order');
       // Cancelling an already cancelled order is a no-op: same answer, no second event.
-      if (order.status === 'created') await transitionOrder(client, order, 'cancelled');
+      if (order.status === 'created') await transitionOrder(client, order, { status: 'cancelled', reason: 'buyer' });
     });
     res.status(204).end();
   });

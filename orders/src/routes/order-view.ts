@@ -9,4 +9,5 @@ export const orderView = (order: OrderRecord) => ({
   expiresAt: order.expiresAt.toISOString(),
   ticket: { id: order.ticket.id, title: order.ticket.title, price: fromCents(order.ticket.price) },
   version: order.version,
+  cancelReason: order.cancelReason,
 });

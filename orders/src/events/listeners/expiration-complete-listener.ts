@@ -23,7 +23,7 @@ export class ExpirationCompleteListener extends Listener<'expiration.complete'> 
         return;
       }
       // Paid or already cancelled: the window no longer matters.
-      if (order.status === 'created') await transitionOrder(client, order, 'cancelled');
+      if (order.status === 'created') await transitionOrder(client, order, { status: 'cancelled', reason: 'expired' });
     });
   }
 }

@@ -132,10 +132,11 @@ describe('ticket replica', () => {
 });
 
 describe('expiration.complete', () => {
-  it('cancels an order that is still created and records order.updated cancelled', async () => {
+  it('cancels an order that is still created, marks it expired and records order.updated cancelled', async () => {
     const { orderId, ticket, buyer } = await placeOrder();
     await otherServices.publish('expiration.complete', { orderId });
     await eventually(async () => (await findOrder(orders.pool, orderId))?.status === 'cancelled');
+    expect((await findOrder(orders.pool, orderId))?.cancelReason).toBe('expired');
     expect(await updatesOf(orderId)).toEqual([
       { id: orderId, userId: buyer.user.id, status: 'cancelled', ticket: { id: ticket.id }, version: 1 },
     ]);

@@ -20,7 +20,7 @@ export class PaymentCreatedListener extends Listener<'payment.created'> {
         return;
       }
       // A payment for an order cancelled meanwhile changes nothing here: payments refunds it.
-      if (order.status === 'created') await transitionOrder(client, order, 'complete');
+      if (order.status === 'created') await transitionOrder(client, order, { status: 'complete' });
     });
   }
 }
