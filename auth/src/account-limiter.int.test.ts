@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 describe('POST /api/users/signin with an email that is not a string', () => {
-  it.each([{ toString: 'x', valueOf: 1 }, { toString: 1 }, ['a@example.com'], 42, null])(
+  it.each<unknown>([{ toString: 'x', valueOf: 1 }, { toString: 1 }, ['a@example.com'], 42, null])(
     'answers %j with 400 in the error shape',
     async (email) => {
       const config = readConfig({ DATABASE_URL: db.url, JWT_KEY: TEST_JWT_KEY, AUTH_RATE_LIMIT: '1000' });
