@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { buildGateway } from './app';
@@ -53,5 +54,24 @@ describe('gateway', () => {
     });
     const res = await request(down).get('/api/users/currentuser').expect(502);
     expect(res.body).toEqual({ errors: [{ message: expect.any(String) }] });
+  });
+
+  it('answers oversized headers and malformed HTTP in the error shape', async () => {
+    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = gateway.address() as AddressInfo;
+    const raw = (payload: string) =>
+      new Promise<string>((resolve) => {
+        const socket = net.connect(port, '127.0.0.1', () => socket.end(payload));
+        let data = '';
+        socket.on('data', (chunk) => (data += chunk));
+        socket.on('close', () => resolve(data));
+      });
+    const big = await raw(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(big).toMatch(/^HTTP\/1.1 431/);
+    expect(big).toContain('{"errors":[{"message":"Request headers are too large"}]}');
+    const malformed = await raw('NONSENSE\r\n\r\n');
+    expect(malformed).toMatch(/^HTTP\/1.1 400/);
+    expect(malformed).toContain('"errors"');
+    await new Promise((r) => gateway.close(r));
   });
 });

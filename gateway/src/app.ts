@@ -21,11 +21,24 @@ export function buildGateway(upstreams: Upstreams, onError: (err: Error, target:
       },
     },
   });
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     void proxy(req, res, () => {
       res
         .writeHead(404, { 'content-type': 'application/json' })
         .end(JSON.stringify({ errors: [{ message: 'Not found' }] }));
     });
   });
+  // Requests Node's parser rejects (headers too large, malformed HTTP) still get the error shape.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify({
+      errors: [{ message: tooLarge ? 'Request headers are too large' : 'Malformed request' }],
+    });
+    socket.end(
+      `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+  return server;
 }
