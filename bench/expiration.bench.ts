@@ -56,7 +56,7 @@ export async function run(): Promise<string> {
   const redis = new Redis(redisServer.url);
   const workerRedis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
   const settings = { name: 'order-expiration', prefix: 'bench' };
-  const concurrency = 50;
+  const concurrency = 1000;
   const queue = createExpirationQueue(redis, settings);
   const worker = startExpirationWorker({ connection: workerRedis, bus, settings, concurrency, logger: silent });
   try {

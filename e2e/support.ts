@@ -11,7 +11,7 @@ import { startStack, type Stack, type StackOptions } from '../scripts/stack';
  */
 export async function startTestStack(
   options: Partial<StackOptions> = {},
-): Promise<Stack & { cleanup(): Promise<void> }> {
+): Promise<Stack & { dataDir: string; cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'microtick-e2e-'));
   chmodSync(dataDir, 0o755); // PostgreSQL runs as an unprivileged user when we are root
   const lines: string[] = [];
@@ -35,6 +35,7 @@ export async function startTestStack(
   }
   return {
     ...stack,
+    dataDir,
     async cleanup() {
       await stack.stop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -57,6 +57,8 @@ export interface StackOptions {
   /** Durable PostgreSQL and Redis AOF (make up); throwaway runs trade durability for speed. */
   durable?: boolean;
   log?: (name: string, line: string) => void;
+  /** Extra Node.js flags for the services, e.g. ['--cpu-prof'] to profile them under a benchmark. */
+  nodeArgs?: string[];
 }
 
 export interface Stack {
@@ -285,7 +287,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (!existsSync(entry)) throw new Error(`${entry} is missing: run 'npm run build' first`);
       const env: Record<string, string> = { ...baseEnv, PORT: String(ports[service]) };
       if (DATABASES[service]) env.DATABASE_URL = databaseUrl(service);
-      const child = spawnNode(service, ['--enable-source-maps', entry], env);
+      const child = spawnNode(service, [...(options.nodeArgs ?? []), '--enable-source-maps', entry], env);
       await waitForHttp(`${serviceUrl(service)}/health`, child);
       return child;
     });

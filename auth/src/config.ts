@@ -6,6 +6,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       NODE_ENV: f.nodeEnv,
       PORT: f.port.default(4001),
       DATABASE_URL: f.databaseUrl,
+      DATABASE_POOL_SIZE: f.positiveInt.default(20),
       JWT_KEY: f.jwtKey,
       SESSION_TTL_SECONDS: f.positiveInt.default(24 * 3600),
       COOKIE_SECURE: f.booleanFromString.optional(),

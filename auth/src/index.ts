@@ -8,7 +8,9 @@ const logger = createLogger('auth');
 async function main() {
   const config = readConfig();
   logger.level = config.LOG_LEVEL;
-  const pool = createPool(config.DATABASE_URL, 10, (err) => logger.warn({ err }, 'idle database connection lost'));
+  const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_SIZE, (err) =>
+    logger.warn({ err }, 'idle database connection lost'),
+  );
   await migrate(pool, [migrationsDir]);
   const server = buildApp({ pool, config, logger }).listen(config.PORT, () =>
     logger.info({ port: config.PORT }, 'auth listening'),

@@ -14,7 +14,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       /** BullMQ's Redis key prefix; lets several deployments (or test runs) share one Redis. */
       EXPIRATION_QUEUE_PREFIX: z.string().min(1).default('bull'),
       /** Jobs handled at once: many orders can expire in the same second. */
-      EXPIRATION_CONCURRENCY: f.positiveInt.default(50),
+      // Jobs wait in the worker for up to EARLY_MS: enough slots for a thousand orders expiring together.
+      EXPIRATION_CONCURRENCY: f.positiveInt.default(1000),
       LOG_LEVEL: f.logLevel,
     },
     env,

@@ -5,7 +5,17 @@ import { expirationEventId } from './expiration-id';
 
 export interface ExpirationJob {
   orderId: string;
+  /** ISO-8601; absent on jobs queued before it was added (those publish as soon as they run). */
+  expiresAt?: string;
 }
+
+/**
+ * Jobs fall due this long before expiresAt and wait in the worker for the exact moment. Moving a job
+ * through BullMQ takes a few Redis round trips; when a thousand orders expire in the same second, doing
+ * that work ahead of time is what keeps expiration.complete within a second of expiresAt. Never early:
+ * the worker waits until expiresAt before it publishes.
+ */
+export const EARLY_MS = 500;
 
 export interface QueueSettings {
   name: string;
@@ -37,8 +47,12 @@ export async function scheduleExpiration(
   order: { id: string; expiresAt: string },
   now = Date.now(),
 ): Promise<void> {
-  const delay = Math.max(0, Date.parse(order.expiresAt) - now);
-  await queue.add('expire-order', { orderId: order.id }, { ...jobOptions, jobId: order.id, delay });
+  const delay = Math.max(0, Date.parse(order.expiresAt) - now - EARLY_MS);
+  await queue.add(
+    'expire-order',
+    { orderId: order.id, expiresAt: order.expiresAt },
+    { ...jobOptions, jobId: order.id, delay },
+  );
 }
 
 export interface ExpirationWorkerOptions {
@@ -61,7 +75,9 @@ export function startExpirationWorker({
   const worker = new Worker<ExpirationJob>(
     settings.name,
     async (job: Job<ExpirationJob>) => {
-      const { orderId } = job.data;
+      const { orderId, expiresAt } = job.data;
+      const early = expiresAt ? Date.parse(expiresAt) - Date.now() : 0;
+      if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
       await bus.publish('expiration.complete', { orderId }, expirationEventId(orderId));
     },
     { connection, prefix: settings.prefix, concurrency },

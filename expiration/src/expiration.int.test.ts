@@ -98,7 +98,7 @@ describe('expiration', () => {
     const order = orderCreated(60_000);
     await bus.publish('order.created', order);
     const job = await eventually(() => queue.getJob(order.id));
-    expect(job.data).toEqual({ orderId: order.id });
+    expect(job.data).toEqual({ orderId: order.id, expiresAt: order.expiresAt });
     expect(await job.getState()).toBe('delayed');
   });
 

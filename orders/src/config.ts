@@ -6,6 +6,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       NODE_ENV: f.nodeEnv,
       PORT: f.port.default(4003),
       DATABASE_URL: f.databaseUrl,
+      DATABASE_POOL_SIZE: f.positiveInt.default(20),
       NATS_URL: f.natsUrl,
       JWT_KEY: f.jwtKey,
       ORDER_EXPIRATION_SECONDS: f.positiveInt.default(900),

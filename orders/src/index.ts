@@ -18,7 +18,9 @@ const logger = createLogger('orders');
 async function main() {
   const config = readConfig();
   logger.level = config.LOG_LEVEL;
-  const pool = createPool(config.DATABASE_URL, 10, (err) => logger.warn({ err }, 'idle database connection lost'));
+  const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_SIZE, (err) =>
+    logger.warn({ err }, 'idle database connection lost'),
+  );
   await migrate(pool, [migrationsDir]);
   const bus = await Bus.connect({ url: config.NATS_URL, name: 'orders', logger });
   const relay = new OutboxRelay({ pool, bus, logger });

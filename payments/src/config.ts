@@ -19,6 +19,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       NODE_ENV: f.nodeEnv,
       PORT: f.port.default(4005),
       DATABASE_URL: f.databaseUrl,
+      DATABASE_POOL_SIZE: f.positiveInt.default(20),
       NATS_URL: f.natsUrl,
       NATS_STREAM: z.string().min(1).optional(),
       NATS_SUBJECT_PREFIX: z.string().min(1).optional(),
