@@ -56,7 +56,7 @@ async function main() {
     '',
     'Latencies are per request as seen by the load generator, which runs on the same 2 cores as the',
     "servers it measures; treat absolute numbers as this machine's, and the ratios to the baselines as the",
-    'portable part.',
+    'portable part. Targets, profiles and before/after figures of the fixes: [performance.md](performance.md).',
     '',
     ...sections.flatMap((s) => [s, '']),
   ].join('\n');

@@ -183,7 +183,7 @@ export async function run(): Promise<string> {
       ),
       '',
       'Target: propagation p99 under 20 ms. It covers the tickets listener (lock, update, outbox insert, commit), the',
-      "outbox relay's wake-up by NOTIFY and its publish-with-ack.",
+      "outbox relay's in-process wake-up on commit and its publish-with-ack.",
       '',
       '## Idle memory (RSS after the runs above and 3 s idle)',
       '',

@@ -12,6 +12,9 @@ export function buildGateway(upstreams: Upstreams, onError: (err: Error, target:
     changeOrigin: false,
     xfwd: true,
     proxyTimeout: 30_000,
+    // Reuse upstream connections, as ingress-nginx does; a new TCP connection per request left sockets
+    // in TIME_WAIT and stalled requests for seconds under load.
+    agent: new http.Agent({ keepAlive: true, maxSockets: 512 }),
     on: {
       error: (err, req, res) => {
         onError(err as Error, upstreamFor(req.url ?? '/', upstreams));
