@@ -15,3 +15,4 @@ export * from './http/create-app';
 export * from './config';
 export * from './logger';
 export * from './shutdown';
+export * from './event-service';

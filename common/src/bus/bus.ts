@@ -240,10 +240,15 @@ export class Bus {
     await this.jsm.getAccountInfo();
   }
 
-  /** Stops listeners after their current message, then drains and closes the connection. */
-  async close(): Promise<void> {
+  /** Stops taking messages; resolves when every listener has finished (and acked) its current one. */
+  async stopListeners(): Promise<void> {
     for (const { messages } of this.running) await messages.close();
     await Promise.allSettled(this.running.map((r) => r.done));
+  }
+
+  /** Stops listeners after their current message, then drains and closes the connection. */
+  async close(): Promise<void> {
+    await this.stopListeners();
     if (!this.connection.isClosed()) await this.connection.drain();
   }
 
