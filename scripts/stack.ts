@@ -130,27 +130,36 @@ function jwtKeyFor(dataDir: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-/** Processes left running by a run that was killed hard would hold the ports: end them first. */
-function killLeftovers(runDir: string): void {
+/**
+ * Processes left running by a run that was killed hard would hold the ports and PostgreSQL's data
+ * directory: end them first (SIGTERM; PostgreSQL's fast shutdown also ends its backends) and wait.
+ */
+async function killLeftovers(runDir: string): Promise<void> {
   mkdirSync(runDir, { recursive: true });
   const file = path.join(runDir, 'pids.json');
   if (!existsSync(file)) return;
   const pids = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { pid: number; cmd: string }>;
-  for (const { pid, cmd } of Object.values(pids)) {
+  const alive = (pid: number, cmd: string) => {
     try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmdline.includes(cmd)) process.kill(pid, 'SIGKILL');
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(cmd);
     } catch {
-      // gone already
+      return false;
     }
+  };
+  const leftovers = Object.values(pids).filter(({ pid, cmd }) => alive(pid, cmd));
+  for (const { pid } of leftovers) process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 15_000;
+  while (leftovers.some(({ pid, cmd }) => alive(pid, cmd)) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
   }
+  for (const { pid, cmd } of leftovers) if (alive(pid, cmd)) process.kill(pid, 'SIGKILL');
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const dataDir = path.resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const runDir = path.join(dataDir, 'run');
-  killLeftovers(runDir);
+  await killLeftovers(runDir);
   const pidFile: Record<string, { pid: number; cmd: string }> = {};
   const recordPid = (name: string, child: ChildProcess, cmd: string) => {
     if (child.pid) pidFile[name] = { pid: child.pid, cmd };
@@ -235,7 +244,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     redis: '',
   };
   try {
-    await Promise.all((['postgres', 'nats', 'redis'] as const).map(launchInfra));
+    // allSettled: on a failure, the servers that did start are known (and stopped below) before we throw.
+    const launched = await Promise.allSettled((['postgres', 'nats', 'redis'] as const).map(launchInfra));
+    const failed = launched.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     infra.postgres = `postgres://postgres@127.0.0.1:${ports.postgres}`;
     infra.nats = `nats://127.0.0.1:${ports.nats}`;
     infra.redis = `redis://127.0.0.1:${ports.redis}`;
