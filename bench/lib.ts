@@ -86,6 +86,16 @@ export function table(header: string[], rows: (string | number)[][]): string {
   ].join('\n');
 }
 
+export async function createDatabase(serverUrl: string, name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+}
+
 /** A throwaway directory removed by the returned function. */
 export function tempDir(prefix: string): { dir: string; remove(): void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), `microtick-bench-${prefix}-`));

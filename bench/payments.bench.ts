@@ -7,7 +7,17 @@ import { buildApp } from '../payments/src/app';
 import { readConfig } from '../payments/src/config';
 import { migrationsDir } from '../payments/src/db/migrations';
 import { createGateway } from '../payments/src/gateway';
-import { insertCommitBaseline, ms, rate, ratio, runConcurrently, summarise, table, tempDir } from './lib';
+import {
+  createDatabase,
+  insertCommitBaseline,
+  ms,
+  rate,
+  ratio,
+  runConcurrently,
+  summarise,
+  table,
+  tempDir,
+} from './lib';
 
 /**
  * POST /api/payments throughput with the sandbox gateway at 50 concurrent buyers, each paying a distinct
@@ -18,22 +28,6 @@ import { insertCommitBaseline, ms, rate, ratio, runConcurrently, summarise, tabl
 const CONCURRENCY = 50;
 const PAYMENTS = 2000;
 const silent = createLogger('bench', 'silent');
-
-async function createDatabase(serverUrl: string, name: string): Promise<void> {
-  for (let attempt = 0; ; attempt += 1) {
-    const admin = new pg.Client({ connectionString: serverUrl });
-    try {
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      return;
-    } catch (err) {
-      if (attempt >= 100) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    } finally {
-      await admin.end().catch(() => undefined);
-    }
-  }
-}
 
 /** Open orders straight into the replica, as if their order.created events had been applied. */
 async function seedOrders(pool: pg.Pool, count: number): Promise<{ id: string; userId: string }[]> {

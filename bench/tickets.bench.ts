@@ -8,7 +8,7 @@ import { buildApp } from '../tickets/src/app';
 import { readConfig } from '../tickets/src/config';
 import { migrationsDir } from '../tickets/src/db/migrations';
 import { encodeCursor } from '../tickets/src/routes/list-cursor';
-import { ms, rate, ratio, runConcurrently, summarise, table, tempDir, type Summary } from './lib';
+import { createDatabase, ms, rate, ratio, runConcurrently, summarise, table, tempDir, type Summary } from './lib';
 
 /**
  * The tickets list under a realistic catalogue: first page, title search, a deep page, and creating
@@ -41,23 +41,6 @@ async function seed(pool: pg.Pool): Promise<void> {
     [TICKETS],
   );
   await pool.query('ANALYZE tickets');
-}
-
-/** The port opens before PostgreSQL accepts connections, so retry until it does. */
-async function createDatabase(serverUrl: string, name: string): Promise<void> {
-  for (let attempt = 0; ; attempt += 1) {
-    const admin = new pg.Client({ connectionString: serverUrl });
-    try {
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      return;
-    } catch (err) {
-      if (attempt >= 100) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    } finally {
-      await admin.end().catch(() => undefined);
-    }
-  }
 }
 
 async function timeQuery(pool: pg.Pool, sql: string, params: unknown[]): Promise<Summary> {

@@ -8,6 +8,7 @@ import {
   startNats,
   startPostgres,
   startRedis,
+  stopProcess,
   waitForPort,
   type RunningServer,
 } from '../common/src/infra/processes';
@@ -109,18 +110,6 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 60_000)
   }
 }
 
-function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill(signal);
-  });
-}
-
 const processOf = (c: ChildProcess | RunningServer): ChildProcess => ('process' in c ? c.process : c);
 
 /** A JWT key made once per data directory, so sessions survive restarts of `make up`. */
@@ -189,7 +178,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     entry.stopping = true;
     const child = entry.child;
     if ('stop' in child && signal === 'SIGTERM') await child.stop();
-    else await stopChild(processOf(child), signal);
+    else await stopProcess(processOf(child), signal, 15_000);
   };
   let shuttingDown = false;
   const stopAll = async () => {

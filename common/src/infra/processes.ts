@@ -81,17 +81,17 @@ function chownTree(dir: string, ids: { uid: number; gid: number }): void {
   }
 }
 
-function stopper(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000) {
-  return () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.kill(signal);
+/** Signals the process and resolves when it has exited; SIGKILL after graceMs. */
+export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
     });
+    child.kill(signal);
+  });
 }
 
 type Output = 'inherit' | 'ignore' | ((line: string) => void);
@@ -189,7 +189,7 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningSe
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     process: child,
     // SIGINT is PostgreSQL's "fast" shutdown: roll back open transactions, checkpoint, exit.
-    stop: stopper(child, 'SIGINT'),
+    stop: () => stopProcess(child, 'SIGINT'),
   };
 }
 
@@ -208,7 +208,7 @@ export async function startNats(options: NatsOptions): Promise<RunningServer> {
   });
   attachOutput(child, options.output ?? 'ignore');
   await waitForPort(port, 20_000, child);
-  return { name: 'nats', port, url: `nats://127.0.0.1:${port}`, process: child, stop: stopper(child) };
+  return { name: 'nats', port, url: `nats://127.0.0.1:${port}`, process: child, stop: () => stopProcess(child) };
 }
 
 export interface RedisOptions {
@@ -241,5 +241,5 @@ export async function startRedis(options: RedisOptions): Promise<RunningServer> 
   });
   attachOutput(child, options.output ?? 'ignore');
   await waitForPort(port, 20_000, child);
-  return { name: 'redis', port, url: `redis://127.0.0.1:${port}`, process: child, stop: stopper(child) };
+  return { name: 'redis', port, url: `redis://127.0.0.1:${port}`, process: child, stop: () => stopProcess(child) };
 }
