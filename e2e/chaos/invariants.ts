@@ -1,3 +1,5 @@
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import type { Stack } from '../../scripts/stack';
 
@@ -20,7 +22,36 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
   }
 }
 
-export async function checkInvariants(stack: Pick<Stack, 'databaseUrl'>): Promise<InvariantReport> {
+/** Every message a listener gave up on, with the consumer and the reason it recorded. */
+async function deadLetters(natsUrl: string): Promise<string[]> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const info = await jsm.consumers.add('MICROTICK', {
+      ack_policy: AckPolicy.None,
+      filter_subject: 'deadletter.>',
+      inactive_threshold: 30_000_000_000,
+    });
+    const consumer = await jetstream(nc).consumers.get('MICROTICK', info.name);
+    const letters: string[] = [];
+    for await (const c of jsm.consumers.list('MICROTICK')) {
+      if (c.config.durable_name && (c.num_ack_pending > 0 || c.num_pending > 0 || c.num_redelivered > 0)) {
+        console.log(
+          `consumer ${c.config.durable_name}: pending ${c.num_pending}, ack pending ${c.num_ack_pending}, redelivered ${c.num_redelivered}, waiting ${c.num_waiting}`,
+        );
+      }
+    }
+    for (;;) {
+      const msg = await consumer.next({ expires: 1000 });
+      if (!msg) return letters;
+      letters.push(`${msg.headers?.get('MicroTick-Consumer')}: ${msg.headers?.get('MicroTick-Reason')}`);
+    }
+  } finally {
+    await nc.close();
+  }
+}
+
+export async function checkInvariants(stack: Pick<Stack, 'databaseUrl' | 'infra'>): Promise<InvariantReport> {
   const [tickets, ticketReplica, orders, orderReplica, payments, outboxes] = await Promise.all([
     query<{ id: string; status: string; order_id: string | null; version: number }>(
       stack.databaseUrl('tickets'),
@@ -60,6 +91,7 @@ export async function checkInvariants(stack: Pick<Stack, 'databaseUrl'>): Promis
     'the orders replica of every ticket matches the ticket (each event applied once)': [],
     'the payments replica of every order matches the order (each event applied once)': [],
     'every outbox is drained': [],
+    'no event was dead-lettered': await deadLetters(stack.infra.nats),
   };
 
   const activeByTicket = new Map<string, typeof orders>();

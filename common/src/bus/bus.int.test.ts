@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { connectTestBus, eventually, testBusNamespace } from '../../testing';
 import type { Envelope, EventData } from '../events/catalog';
 import type { Bus } from './bus';
-import { Listener } from './listener';
+import { Listener, RetryLaterError } from './listener';
 
 class RecordingListener extends Listener<'expiration.complete'> {
   readonly subject = 'expiration.complete' as const;
@@ -85,6 +85,23 @@ describe('Bus', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(second.received).toHaveLength(1);
     bus = publisher;
+  });
+
+  it('counts waiting apart from failing: many RetryLater deliveries then one error still get the event applied', async () => {
+    class WaitsThenFails extends RecordingListener {
+      deliveries = 0;
+      override async onMessage(data: EventData<'expiration.complete'>, envelope: Envelope<'expiration.complete'>) {
+        this.deliveries += 1;
+        if (this.deliveries <= 12) throw new RetryLaterError('not yet', 5);
+        if (this.deliveries === 13) throw new Error('a transient failure');
+        await super.onMessage(data, envelope);
+      }
+    }
+    const listener = new WaitsThenFails('test.waits', 10);
+    await bus.listen(listener);
+    await bus.publish('expiration.complete', { orderId: randomUUID() });
+    await eventually(async () => listener.received.length === 1, 15_000);
+    expect(listener.deliveries).toBe(14);
   });
 
   async function deadLetters(subject: string): Promise<{ data: string; reason: string | undefined }[]> {

@@ -55,7 +55,8 @@ export function makeEnvelope<S extends Subject>(
 export class Bus {
   readonly stream: string;
   readonly subjectPrefix: string;
-  private readonly running: { messages: ConsumerMessages; done: Promise<void> }[] = [];
+  private readonly running: { messages?: ConsumerMessages; done: Promise<void> }[] = [];
+  private stopping = false;
 
   private constructor(
     readonly connection: NatsConnection,
@@ -166,25 +167,46 @@ export class Bus {
       await this.jsm.consumers.add(this.stream, consumerConfig);
     }
     const consumer = await this.js.consumers.get(this.stream, durable);
-    const messages = await consumer.consume({ max_messages: 256 });
-    const done = (async () => {
-      for await (const msg of messages) {
-        await this.handle(listener, msg, limits, logger);
+    // Handler failures per stream sequence, counted apart from "not yet" waits (in memory: a restart
+    // starts the count again, which only delays a dead letter).
+    const failures = new Map<number, number>();
+    const entry: { messages?: ConsumerMessages; done: Promise<void> } = { done: Promise.resolve() };
+    entry.messages = await consumer.consume({ max_messages: 256 });
+    entry.done = (async () => {
+      // A consume loop that ends while we are not stopping (the server lost the consumer, an error) is
+      // started again: a listener must never go quiet for the rest of the process's life.
+      while (!this.stopping) {
+        try {
+          for await (const msg of entry.messages!) await this.handle(listener, msg, limits, failures, logger);
+        } catch (err) {
+          logger.error({ err }, 'listener stopped');
+        }
+        if (this.stopping) break;
+        logger.error('listener ended unexpectedly; restarting it');
+        await new Promise((r) => setTimeout(r, 1000));
+        try {
+          entry.messages = await consumer.consume({ max_messages: 256 });
+        } catch (err) {
+          logger.error({ err }, 'could not restart the listener; will retry');
+        }
       }
     })();
-    this.running.push({ messages, done });
+    this.running.push(entry);
   }
 
   /**
-   * Two budgets: a handler that throws is retried with exponential backoff up to `failures` deliveries;
-   * a RetryLaterError ("an event it depends on has not arrived yet") waits much longer, up to `waits`
-   * deliveries at most 5 s apart (about ten minutes), because what it waits for may be held up by a
-   * restarting service or bus. Past either budget the message is dead-lettered and terminated.
+   * Two budgets: a handler that throws is retried with exponential backoff until it has failed `failures`
+   * times; a RetryLaterError ("an event it depends on has not arrived yet") waits much longer, up to
+   * `waits` deliveries at most 5 s apart (about ten minutes), because what it waits for may be held up by
+   * a restarting service or bus. The two are counted apart: many waits followed by one transient error
+   * (a deadlock, a dropped connection) must not dead-letter. Past either budget the message is
+   * dead-lettered and terminated.
    */
   private async handle<S extends Subject>(
     listener: Listener<S>,
     msg: JsMsg,
     limits: { failures: number; waits: number },
+    failures: Map<number, number>,
     logger: Logger,
   ) {
     let envelope: Envelope<S>;
@@ -199,19 +221,21 @@ export class Bus {
     }
     try {
       await listener.onMessage(envelope.data, envelope);
+      failures.delete(msg.seq);
       msg.ack();
     } catch (err) {
       const attempt = msg.info.deliveryCount;
       const waiting = err instanceof RetryLaterError;
-      if (attempt >= (waiting ? limits.waits : limits.failures)) {
+      const failed = waiting ? 0 : (failures.get(msg.seq) ?? 0) + 1;
+      if (!waiting) failures.set(msg.seq, failed);
+      if (waiting ? attempt >= limits.waits : failed >= limits.failures) {
         logger.error({ err, eventId: envelope.id, attempt }, 'event failed too often, dead-lettered');
+        failures.delete(msg.seq);
         await this.deadLetter(listener, msg, err instanceof Error ? err.message : String(err));
         msg.term('max deliveries');
         return;
       }
-      const delay = waiting
-        ? Math.min(err.delayMs * 1.5 ** (attempt - 1), 5_000)
-        : Math.min(100 * 2 ** attempt, 10_000);
+      const delay = waiting ? Math.min(err.delayMs * 1.5 ** (attempt - 1), 5_000) : Math.min(100 * 2 ** failed, 10_000);
       (waiting ? logger.debug.bind(logger) : logger.warn.bind(logger))(
         { err, eventId: envelope.id, attempt, retryInMs: Math.round(delay) },
         'event not applied yet, will be redelivered',
@@ -242,7 +266,8 @@ export class Bus {
 
   /** Stops taking messages; resolves when every listener has finished (and acked) its current one. */
   async stopListeners(): Promise<void> {
-    for (const { messages } of this.running) await messages.close();
+    this.stopping = true;
+    for (const { messages } of this.running) await messages?.close();
     await Promise.allSettled(this.running.map((r) => r.done));
   }
 

@@ -37,11 +37,12 @@ export async function applyOrderUpdate(client: PoolClient, update: EventData<'or
     [update.id, update.status, update.version],
   );
   if (rowCount === 1) return true;
+  // Old only when this version (or a later one) is already applied. The replica row can also appear
+  // between the UPDATE and this read (order.created committing concurrently): that is not old, try again.
   const current = await findOrder(client, update.id);
-  if (!current || current.version < update.version - 1) {
-    throw new RetryLaterError(
-      `order ${update.id} version ${update.version} arrived before version ${update.version - 1}`,
-    );
-  }
-  return false;
+  if (current && current.version >= update.version) return false;
+  throw new RetryLaterError(
+    `order ${update.id} version ${update.version} arrived before version ${update.version - 1}`,
+    50,
+  );
 }
