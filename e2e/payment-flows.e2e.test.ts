@@ -28,12 +28,15 @@ describe('buying and expiring across all services', () => {
     const ticket = await listedTicket(seller, 'Opera night');
     const placed = await order(buyer, ticket.id);
 
-    const declined = await buyer.request('POST', '/api/payments', {
-      orderId: placed.id,
-      paymentMethod: 'pm_card_chargeDeclined',
+    // The payments replica learns about the order from order.created: until then the order is a 404.
+    const declined = await waitFor(async () => {
+      const res = await buyer.request('POST', '/api/payments', {
+        orderId: placed.id,
+        paymentMethod: 'pm_card_chargeDeclined',
+      });
+      return res.status !== 404 && res;
     });
     expect(declined.status).toBe(402);
-    // The payments replica learns about the order from order.created.
     const paid = await waitFor(async () => {
       const res = await buyer.request('POST', '/api/payments', { orderId: placed.id, paymentMethod: 'pm_card_visa' });
       return res.status === 201 && res.body;
