@@ -1,4 +1,4 @@
-import { isUniqueViolation, type Pool } from '@microtick/common';
+import { isUniqueViolation, queryKeepingConnection, type Pool } from '@microtick/common';
 
 export interface UserRow {
   id: string;
@@ -14,10 +14,10 @@ export async function insertUser(
   passwordHash: string,
 ): Promise<{ id: string; email: string }> {
   try {
-    const { rows } = await pool.query<{ id: string; email: string }>(
-      'INSERT INTO users (email, password_hash) VALUES ($1, $2) RETURNING id, email',
-      [email, passwordHash],
-    );
+    const { rows } = await queryKeepingConnection<{ id: string; email: string }>(pool, {
+      text: 'INSERT INTO users (email, password_hash) VALUES ($1, $2) RETURNING id, email',
+      values: [email, passwordHash],
+    });
     return rows[0];
   } catch (err) {
     if (isUniqueViolation(err)) throw new EmailInUse();

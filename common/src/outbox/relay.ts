@@ -56,29 +56,38 @@ export class OutboxRelay {
   }
 
   private async drainLoop(): Promise<void> {
+    const batchSize = this.batchSize();
     do {
       this.again = false;
       try {
-        while (this.running && (await this.publishBatch()) > 0);
+        // A short batch means the table is drained (or the rest is locked by another replica): no empty
+        // round to prove it. A commit meanwhile sets `again`.
+        while (this.running && (await this.publishBatch()) === batchSize);
       } catch (err) {
         this.options.logger.warn({ err }, 'outbox relay could not publish; will retry');
       }
     } while (this.again && this.running);
   }
 
-  /** Publishes one batch; returns how many rows it sent. Exposed for tests. */
+  private batchSize(): number {
+    return Math.max(1, Math.floor(this.options.batchSize ?? 100));
+  }
+
+  /**
+   * Publishes one batch; returns how many rows it sent. Exposed for tests. Two round trips: BEGIN with a
+   * DELETE … RETURNING of the oldest unlocked rows, then COMMIT once JetStream has acknowledged them all
+   * (sent back to back, in order; a failure rolls the rows back for the next round).
+   */
   async publishBatch(): Promise<number> {
     const client = await this.options.pool.connect();
     try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<{ seq: number; envelope: Envelope }>(
-        'SELECT seq, envelope FROM outbox ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED',
-        [this.options.batchSize ?? 100],
-      );
-      for (const row of rows) await this.options.bus.publishEnvelope(row.envelope);
-      if (rows.length > 0) {
-        await client.query('DELETE FROM outbox WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
-      }
+      const [, deleted] = (await client.query(
+        `BEGIN; DELETE FROM outbox WHERE seq IN (
+           SELECT seq FROM outbox ORDER BY seq LIMIT ${this.batchSize()} FOR UPDATE SKIP LOCKED
+         ) RETURNING seq, envelope`,
+      )) as unknown as [unknown, { rows: { seq: number; envelope: Envelope }[] }];
+      const rows = deleted.rows.sort((a, b) => a.seq - b.seq);
+      await Promise.all(rows.map((row) => this.options.bus.publishEnvelope(row.envelope)));
       await client.query('COMMIT');
       return rows.length;
     } catch (err) {

@@ -1,4 +1,12 @@
-import { isUniqueViolation, recordEvent, type OrderStatus, type Pool, type PoolClient } from '@microtick/common';
+import { randomUUID } from 'node:crypto';
+import {
+  isUniqueViolation,
+  recordEvent,
+  writeWithEvent,
+  type OrderStatus,
+  type Pool,
+  type PoolClient,
+} from '@microtick/common';
 import type { TicketReplica } from './tickets';
 
 export interface OrderRecord {
@@ -43,25 +51,13 @@ const toRecord = (row: OrderRow): OrderRecord => ({
 
 export class TicketAlreadyReserved extends Error {}
 
-/** Creates an open order and records order.created in the same transaction. */
+/** Creates an open order and records order.created with it, in one statement (one commit). */
 export async function insertOrder(
-  client: PoolClient,
+  pool: Pool,
   order: { userId: string; ticket: TicketReplica; expiresAt: Date },
 ): Promise<OrderRecord> {
-  let id: string;
-  try {
-    const { rows } = await client.query<{ id: string }>(
-      `INSERT INTO orders (user_id, ticket_id, ticket_price, status, expires_at, version)
-       VALUES ($1, $2, $3, 'created', $4, 0) RETURNING id`,
-      [order.userId, order.ticket.id, order.ticket.price, order.expiresAt],
-    );
-    id = rows[0].id;
-  } catch (err) {
-    if (isUniqueViolation(err, 'orders_one_active_per_ticket')) throw new TicketAlreadyReserved();
-    throw err;
-  }
   const record: OrderRecord = {
-    id,
+    id: randomUUID(),
     userId: order.userId,
     status: 'created',
     expiresAt: order.expiresAt,
@@ -69,14 +65,29 @@ export async function insertOrder(
     ticket: { id: order.ticket.id, title: order.ticket.title, price: order.ticket.price },
     cancelReason: null,
   };
-  await recordEvent(client, 'order.created', {
-    id,
-    userId: record.userId,
-    status: 'created',
-    expiresAt: record.expiresAt.toISOString(),
-    ticket: { id: record.ticket.id, price: record.ticket.price },
-    version: 0,
-  });
+  try {
+    await writeWithEvent(
+      pool,
+      {
+        name: 'insert-order',
+        text: `INSERT INTO orders (id, user_id, ticket_id, ticket_price, status, expires_at, version)
+               VALUES ($1, $2, $3, $4, 'created', $5, 0)`,
+        values: [record.id, record.userId, record.ticket.id, record.ticket.price, record.expiresAt],
+      },
+      'order.created',
+      {
+        id: record.id,
+        userId: record.userId,
+        status: 'created',
+        expiresAt: record.expiresAt.toISOString(),
+        ticket: { id: record.ticket.id, price: record.ticket.price },
+        version: 0,
+      },
+    );
+  } catch (err) {
+    if (isUniqueViolation(err, 'orders_one_active_per_ticket')) throw new TicketAlreadyReserved();
+    throw err;
+  }
   return record;
 }
 

@@ -1,12 +1,4 @@
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  parseRequest,
-  requireAuth,
-  withTransaction,
-  type Pool,
-} from '@microtick/common';
+import { ConflictError, ForbiddenError, NotFoundError, parseRequest, requireAuth, type Pool } from '@microtick/common';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { OrdersConfig } from '../config';
@@ -29,9 +21,7 @@ export function createOrderRouter(pool: Pool, config: Pick<OrdersConfig, 'ORDER_
     if (ticket.userId === buyer.id) throw new ForbiddenError('You cannot order your own ticket');
     const expiresAt = new Date(Date.now() + config.ORDER_EXPIRATION_SECONDS * 1000);
     try {
-      const order = await withTransaction(pool, (client) =>
-        insertOrder(client, { userId: buyer.id, ticket, expiresAt }),
-      );
+      const order = await insertOrder(pool, { userId: buyer.id, ticket, expiresAt });
       res.status(201).json(orderView(order));
     } catch (err) {
       // The partial unique index is the guard: an open or complete order already holds this ticket.
