@@ -1,7 +1,10 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { freePort, waitForPort } from '../common/src/infra/processes';
 
 /** Shared measuring helpers for bench/*.bench.ts: percentiles, concurrency loops, baselines. */
 
@@ -58,6 +61,9 @@ export async function insertCommitBaseline(databaseUrl: string, total: number, c
   const pool = new pg.Pool({ connectionString: databaseUrl, max: concurrency });
   try {
     await pool.query('CREATE TABLE IF NOT EXISTS bench_baseline (id BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL)');
+    // Connect the whole pool first, as a running service has: opening backends is not what is measured.
+    const clients = await Promise.all(Array.from({ length: concurrency }, () => pool.connect()));
+    for (const client of clients) client.release();
     const run = await runConcurrently(total, concurrency, async () => {
       const client = await pool.connect();
       try {
@@ -72,6 +78,63 @@ export async function insertCommitBaseline(databaseUrl: string, total: number, c
   } finally {
     await pool.end();
   }
+}
+
+/**
+ * Open-loop load: request i is due at start + i / ratePerSecond whatever the earlier answers, over at
+ * most `connections` keep-alive sockets. Latency counts from when a request was due, so time spent
+ * waiting for a free socket is included (no coordinated omission). Returns latencies and statuses.
+ */
+export async function openLoop(options: {
+  url: string;
+  ratePerSecond: number;
+  total: number;
+  connections: number;
+  request: (i: number) => { method: string; headers: Record<string, string>; body?: string };
+}): Promise<{ summary: Summary; statuses: Record<string, number> }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
+  const statuses: Record<string, number> = {};
+  const latencies: number[] = [];
+  const started = performance.now();
+  const send = (i: number, due: number) =>
+    new Promise<void>((resolve) => {
+      const { method, headers, body } = options.request(i);
+      const req = http.request(options.url, { method, headers, agent }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          latencies.push(performance.now() - due);
+          statuses[res.statusCode ?? 0] = (statuses[res.statusCode ?? 0] ?? 0) + 1;
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        statuses.error = (statuses.error ?? 0) + 1;
+        resolve();
+      });
+      req.end(body);
+    });
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < options.total; i += 1) {
+    const due = started + (i * 1000) / options.ratePerSecond;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(send(i, due));
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  return { summary: summarise(latencies, performance.now() - started), statuses };
+}
+
+/** The HTTP baseline: a bare Express hello-world in its own process. */
+export async function bareExpress(): Promise<{ url: string; stop(): void }> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['-e', `require('express')().get('/', (q, s) => s.json({ hello: 'world' })).listen(${port}, '127.0.0.1')`],
+    { stdio: 'ignore', cwd: __dirname },
+  );
+  await waitForPort(port, 10_000, child);
+  return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill() };
 }
 
 export const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(n < 10 ? 2 : 1)} ms` : 'n/a');

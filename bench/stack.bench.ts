@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { jetstream } from '@nats-io/jetstream';
 import type { Msg } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { hash, verify } from '@node-rs/argon2';
 import autocannon from 'autocannon';
-import { freePort, waitForPort } from '../common/src/infra/processes';
 import { ApiClient, startTestStack } from '../e2e/support';
-import { ms, rate, ratio, runConcurrently, summarise, table, type Summary } from './lib';
+import { bareExpress, ms, rate, ratio, runConcurrently, summarise, table, type Summary } from './lib';
 
 /**
  * The whole stack through the gateway, each figure beside a baseline measured in the same run:
@@ -23,17 +21,6 @@ async function load(url: string, connections: number, seconds: number, headers: 
     perSecond: result.requests.average,
     non2xx: result.non2xx,
   };
-}
-
-async function bareExpress(): Promise<{ url: string; stop(): void }> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['-e', `require('express')().get('/', (q, s) => s.json({ hello: 'world' })).listen(${port}, '127.0.0.1')`],
-    { stdio: 'ignore', cwd: __dirname },
-  );
-  await waitForPort(port, 10_000, child);
-  return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill() };
 }
 
 function rssMiB(pid: number | undefined): string {
