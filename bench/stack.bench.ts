@@ -44,17 +44,17 @@ async function propagation(natsUrl: string, baseUrl: string, orders: number): Pr
   const nc = await connect({ servers: natsUrl });
   const createdAt = new Map<string, number>();
   const delays: number[] = [];
-  const sub = nc.subscribe('>', {
-    callback: (_err: Error | null, msg: Msg) => {
-      if (msg.subject !== 'order.created' && msg.subject !== 'ticket.updated') return;
-      const now = performance.now();
-      const event = msg.json() as { subject: string; data: { id: string; status?: string; orderId?: string } };
-      if (event.subject === 'order.created') createdAt.set(event.data.id, now);
-      else if (event.data.status === 'reserved' && event.data.orderId && createdAt.has(event.data.orderId)) {
-        delays.push(now - createdAt.get(event.data.orderId)!);
-      }
-    },
-  });
+  // The two subjects exactly: a `>` wildcard would also match the copies JetStream delivers to each
+  // consumer's inbox (they keep the original subject), timing the consumers' deliveries instead.
+  const onMessage = (_err: Error | null, msg: Msg) => {
+    const now = performance.now();
+    const event = msg.json() as { subject: string; data: { id: string; status?: string; orderId?: string } };
+    if (event.subject === 'order.created') createdAt.set(event.data.id, now);
+    else if (event.data.status === 'reserved' && event.data.orderId && createdAt.has(event.data.orderId)) {
+      delays.push(now - createdAt.get(event.data.orderId)!);
+    }
+  };
+  const subs = ['order.created', 'ticket.updated'].map((subject) => nc.subscribe(subject, { callback: onMessage }));
   const seller = await new ApiClient(baseUrl).signUp();
   const buyer = await new ApiClient(baseUrl).signUp();
   const ids: string[] = [];
@@ -69,7 +69,7 @@ async function propagation(natsUrl: string, baseUrl: string, orders: number): Pr
     const deadline = Date.now() + 5000;
     while (delays.length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
   }
-  sub.unsubscribe();
+  for (const sub of subs) sub.unsubscribe();
   await nc.drain();
   return summarise(delays, performance.now() - started);
 }
@@ -107,7 +107,7 @@ export async function run(): Promise<string> {
     const hashSummary = summarise(hashing.latencies, hashing.elapsedMs);
 
     const bus = await jetstreamBaseline(stack.infra.nats);
-    const prop = await propagation(stack.infra.nats, stack.url, 200);
+    const prop = await propagation(stack.infra.nats, stack.url, 500);
 
     await new Promise((r) => setTimeout(r, 3000)); // idle
     const processes = ['auth', 'tickets', 'orders', 'expiration', 'payments', 'gateway'] as const;
