@@ -152,7 +152,7 @@ export async function run(): Promise<string> {
           '',
           `The bundled orders service as its own process (DATABASE_POOL_SIZE=${POOL_SIZE}, its outbox relay publishing`,
           'order.created to JetStream meanwhile), PostgreSQL with fsync on. Each order: read the ticket replica,',
-          'then one transaction inserting the order (checked by the partial unique index) and its outbox row.',
+          'then one statement inserting the order (checked by the partial unique index) and its outbox row.',
           `Load: autocannon, ${connections} connections, in the benchmark process on the same 2 cores.`,
           '',
           table(
