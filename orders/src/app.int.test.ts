@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parseEnvelope } from '@microtick/common';
 import { sessionCookie } from '@microtick/common/testing';
 import request from 'supertest';
 import { outboxEventsFor, seedTicket, startOrders, type OrdersUnderTest } from './test-support';
@@ -56,6 +57,8 @@ describe('POST /api/orders', () => {
         },
       }),
     ]);
+    // The price is written into the event by SQL: what consumers receive must still pass the catalog.
+    expect(parseEnvelope(events[0], 'order.created').data.ticket.price).toBe(4999);
   });
 
   it('sets expiresAt from ORDER_EXPIRATION_SECONDS', async () => {
@@ -90,13 +93,18 @@ describe('POST /api/orders', () => {
     },
   );
 
-  it('rejects an unknown ticket with 404', async () => {
+  it('rejects an unknown ticket with 404 and creates nothing', async () => {
+    const buyer = sessionCookie();
     const res = await api()
       .post('/api/orders')
-      .set('Cookie', sessionCookie().cookie)
+      .set('Cookie', buyer.cookie)
       .send({ ticketId: randomUUID() })
       .expect(404);
     expect(res.body).toEqual({ errors: [{ message: 'Ticket not found' }] });
+    expect(await orders.pool.query('SELECT 1 FROM orders WHERE user_id = $1', [buyer.user.id])).toHaveProperty(
+      'rowCount',
+      0,
+    );
   });
 
   it("rejects the buyer's own ticket with 403 and creates nothing", async () => {
@@ -105,6 +113,10 @@ describe('POST /api/orders', () => {
     const res = await api().post('/api/orders').set('Cookie', seller.cookie).send({ ticketId: ticket.id }).expect(403);
     expect(res.body).toEqual({ errors: [{ message: 'You cannot order your own ticket' }] });
     expect(await countOrders(ticket.id)).toBe(0);
+    const { rows } = await orders.pool.query("SELECT 1 FROM outbox WHERE envelope->'data'->'ticket'->>'id' = $1", [
+      ticket.id,
+    ]);
+    expect(rows).toEqual([]);
   });
 
   it('rejects an order for a reserved ticket with 409 and records no event', async () => {

@@ -5,7 +5,7 @@ import { Listener } from '../bus/listener';
 import { withTransaction, type Pool } from '../db/pool';
 import type { Envelope } from '../events/catalog';
 import { applyOnce } from './inbox';
-import { recordEvent, writeWithEvent } from './outbox';
+import { recordEvent } from './outbox';
 import { OutboxRelay } from './relay';
 
 class Collector extends Listener<'expiration.complete'> {
@@ -47,19 +47,6 @@ describe('outbox', () => {
     expect(collector.received[0]).toEqual(recorded);
     const { rows } = await pool.query('SELECT count(*)::int AS n FROM outbox');
     expect(rows[0].n).toBe(0);
-  });
-
-  it('writeWithEvent commits the change and its event together, and neither when the change fails', async () => {
-    await pool.query('CREATE TABLE seats (id UUID PRIMARY KEY)');
-    const seat = randomUUID();
-    const insertSeat = { name: 'insert-seat', text: 'INSERT INTO seats (id) VALUES ($1)', values: [seat] };
-    const first = await writeWithEvent(pool, insertSeat, 'expiration.complete', { orderId: seat });
-    await expect(writeWithEvent(pool, insertSeat, 'expiration.complete', { orderId: seat })).rejects.toMatchObject({
-      code: '23505',
-    });
-    const { rows } = await pool.query('SELECT id, envelope FROM outbox');
-    expect(rows).toEqual([{ id: first.id, envelope: first }]);
-    expect((await pool.query('SELECT count(*)::int AS n FROM seats')).rows[0].n).toBe(1);
   });
 
   it('records nothing when the transaction rolls back', async () => {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type pg from 'pg';
 import { makeEnvelope } from '../bus/bus';
-import { afterCommit, queryKeepingConnection } from '../db/pool';
+import { afterCommit } from '../db/pool';
 import type { Envelope, EventData, Subject } from '../events/catalog';
 
 /** Emits 'recorded' when a transaction that recorded events commits, waking this process's relay. */
@@ -31,35 +31,17 @@ export async function recordEvent<S extends Subject>(
   return envelope;
 }
 
-/** A parameterised statement; `name` makes PostgreSQL parse and plan it once per connection. */
-export interface Statement {
-  name?: string;
-  text: string;
-  values: unknown[];
+/**
+ * For a write that inserts its own outbox row inside one statement, committed without BEGIN/COMMIT
+ * (placing an order: one round trip instead of four, see docs/performance.md). Insert `outboxRow` as
+ * (id, subject, envelope) in the same statement, then call `eventsCommitted()` once it has succeeded.
+ */
+export function outboxRow<S extends Subject>(subject: S, data: EventData<S>, id?: string) {
+  const envelope = makeEnvelope(subject, data, id);
+  return { envelope, values: [envelope.id, subject, JSON.stringify(envelope)] as const };
 }
 
-/**
- * Runs one data-modifying statement (an INSERT … VALUES that always writes its row, or fails) together
- * with the outbox row of its event, as a single statement outside any explicit transaction: both rows
- * commit or neither does, in one round trip instead of BEGIN, two INSERTs and COMMIT. On the hot path
- * of placing an order those round trips were most of the service's CPU time (measured; see
- * docs/performance.md). Wakes this process's relay on success.
- */
-export async function writeWithEvent<S extends Subject>(
-  pool: pg.Pool,
-  change: Statement,
-  subject: S,
-  data: EventData<S>,
-  id?: string,
-): Promise<Envelope<S>> {
-  const envelope = makeEnvelope(subject, data, id);
-  const n = change.values.length;
-  await queryKeepingConnection(pool, {
-    name: change.name && `${change.name}+outbox`,
-    text: `WITH change AS (${change.text})
-           INSERT INTO outbox (id, subject, envelope) VALUES ($${n + 1}, $${n + 2}, $${n + 3})`,
-    values: [...change.values, envelope.id, subject, JSON.stringify(envelope)],
-  });
+/** Wakes this process's relay after a write recorded events outside withTransaction. */
+export function eventsCommitted(): void {
   outboxSignal.emit('recorded');
-  return envelope;
 }

@@ -13,11 +13,7 @@ export interface TicketReplica {
 const COLUMNS = 'id, title, price, user_id AS "userId", version, status, order_id AS "orderId"';
 
 export async function findTicket(pool: Pool, id: string): Promise<TicketReplica | undefined> {
-  const { rows } = await pool.query<TicketReplica>({
-    name: 'find-ticket',
-    text: `SELECT ${COLUMNS} FROM tickets WHERE id = $1`,
-    values: [id],
-  });
+  const { rows } = await pool.query<TicketReplica>(`SELECT ${COLUMNS} FROM tickets WHERE id = $1`, [id]);
   return rows[0];
 }
 

@@ -2,8 +2,7 @@ import { ConflictError, ForbiddenError, NotFoundError, parseRequest, requireAuth
 import { Router } from 'express';
 import { z } from 'zod';
 import type { OrdersConfig } from '../config';
-import { insertOrder, TicketAlreadyReserved } from '../db/orders';
-import { findTicket } from '../db/tickets';
+import { placeOrder, TicketAlreadyReserved, type PlaceOrderResult } from '../db/orders';
 import { orderView } from './order-view';
 
 const createOrderSchema = z.object({
@@ -16,17 +15,17 @@ export function createOrderRouter(pool: Pool, config: Pick<OrdersConfig, 'ORDER_
   return Router().post('/api/orders', requireAuth, async (req, res) => {
     const buyer = req.currentUser!;
     const { ticketId } = parseRequest(createOrderSchema, req.body);
-    const ticket = await findTicket(pool, ticketId.toLowerCase());
-    if (!ticket) throw new NotFoundError('Ticket not found');
-    if (ticket.userId === buyer.id) throw new ForbiddenError('You cannot order your own ticket');
     const expiresAt = new Date(Date.now() + config.ORDER_EXPIRATION_SECONDS * 1000);
+    let placed: PlaceOrderResult;
     try {
-      const order = await insertOrder(pool, { userId: buyer.id, ticket, expiresAt });
-      res.status(201).json(orderView(order));
+      placed = await placeOrder(pool, { userId: buyer.id, ticketId: ticketId.toLowerCase(), expiresAt });
     } catch (err) {
       // The partial unique index is the guard: an open or complete order already holds this ticket.
       if (err instanceof TicketAlreadyReserved) throw new ConflictError('Ticket is already reserved');
       throw err;
     }
+    if (placed.outcome === 'unknown ticket') throw new NotFoundError('Ticket not found');
+    if (placed.outcome === 'own ticket') throw new ForbiddenError('You cannot order your own ticket');
+    res.status(201).json(orderView(placed.order));
   });
 }
