@@ -18,8 +18,6 @@ import { bareExpress, insertCommitBaseline, ms, openLoop, rate, ratio, table } f
 const LEVELS = [50, 100];
 const DISTINCT_REQUESTS = 3000;
 const CONTENDED_ROUNDS = 20;
-/** The service's DATABASE_POOL_SIZE here: each order holds a connection through its commit's fsync. */
-const POOL_SIZE = 50;
 /** The open-loop run offers this share of the rate the service sustained when saturated. */
 const OFFERED_SHARE = 0.5;
 const OFFERED_REQUESTS = 2000;
@@ -93,7 +91,7 @@ export async function run(): Promise<string> {
   const stack = await startTestStack({
     services: ['orders'],
     durable: true,
-    env: { LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: String(POOL_SIZE) },
+    env: { LOG_LEVEL: 'warn' },
     nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean),
   });
   const pool = new pg.Pool({ connectionString: stack.databaseUrl('orders'), max: 4 });
@@ -104,7 +102,7 @@ export async function run(): Promise<string> {
       return `session=${token}`;
     });
     const url = `http://127.0.0.1:${stack.ports.orders}/api/orders`;
-    await orderAll(url, await seedTickets(pool, 500), LEVELS[0], cookies); // warm-up
+    await orderAll(url, await seedTickets(pool, 2000), LEVELS[0], cookies); // warm-up (JIT, pool, prepared statements)
 
     const sections: string[] = [];
     for (const connections of LEVELS) {
@@ -150,9 +148,9 @@ export async function run(): Promise<string> {
         [
           `## Orders: POST /api/orders under ${connections} concurrent buyers`,
           '',
-          `The bundled orders service as its own process (DATABASE_POOL_SIZE=${POOL_SIZE}, its outbox relay publishing`,
-          'order.created to JetStream meanwhile), PostgreSQL with fsync on. Each order: read the ticket replica,',
-          'then one statement inserting the order (checked by the partial unique index) and its outbox row.',
+          'The bundled orders service as its own process with its default settings (its outbox relay publishing',
+          'order.created to JetStream meanwhile), PostgreSQL with fsync on. Each order is one statement: read the',
+          'ticket replica, insert the order (checked by the partial unique index) and its outbox row.',
           `Load: autocannon, ${connections} connections, in the benchmark process on the same 2 cores.`,
           '',
           table(
