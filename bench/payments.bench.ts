@@ -1,106 +1,168 @@
-import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import autocannon from 'autocannon';
 import pg from 'pg';
-import { Bus, createLogger, createPool, migrate, OutboxRelay, signSession } from '@microtick/common';
-import { startNats, startPostgres } from '@microtick/common/testing';
-import { buildApp } from '../payments/src/app';
-import { readConfig } from '../payments/src/config';
-import { migrationsDir } from '../payments/src/db/migrations';
-import { createGateway } from '../payments/src/gateway';
-import {
-  createDatabase,
-  insertCommitBaseline,
-  ms,
-  rate,
-  ratio,
-  runConcurrently,
-  summarise,
-  table,
-  tempDir,
-} from './lib';
+import { signSession } from '@microtick/common';
+import { startTestStack } from '../e2e/support';
+import { bareExpress, insertCommitBaseline, ms, rate, ratio, table } from './lib';
 
 /**
- * POST /api/payments throughput with the sandbox gateway at 50 concurrent buyers, each paying a distinct
- * open order (every request succeeds: replica read, charge, payment row + outbox row in one transaction,
- * relay publishing payment.created). Baseline: a bare INSERT + COMMIT at the same concurrency, same server.
+ * POST /api/payments at 50 concurrent buyers, against the bundled payments service running as its own
+ * process (as in production) with the sandbox gateway (no STRIPE_SECRET_KEY) and durable PostgreSQL.
+ * Each buyer pays their own distinct open order with pm_card_visa, so every request should succeed: the
+ * replica read, the charge, the payment and its outbox row, the relay publishing payment.created. Load
+ * from autocannon in this process. Baselines: a bare INSERT + COMMIT at the same concurrency on the same
+ * PostgreSQL, and a bare Express hello-world, same run.
  */
 
-const CONCURRENCY = 50;
-const PAYMENTS = 2000;
-const silent = createLogger('bench', 'silent');
+const CONNECTIONS = 50;
+const PAYMENTS = 3000;
+const WARM_UP = 1000;
+
+interface Measured {
+  p50: number;
+  p99: number;
+  perSecond: number;
+  statuses: Record<string, number>;
+}
+
+interface Order {
+  id: string;
+  userId: string;
+}
 
 /** Open orders straight into the replica, as if their order.created events had been applied. */
-async function seedOrders(pool: pg.Pool, count: number): Promise<{ id: string; userId: string }[]> {
-  const { rows } = await pool.query<{ id: string; userId: string }>(
+async function seedOrders(pool: pg.Pool, count: number): Promise<Order[]> {
+  const { rows } = await pool.query<Order>(
     `INSERT INTO orders (id, user_id, status, price, expires_at, version)
-     SELECT gen_random_uuid(), gen_random_uuid(), 'created', 1000 + i, now() + interval '15 minutes', 0 FROM generate_series(1, $1) AS i
+     SELECT gen_random_uuid(), gen_random_uuid(), 'created', 1000 + i, now() + interval '15 minutes', 0
+     FROM generate_series(1, $1) AS i
      RETURNING id, user_id AS "userId"`,
     [count],
   );
   return rows;
 }
 
-export async function run(): Promise<string> {
-  const temp = tempDir('payments');
-  const postgres = await startPostgres({ dataDir: path.join(temp.dir, 'pg') });
-  const nats = await startNats({ storeDir: path.join(temp.dir, 'nats') });
-  await createDatabase(postgres.url, 'payments');
-  const databaseUrl = postgres.url.replace(/\/postgres$/, '/payments');
-  const jwtKey = 'bench-jwt-key-that-is-long-enough-0123456789';
-  const config = readConfig({ DATABASE_URL: databaseUrl, NATS_URL: nats.url, JWT_KEY: jwtKey });
-  const pool = createPool(databaseUrl);
-  const bus = await Bus.connect({ url: nats.url, name: 'payments-bench', logger: silent });
-  const relay = new OutboxRelay({ pool, bus, logger: silent });
-  const gateway = createGateway(config, silent);
-  const server = buildApp({ pool, bus, gateway, config, logger: silent }).listen(0);
-  try {
-    await migrate(pool, [migrationsDir]);
-    await relay.start();
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/payments`;
-    const payAll = async (orders: { id: string; userId: string }[]) =>
-      runConcurrently(orders.length, CONCURRENCY, async (i) => {
-        const cookie = `session=${signSession({ id: orders[i].userId, email: 'buyer@example.com' }, { jwtKey, ttlSeconds: 3600 })}`;
-        const res = await fetch(url, {
-          method: 'POST',
-          headers: { cookie, 'content-type': 'application/json' },
-          body: JSON.stringify({ orderId: orders[i].id, paymentMethod: 'pm_card_visa' }),
-        });
-        await res.arrayBuffer();
-        return res.status;
-      });
+/** Sends one POST /api/payments per order, each signed in as that order's buyer, `connections` in flight. */
+async function payAll(url: string, orders: Order[], jwtKey: string): Promise<Measured> {
+  // Signed before the clock starts: the load generator's own work is not what is measured.
+  const cookies = orders.map(
+    (o) => `session=${signSession({ id: o.userId, email: 'buyer@example.com' }, { jwtKey, ttlSeconds: 3600 })}`,
+  );
+  let next = 0;
+  const statuses: Record<string, number> = {};
+  // Throughput from the first request to the last answer (autocannon itself ends on a 1 s tick).
+  let firstSent = 0;
+  let lastAnswered = 0;
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    amount: orders.length,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (req) => {
+          const i = next++;
+          if (i === 0) firstSent = performance.now();
+          return {
+            ...req,
+            body: JSON.stringify({ orderId: orders[i].id, paymentMethod: 'pm_card_visa' }),
+            headers: { ...req.headers, cookie: cookies[i] },
+          };
+        },
+        onResponse: (status) => {
+          statuses[status] = (statuses[status] ?? 0) + 1;
+          lastAnswered = performance.now();
+        },
+      },
+    ],
+  });
+  const elapsed = lastAnswered - firstSent;
+  return { p50: result.latency.p50, p99: result.latency.p99, perSecond: (orders.length / elapsed) * 1000, statuses };
+}
 
-    await payAll(await seedOrders(pool, 200)); // warm-up
-    const measuredRun = await payAll(await seedOrders(pool, PAYMENTS));
-    const measured = summarise(measuredRun.latencies, measuredRun.elapsedMs);
-    const created = (measuredRun.results as number[]).filter((s) => s === 201).length;
-    const baseline = await insertCommitBaseline(databaseUrl, PAYMENTS, CONCURRENCY);
+async function helloWorld(connections: number) {
+  const server = await bareExpress();
+  try {
+    await autocannon({ url: server.url, connections, duration: 1 }); // warm-up
+    const result = await autocannon({ url: server.url, connections, duration: 5 });
+    return { p50: result.latency.p50, p99: result.latency.p99, perSecond: result.requests.average };
+  } finally {
+    server.stop();
+  }
+}
+
+export async function run(): Promise<string> {
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/x" profiles the service while it is measured.
+  const stack = await startTestStack({
+    services: ['payments'],
+    durable: true,
+    env: { LOG_LEVEL: 'warn' },
+    nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean),
+  });
+  const pool = new pg.Pool({ connectionString: stack.databaseUrl('payments'), max: 4 });
+  try {
+    const jwtKey = readFileSync(path.join(stack.dataDir, 'jwt.key'), 'utf8').trim();
+    const url = `http://127.0.0.1:${stack.ports.payments}/api/payments`;
+    await payAll(url, await seedOrders(pool, WARM_UP), jwtKey); // warm-up (JIT, pool, prepared statements)
+
+    const loadBefore = os.loadavg()[0];
+    const measured = await payAll(url, await seedOrders(pool, PAYMENTS), jwtKey);
+    const { rows } = await pool.query<{ payments: number }>(
+      "SELECT count(*)::int AS payments FROM payments WHERE status = 'succeeded'",
+    );
+    const baseline = await insertCommitBaseline(stack.databaseUrl('payments'), PAYMENTS, CONNECTIONS);
+    const hello = await helloWorld(CONNECTIONS);
+    const outcome = Object.entries(measured.statuses)
+      .map(([status, n]) => `${n} × ${status}`)
+      .join(', ');
 
     return [
-      '## Payments: POST /api/payments with the sandbox gateway',
+      `## Payments: POST /api/payments under ${CONNECTIONS} concurrent buyers`,
       '',
-      `${PAYMENTS.toLocaleString('en-US')} payments of distinct open orders, ${CONCURRENCY} in flight; ${created} answered 201. Baseline: a bare INSERT + COMMIT at the same concurrency on the same PostgreSQL.`,
+      'The bundled payments service as its own process with its default settings and the sandbox gateway (its',
+      'outbox relay publishing payment.created to JetStream meanwhile), PostgreSQL with fsync on. Each buyer pays',
+      'their own distinct open order (seeded into the replica) with pm_card_visa, so every request should be a 201.',
+      `Load: autocannon, ${CONNECTIONS} connections, in the benchmark process on the same 2 cores.`,
       '',
       table(
-        ['case', 'p50', 'p99', 'throughput', 'vs baseline'],
+        ['workload', 'p50', 'p99', 'throughput', 'vs baseline', 'outcome'],
         [
           [
-            'POST /api/payments (sandbox)',
+            `${PAYMENTS.toLocaleString('en-US')} payments, each of a distinct open order`,
             ms(measured.p50),
             ms(measured.p99),
             rate(measured.perSecond),
-            `${ratio(measured.p50, baseline.p50)} p50, ${ratio(measured.p99, baseline.p99)} p99, ${ratio(measured.perSecond, baseline.perSecond)} throughput`,
+            `${ratio(measured.perSecond, baseline.perSecond)} throughput, ${ratio(measured.p99, baseline.p99)} p99`,
+            `${outcome}; ${rows[0].payments.toLocaleString('en-US')} succeeded payment rows ` +
+              `(${WARM_UP.toLocaleString('en-US')} of them from the warm-up)`,
           ],
-          ['baseline: INSERT + COMMIT', ms(baseline.p50), ms(baseline.p99), rate(baseline.perSecond), '1.00×'],
+          [
+            `Baseline: ${PAYMENTS.toLocaleString('en-US')} × bare INSERT + COMMIT, pool of ${CONNECTIONS}`,
+            ms(baseline.p50),
+            ms(baseline.p99),
+            rate(baseline.perSecond),
+            '1.00×',
+            '',
+          ],
+          [
+            `HTTP ceiling: bare Express hello-world, ${CONNECTIONS} connections, 5 s`,
+            ms(hello.p50),
+            ms(hello.p99),
+            rate(hello.perSecond),
+            `${ratio(hello.perSecond, baseline.perSecond)} of the INSERT + COMMIT rate`,
+            '',
+          ],
         ],
       ),
+      '',
+      `Load average (1 min) before: ${loadBefore.toFixed(1)} on ${os.cpus().length} cores. Closed loop (every ` +
+        'buyer sends the next payment as soon as the last is answered), so latency is concurrency ÷ throughput.',
     ].join('\n');
   } finally {
-    await new Promise((r) => server.close(r));
-    await relay.stop();
-    await bus.close();
     await pool.end();
-    await postgres.stop();
-    await nats.stop();
-    temp.remove();
+    await stack.cleanup();
   }
 }
