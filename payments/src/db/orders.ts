@@ -18,6 +18,23 @@ export async function findOrder(db: Pool | PoolClient, id: string, lock = false)
   return rows[0];
 }
 
+export type OrderToPay = OrderRow & {
+  /** A payment that succeeded already stands for the order. */
+  paid: boolean;
+};
+
+/** The order a buyer asks to pay, and whether a succeeded payment stands for it: one round trip. */
+export async function findOrderToPay(pool: Pool, id: string): Promise<OrderToPay | undefined> {
+  const { rows } = await pool.query<OrderToPay>({
+    name: 'find-order-to-pay',
+    text: `SELECT ${columns},
+             EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'succeeded') AS paid
+           FROM orders o WHERE id = $1`,
+    values: [id],
+  });
+  return rows[0];
+}
+
 /** order.created: version 0; a duplicate changes nothing. */
 export async function insertOrder(pool: Pool, order: EventData<'order.created'>): Promise<void> {
   await pool.query(

@@ -12,8 +12,8 @@ import {
 } from '@microtick/common';
 import { Router } from 'express';
 import { z } from 'zod';
-import { findOrder } from '../db/orders';
-import { findSucceededPayment, recordSucceededCharge } from '../db/payments';
+import { findOrderToPay } from '../db/orders';
+import { recordSucceededCharge } from '../db/payments';
 import { CardDeclinedError, InvalidPaymentMethodError, type ChargeResult, type PaymentGateway } from '../gateway';
 import { refundPendingPayments } from '../refunds';
 
@@ -40,12 +40,10 @@ export function createPaymentRouter(pool: Pool, gateway: PaymentGateway, logger:
   return Router().post('/api/payments', requireAuth, async (req, res) => {
     const body = parseRequest(paymentSchema, req.body);
     const orderId = parseIdParam(body.orderId, 'Order not found');
-    const order = await findOrder(pool, orderId);
+    const order = await findOrderToPay(pool, orderId);
     if (!order || order.userId !== req.currentUser!.id) throw new NotFoundError('Order not found');
     if (order.status === 'cancelled') throw new ConflictError('Cannot pay for a cancelled order');
-    if (order.status === 'complete' || (await findSucceededPayment(pool, order.id))) {
-      throw new ConflictError('Order has already been paid');
-    }
+    if (order.status === 'complete' || order.paid) throw new ConflictError('Order has already been paid');
     if (order.expiresAt.getTime() <= Date.now()) throw new ConflictError('Order has expired');
 
     let result: ChargeResult;
