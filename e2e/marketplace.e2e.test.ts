@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestStack } from './support';
@@ -272,6 +274,43 @@ describe('web client: a seller and buyers in the browser, on the real stack', ()
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-powered-by')).toBeNull();
   });
+
+  it('signs a user out only when they ask: not by visiting /auth/signout, not from another site', async () => {
+    const member = await newPage();
+    await member.goto('/auth/signup');
+    await member.getByLabel('Email').fill(email('member'));
+    await member.getByLabel('Password').fill(PASSWORD);
+    await member.getByRole('button', { name: 'Create account' }).click();
+    await expectText(member.getByTestId('current-user'), email('member'));
+
+    // Another site (127.0.0.1 is a different site from localhost) posts a form to the sign-out endpoint.
+    const hostile = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.end(`<form id="f" method="post" action="${stack.url}/api/users/signout"></form>
+        <script>document.getElementById('f').submit()</script>`);
+    });
+    await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+    try {
+      const signout = member.waitForResponse((res) => res.url().endsWith('/api/users/signout'));
+      await member.goto(`http://127.0.0.1:${(hostile.address() as AddressInfo).port}/`);
+      expect((await signout).status()).toBe(403);
+    } finally {
+      hostile.close();
+    }
+    await member.goto('/');
+    await expectText(member.getByTestId('current-user'), email('member'));
+
+    // A link to /auth/signout asks first.
+    await member.goto('/auth/signout');
+    await member.getByTestId('confirm-signout').waitFor();
+    await shot(member, 'signout-confirm');
+    await member.goto('/');
+    await expectText(member.getByTestId('current-user'), email('member'));
+    await member.goto('/auth/signout');
+    await member.getByTestId('confirm-signout').click();
+    await member.waitForURL((url) => url.pathname === '/');
+    await member.getByRole('link', { name: 'Sign in' }).first().waitFor();
+  }, 60_000);
 
   it('renders the empty states and the not-found page', async () => {
     const newcomer = await newPage();

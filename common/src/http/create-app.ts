@@ -8,6 +8,7 @@ import client from 'prom-client';
 import type { Logger } from '../logger';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { BadRequestError } from './errors';
+import { refuseCrossSiteWrites } from './refuse-cross-site';
 import { requireJsonBody } from './require-json';
 import { currentUser } from './session';
 
@@ -97,6 +98,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     }),
   );
   app.use(metrics.middleware);
+  app.use(refuseCrossSiteWrites);
   app.use(cookieParser());
   app.use(currentUser(options.jwtKey));
   if (options.rawRoutes) app.use(options.rawRoutes);

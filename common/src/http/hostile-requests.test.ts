@@ -27,6 +27,36 @@ function appUnderTest() {
   return createServiceApp({ name: 'test', logger: testLogger, jwtKey: JWT_KEY, healthChecks: {}, routes });
 }
 
+describe('cross-site writes', () => {
+  const app = appUnderTest();
+
+  it.each(['POST', 'PUT', 'PATCH', 'DELETE'])(
+    'refuses a %s that the browser says another site started with 403',
+    async (method) => {
+      const agent = request(app);
+      const res = await agent[method.toLowerCase() as 'post']('/things')
+        .set('Sec-Fetch-Site', 'cross-site')
+        .set('Content-Type', 'application/json')
+        .send('{}')
+        .expect(403);
+      expect(res.body).toEqual({ errors: [{ message: 'Cross-site requests are not allowed' }] });
+    },
+  );
+
+  it.each(['same-origin', 'same-site', 'none', undefined])(
+    'lets a write through when Sec-Fetch-Site is %s',
+    async (site) => {
+      const req = request(app).post('/things').set('Content-Type', 'application/json');
+      if (site) req.set('Sec-Fetch-Site', site);
+      await req.send('{"a":1}').expect(201);
+    },
+  );
+
+  it('lets a cross-site read through (links to listings must work)', async () => {
+    await request(app).get('/me').set('Sec-Fetch-Site', 'cross-site').expect(200);
+  });
+});
+
 describe('requests Express itself cannot read', () => {
   const app = appUnderTest();
 

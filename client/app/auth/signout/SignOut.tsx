@@ -1,21 +1,38 @@
 'use client';
 
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect } from 'react';
+import { useState } from 'react';
 import { api } from '@/lib/client-api';
 
-/** Visiting /auth/signout signs out (a POST from the browser) and goes home. */
+/**
+ * /auth/signout asks first. It used to sign out as soon as it loaded, so any page could sign a visitor
+ * out by linking here (logout CSRF, docs/security.md F9).
+ */
 export function SignOut() {
   const router = useRouter();
-  useEffect(() => {
-    void api('POST', '/api/users/signout').then(() => {
-      router.replace('/');
-      router.refresh();
-    });
-  }, [router]);
+  const [pending, setPending] = useState(false);
   return (
-    <p role="status" className="muted">
-      <span className="spinner" aria-hidden="true" /> Signing you out…
-    </p>
+    <div className="form card">
+      <p>Sign out of MicroTick on this browser?</p>
+      <button
+        type="button"
+        className="button button-primary"
+        data-testid="confirm-signout"
+        disabled={pending}
+        aria-busy={pending || undefined}
+        onClick={async () => {
+          setPending(true);
+          await api('POST', '/api/users/signout');
+          router.replace('/');
+          router.refresh();
+        }}
+      >
+        {pending ? 'Signing out…' : 'Sign out'}
+      </button>
+      <p className="muted small">
+        <Link href="/">Stay signed in</Link>
+      </p>
+    </div>
   );
 }

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { SignOut } from './SignOut';
 
-export const metadata: Metadata = { title: 'Signing out' };
+export const metadata: Metadata = { title: 'Sign out' };
 
 export default function SignOutPage() {
   return <SignOut />;
