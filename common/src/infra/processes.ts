@@ -17,16 +17,31 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports for throwaway servers come from a block of this process's own, below the kernel's ephemeral
+ * range (32768 and up), handed out in turn and checked free. Asking the kernel for port 0 and closing
+ * it again let two components of one stack, or two test files running side by side, get the same
+ * port (Redis and a service did, in a CI run). The block is chosen by Jest worker id, else by pid.
+ */
+const PORT_BLOCK_SIZE = 500;
+const PORT_BLOCKS = 40; // ports 10000-29999
+const portBlock = (Number(process.env.JEST_WORKER_ID) || process.pid) % PORT_BLOCKS;
+let nextPortInBlock = 0;
+
+const canListen = (port: number) =>
+  new Promise<boolean>((resolve) => {
     const server = net.createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+
+export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < PORT_BLOCK_SIZE; tries += 1) {
+    const port = 10_000 + portBlock * PORT_BLOCK_SIZE + (nextPortInBlock++ % PORT_BLOCK_SIZE);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in block ${portBlock}`);
 }
 
 export async function waitForPort(port: number, timeoutMs = 20_000, child?: ChildProcess): Promise<void> {
