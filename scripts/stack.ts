@@ -282,6 +282,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return child;
   };
 
+  /** Waits until a just-spawned process is ready; one that never gets there is stopped, not leaked. */
+  const whenReady = async (child: ChildProcess, ready: Promise<void>): Promise<ChildProcess> => {
+    try {
+      await ready;
+      return child;
+    } catch (err) {
+      await stopProcess(child, 'SIGKILL');
+      throw err;
+    }
+  };
+
   for (const service of services) {
     register(service, async () => {
       const entry = path.join(ROOT, service, 'dist/index.js');
@@ -289,8 +300,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const env: Record<string, string> = { ...baseEnv, PORT: String(ports[service]) };
       if (DATABASES[service]) env.DATABASE_URL = databaseUrl(service);
       const child = spawnNode(service, [...(options.nodeArgs ?? []), '--enable-source-maps', entry], env);
-      await waitForHttp(`${serviceUrl(service)}/health`, child);
-      return child;
+      return whenReady(child, waitForHttp(`${serviceUrl(service)}/health`, child));
     });
   }
   if (withClient) {
@@ -309,8 +319,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         },
         path.join(ROOT, 'client'),
       );
-      await waitForHttp(`${serviceUrl('client')}/alive`, child, 90_000);
-      return child;
+      return whenReady(child, waitForHttp(`${serviceUrl('client')}/alive`, child, 90_000));
     });
   }
   register('gateway', async () => {
@@ -318,8 +327,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...baseEnv,
       MICROTICK_PORT: String(ports.gateway),
     });
-    await waitForPort(ports.gateway, 20_000, child);
-    return child;
+    return whenReady(child, waitForPort(ports.gateway, 20_000, child));
   });
 
   const superviseAndStart = async (name: ProcessName) => {
@@ -344,8 +352,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   try {
-    // Services start together; each waits for its own /health (database, bus, Redis reachable).
-    await Promise.all(services.map((s) => superviseAndStart(s)));
+    // Services start together; each waits for its own /health (database, bus, Redis reachable). All
+    // settle before a failure is thrown, so the stop below finds every service that did start.
+    const started = await Promise.allSettled(services.map((s) => superviseAndStart(s)));
+    const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
     if (withClient) await superviseAndStart('client');
     await superviseAndStart('gateway');
   } catch (err) {
