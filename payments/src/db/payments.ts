@@ -46,12 +46,13 @@ export async function recordSucceededCharge(pool: Pool, charge: SucceededCharge)
 }
 
 /**
- * One round trip and one commit (in the transaction it is BEGIN, three reads, two inserts and COMMIT:
- * seven, which held the payments benchmark to a fifth of the INSERT + COMMIT rate): lock the order row, insert the succeeded payment unless the order is cancelled
- * or a unique index refuses it (this provider payment id is recorded already, or another payment
- * succeeded for the order), and insert payment.created into the outbox with it. FOR UPDATE waits for a
- * concurrent writer of the order row and then sees the row it committed; the unique indexes see payments
- * committed meanwhile, which this statement's snapshot may not. Undefined when it inserted nothing.
+ * The usual charge in one round trip and one commit (the transaction below takes seven, which held the
+ * payments benchmark to a fifth of the INSERT + COMMIT rate): lock the order row, insert the succeeded
+ * payment unless the order is cancelled or a unique index refuses it (this provider payment id is
+ * recorded already, or another payment succeeded for the order), and insert payment.created into the
+ * outbox with it. FOR UPDATE waits for a concurrent writer of the order row and then sees the row it
+ * committed; the unique indexes see payments committed meanwhile, which this statement's snapshot may
+ * not. Undefined when it inserted nothing.
  */
 async function recordPayingCharge(pool: Pool, charge: SucceededCharge): Promise<PaymentRow | undefined> {
   const id = randomUUID();
