@@ -64,6 +64,7 @@ describe('POST /api/users/signup', () => {
     [{ email: 'not-an-email', password }, 'email'],
     [{ email: newEmail(), password: 'short' }, 'password'],
     [{ email: newEmail(), password: 'x'.repeat(129) }, 'password'],
+    [{ email: newEmail(), password: 'Password123' }, 'password'],
     [{ password }, 'email'],
     [{ email: newEmail() }, 'password'],
     [{ email: 42, password }, 'email'],

@@ -3,12 +3,12 @@ import { Router, type RequestHandler } from 'express';
 import type { AuthConfig } from '../config';
 import { EmailInUse, insertUser } from '../db/users';
 import { hashPassword } from '../password';
-import { credentialsSchema } from './credentials';
+import { signupSchema } from './credentials';
 import { startSession } from './session-cookie';
 
 export function signupRouter(pool: Pool, config: AuthConfig, rateLimit: RequestHandler): Router {
   return Router().post('/api/users/signup', rateLimit, async (req, res) => {
-    const { email, password } = parseRequest(credentialsSchema, req.body);
+    const { email, password } = parseRequest(signupSchema, req.body);
     let user;
     try {
       user = await insertUser(pool, email, await hashPassword(password));
