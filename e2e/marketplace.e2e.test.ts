@@ -321,6 +321,14 @@ describe('web client: a seller and buyers in the browser, on the real stack', ()
     await newcomer.keyboard.press('Tab');
     await newcomer.keyboard.type(PASSWORD);
     await newcomer.locator('button[type=submit]:enabled').waitFor(); // hydrated
+    // The password can be shown to check it, and hidden again.
+    const passwordField = newcomer.getByLabel('Password');
+    await newcomer.getByTestId('reveal-password').click();
+    expect(await passwordField.getAttribute('type')).toBe('text');
+    expect(await passwordField.inputValue()).toBe(PASSWORD);
+    await newcomer.getByTestId('reveal-password').click();
+    expect(await passwordField.getAttribute('type')).toBe('password');
+    await passwordField.focus();
     await newcomer.keyboard.press('Enter');
     await expectText(newcomer.getByTestId('current-user'), email('newcomer'));
     await newcomer.goto('/orders');

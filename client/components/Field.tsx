@@ -1,4 +1,6 @@
-import type { InputHTMLAttributes } from 'react';
+'use client';
+
+import { useState, type InputHTMLAttributes } from 'react';
 
 type Props = InputHTMLAttributes<HTMLInputElement> & {
   name: string;
@@ -7,12 +9,27 @@ type Props = InputHTMLAttributes<HTMLInputElement> & {
   hint?: string;
 };
 
-/** A labelled input with its hint and error tied to it for screen readers. */
-export function Field({ name, label, error, hint, id, ...input }: Props) {
+/**
+ * A labelled input with its hint and error tied to it for screen readers. A password field has a
+ * Show/Hide toggle, so a long password can be checked before it is sent.
+ */
+export function Field({ name, label, error, hint, id, type, ...input }: Props) {
+  const [revealed, setRevealed] = useState(false);
   const inputId = id ?? `field-${name}`;
   const hintId = hint ? `${inputId}-hint` : undefined;
   const errorId = error ? `${inputId}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  const password = type === 'password';
+  const field = (
+    <input
+      id={inputId}
+      name={name}
+      type={password && revealed ? 'text' : type}
+      aria-invalid={error ? true : undefined}
+      aria-describedby={describedBy}
+      {...input}
+    />
+  );
   return (
     <div className="field">
       <label htmlFor={inputId}>{label}</label>
@@ -21,13 +38,23 @@ export function Field({ name, label, error, hint, id, ...input }: Props) {
           {hint}
         </p>
       )}
-      <input
-        id={inputId}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        {...input}
-      />
+      {password ? (
+        <div className="field-row">
+          {field}
+          <button
+            type="button"
+            className="button button-secondary"
+            aria-controls={inputId}
+            aria-pressed={revealed}
+            data-testid={`reveal-${name}`}
+            onClick={() => setRevealed((shown) => !shown)}
+          >
+            {revealed ? 'Hide' : 'Show'}
+          </button>
+        </div>
+      ) : (
+        field
+      )}
       {error && (
         <p id={errorId} className="field-error" data-testid={`error-${name}`}>
           {error}

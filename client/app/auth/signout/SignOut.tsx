@@ -14,7 +14,7 @@ export function SignOut() {
   const [pending, setPending] = useState(false);
   return (
     <div className="form card">
-      <p>Sign out of MicroTick on this browser?</p>
+      <p>Sign out of MicroTick on this browser? Your open orders stay yours.</p>
       <button
         type="button"
         className="button button-primary"
