@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import autocannon from 'autocannon';
 import pg from 'pg';
 import { freePort, waitForPort } from '../common/src/infra/processes';
 
@@ -123,6 +124,93 @@ export async function openLoop(options: {
   await Promise.all(inFlight);
   agent.destroy();
   return { summary: summarise(latencies, performance.now() - started), statuses };
+}
+
+export interface PostsMeasured {
+  p50: number;
+  p99: number;
+  perSecond: number;
+  statuses: Record<string, number>;
+}
+
+/**
+ * Closed loop: one JSON POST per request built by `request(i)` (its body and session cookie), `total` in
+ * all, `connections` in flight, from autocannon in this process. Throughput counts from the first request
+ * to the last answer: autocannon itself ends on a 1 s tick, which quantised the rate (3000 requests in
+ * 4.1 s counted as 5 s).
+ */
+export async function postEach(
+  url: string,
+  total: number,
+  connections: number,
+  request: (i: number) => { body: string; cookie: string },
+): Promise<PostsMeasured> {
+  let next = 0;
+  const statuses: Record<string, number> = {};
+  let firstSent = 0;
+  let lastAnswered = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    amount: total,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (req) => {
+          const i = next++;
+          if (i === 0) firstSent = performance.now();
+          const { body, cookie } = request(i);
+          return { ...req, body, headers: { ...req.headers, cookie } };
+        },
+        onResponse: (status) => {
+          statuses[status] = (statuses[status] ?? 0) + 1;
+          lastAnswered = performance.now();
+        },
+      },
+    ],
+  });
+  const elapsed = lastAnswered - firstSent;
+  return { p50: result.latency.p50, p99: result.latency.p99, perSecond: (total / elapsed) * 1000, statuses };
+}
+
+/** The HTTP ceiling: a bare Express hello-world at `connections`, 5 s after a 1 s warm-up. */
+export async function helloWorld(connections: number): Promise<{ p50: number; p99: number; perSecond: number }> {
+  const server = await bareExpress();
+  try {
+    await autocannon({ url: server.url, connections, duration: 1 });
+    const result = await autocannon({ url: server.url, connections, duration: 5 });
+    return { p50: result.latency.p50, p99: result.latency.p99, perSecond: result.requests.average };
+  } finally {
+    server.stop();
+  }
+}
+
+/** The two baseline rows under a write benchmark's table: INSERT + COMMIT, and the HTTP ceiling. */
+export function writeBaselineRows(
+  requests: number,
+  connections: number,
+  baseline: Summary,
+  hello: { p50: number; p99: number; perSecond: number },
+): string[][] {
+  return [
+    [
+      `Baseline: ${requests.toLocaleString('en-US')} × bare INSERT + COMMIT, pool of ${connections}`,
+      ms(baseline.p50),
+      ms(baseline.p99),
+      rate(baseline.perSecond),
+      '1.00×',
+      '',
+    ],
+    [
+      `HTTP ceiling: bare Express hello-world, ${connections} connections, 5 s`,
+      ms(hello.p50),
+      ms(hello.p99),
+      rate(hello.perSecond),
+      `${ratio(hello.perSecond, baseline.perSecond)} of the INSERT + COMMIT rate`,
+      '',
+    ],
+  ];
 }
 
 /** The HTTP baseline: a bare Express hello-world in its own process. */

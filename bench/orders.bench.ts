@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import { signSession } from '@microtick/common';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startTestStack } from '../e2e/support';
-import { bareExpress, insertCommitBaseline, ms, openLoop, rate, ratio, table } from './lib';
+import { insertCommitBaseline, helloWorld, ms, openLoop, postEach, rate, ratio, table, writeBaselineRows } from './lib';
 
 /**
  * POST /api/orders at 50 and 100 concurrent buyers, against the bundled orders service running as its
@@ -22,13 +21,6 @@ const CONTENDED_ROUNDS = 20;
 const OFFERED_SHARE = 0.5;
 const OFFERED_REQUESTS = 2000;
 
-interface Measured {
-  p50: number;
-  p99: number;
-  perSecond: number;
-  statuses: Record<string, number>;
-}
-
 async function seedTickets(pool: pg.Pool, count: number): Promise<string[]> {
   const { rows } = await pool.query<{ id: string }>(
     `INSERT INTO tickets (id, title, price, user_id, version)
@@ -40,40 +32,11 @@ async function seedTickets(pool: pg.Pool, count: number): Promise<string[]> {
 }
 
 /** Sends one POST /api/orders per ticket id in `tickets` (repeats allowed), `connections` in flight. */
-async function orderAll(url: string, tickets: string[], connections: number, cookies: string[]): Promise<Measured> {
-  let next = 0;
-  const statuses: Record<string, number> = {};
-  // Throughput from the first request to the last answer: autocannon itself ends on a 1 s tick, which
-  // quantised the rate (3000 requests in 4.1 s counted as 5 s).
-  let firstSent = 0;
-  let lastAnswered = 0;
-  const result = await autocannon({
-    url,
-    connections,
-    amount: tickets.length,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    requests: [
-      {
-        setupRequest: (req) => {
-          const i = next++;
-          if (i === 0) firstSent = performance.now();
-          return {
-            ...req,
-            body: JSON.stringify({ ticketId: tickets[i % tickets.length] }),
-            headers: { ...req.headers, cookie: cookies[i % cookies.length] },
-          };
-        },
-        onResponse: (status) => {
-          statuses[status] = (statuses[status] ?? 0) + 1;
-          lastAnswered = performance.now();
-        },
-      },
-    ],
-  });
-  const elapsed = lastAnswered - firstSent;
-  return { p50: result.latency.p50, p99: result.latency.p99, perSecond: (tickets.length / elapsed) * 1000, statuses };
-}
+const orderAll = (url: string, tickets: string[], connections: number, cookies: string[]) =>
+  postEach(url, tickets.length, connections, (i) => ({
+    body: JSON.stringify({ ticketId: tickets[i % tickets.length] }),
+    cookie: cookies[i % cookies.length],
+  }));
 
 /**
  * From the service's own http_request_duration_seconds histogram: placed orders (201) so far, and those
@@ -89,17 +52,6 @@ async function placedWithin50ms(port: number): Promise<{ within: number; all: nu
       .filter((line) => line.includes('method="POST"') && line.includes('status="201"'))
       .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
   return { within: bucket('0.05'), all: bucket('+Inf') };
-}
-
-async function helloWorld(connections: number) {
-  const server = await bareExpress();
-  try {
-    await autocannon({ url: server.url, connections, duration: 1 }); // warm-up
-    const result = await autocannon({ url: server.url, connections, duration: 5 });
-    return { p50: result.latency.p50, p99: result.latency.p99, perSecond: result.requests.average };
-  } finally {
-    server.stop();
-  }
 }
 
 export async function run(): Promise<string> {
@@ -202,22 +154,7 @@ export async function run(): Promise<string> {
                 `${outcome(contendedStatuses)}; ${roundsWithOneWinner}/${CONTENDED_ROUNDS} rounds with exactly one ` +
                   `success; ${rows[0].n} order rows (double-sells: ${rows[0].n - CONTENDED_ROUNDS})`,
               ],
-              [
-                `Baseline: ${DISTINCT_REQUESTS} × bare INSERT + COMMIT, pool of ${connections}`,
-                ms(baseline.p50),
-                ms(baseline.p99),
-                rate(baseline.perSecond),
-                '1.00×',
-                '',
-              ],
-              [
-                `HTTP ceiling: bare Express hello-world, ${connections} connections, 5 s`,
-                ms(hello.p50),
-                ms(hello.p99),
-                rate(hello.perSecond),
-                `${ratio(hello.perSecond, baseline.perSecond)} of the INSERT + COMMIT rate`,
-                '',
-              ],
+              ...writeBaselineRows(DISTINCT_REQUESTS, connections, baseline, hello),
             ],
           ),
           '',

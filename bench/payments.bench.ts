@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import { signSession } from '@microtick/common';
 import { startTestStack } from '../e2e/support';
-import { bareExpress, insertCommitBaseline, ms, rate, ratio, table } from './lib';
+import { helloWorld, insertCommitBaseline, ms, postEach, rate, ratio, table, writeBaselineRows } from './lib';
 
 /**
  * POST /api/payments at 50 concurrent buyers, against the bundled payments service running as its own
@@ -19,13 +18,6 @@ import { bareExpress, insertCommitBaseline, ms, rate, ratio, table } from './lib
 const CONNECTIONS = 50;
 const PAYMENTS = 3000;
 const WARM_UP = 1000;
-
-interface Measured {
-  p50: number;
-  p99: number;
-  perSecond: number;
-  statuses: Record<string, number>;
-}
 
 interface Order {
   id: string;
@@ -45,53 +37,15 @@ async function seedOrders(pool: pg.Pool, count: number): Promise<Order[]> {
 }
 
 /** Sends one POST /api/payments per order, each signed in as that order's buyer, `connections` in flight. */
-async function payAll(url: string, orders: Order[], jwtKey: string): Promise<Measured> {
+async function payAll(url: string, orders: Order[], jwtKey: string) {
   // Signed before the clock starts: the load generator's own work is not what is measured.
   const cookies = orders.map(
     (o) => `session=${signSession({ id: o.userId, email: 'buyer@example.com' }, { jwtKey, ttlSeconds: 3600 })}`,
   );
-  let next = 0;
-  const statuses: Record<string, number> = {};
-  // Throughput from the first request to the last answer (autocannon itself ends on a 1 s tick).
-  let firstSent = 0;
-  let lastAnswered = 0;
-  const result = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    amount: orders.length,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    requests: [
-      {
-        setupRequest: (req) => {
-          const i = next++;
-          if (i === 0) firstSent = performance.now();
-          return {
-            ...req,
-            body: JSON.stringify({ orderId: orders[i].id, paymentMethod: 'pm_card_visa' }),
-            headers: { ...req.headers, cookie: cookies[i] },
-          };
-        },
-        onResponse: (status) => {
-          statuses[status] = (statuses[status] ?? 0) + 1;
-          lastAnswered = performance.now();
-        },
-      },
-    ],
-  });
-  const elapsed = lastAnswered - firstSent;
-  return { p50: result.latency.p50, p99: result.latency.p99, perSecond: (orders.length / elapsed) * 1000, statuses };
-}
-
-async function helloWorld(connections: number) {
-  const server = await bareExpress();
-  try {
-    await autocannon({ url: server.url, connections, duration: 1 }); // warm-up
-    const result = await autocannon({ url: server.url, connections, duration: 5 });
-    return { p50: result.latency.p50, p99: result.latency.p99, perSecond: result.requests.average };
-  } finally {
-    server.stop();
-  }
+  return postEach(url, orders.length, CONNECTIONS, (i) => ({
+    body: JSON.stringify({ orderId: orders[i].id, paymentMethod: 'pm_card_visa' }),
+    cookie: cookies[i],
+  }));
 }
 
 export async function run(): Promise<string> {
@@ -139,22 +93,7 @@ export async function run(): Promise<string> {
             `${outcome}; ${rows[0].payments.toLocaleString('en-US')} succeeded payment rows ` +
               `(${WARM_UP.toLocaleString('en-US')} of them from the warm-up)`,
           ],
-          [
-            `Baseline: ${PAYMENTS.toLocaleString('en-US')} × bare INSERT + COMMIT, pool of ${CONNECTIONS}`,
-            ms(baseline.p50),
-            ms(baseline.p99),
-            rate(baseline.perSecond),
-            '1.00×',
-            '',
-          ],
-          [
-            `HTTP ceiling: bare Express hello-world, ${CONNECTIONS} connections, 5 s`,
-            ms(hello.p50),
-            ms(hello.p99),
-            rate(hello.perSecond),
-            `${ratio(hello.perSecond, baseline.perSecond)} of the INSERT + COMMIT rate`,
-            '',
-          ],
+          ...writeBaselineRows(PAYMENTS, CONNECTIONS, baseline, hello),
         ],
       ),
       '',
