@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { freePort, waitForPort } from '../common/src/infra/processes';
+import { startTestStack } from '../e2e/support';
 
 /** Shared measuring helpers for bench/*.bench.ts: percentiles, concurrency loops, baselines. */
 
@@ -124,6 +125,31 @@ export async function openLoop(options: {
   await Promise.all(inFlight);
   agent.destroy();
   return { summary: summarise(latencies, performance.now() - started), statuses };
+}
+
+/**
+ * One bundled service as its own process (as in production) with durable PostgreSQL, a small pool on
+ * its database for seeding and checks, and the stack's JWT key for signing sessions.
+ * BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=<dir>" profiles the service while it is measured.
+ */
+export async function startServiceForBench(service: 'orders' | 'payments') {
+  const stack = await startTestStack({
+    services: [service],
+    durable: true,
+    env: { LOG_LEVEL: 'warn' },
+    nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean),
+  });
+  const pool = new pg.Pool({ connectionString: stack.databaseUrl(service), max: 4 });
+  const jwtKey = readFileSync(path.join(stack.dataDir, 'jwt.key'), 'utf8').trim();
+  return {
+    stack,
+    pool,
+    jwtKey,
+    async stop() {
+      await pool.end();
+      await stack.cleanup();
+    },
+  };
 }
 
 export interface PostsMeasured {

@@ -2,10 +2,18 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
 import { signSession } from '@microtick/common';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { startTestStack } from '../e2e/support';
-import { insertCommitBaseline, helloWorld, ms, openLoop, postEach, rate, ratio, table, writeBaselineRows } from './lib';
+import {
+  helloWorld,
+  insertCommitBaseline,
+  ms,
+  openLoop,
+  postEach,
+  rate,
+  ratio,
+  startServiceForBench,
+  table,
+  writeBaselineRows,
+} from './lib';
 
 /**
  * POST /api/orders at 50 and 100 concurrent buyers, against the bundled orders service running as its
@@ -55,16 +63,8 @@ async function placedWithin50ms(port: number): Promise<{ within: number; all: nu
 }
 
 export async function run(): Promise<string> {
-  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/x" profiles the service while it is measured.
-  const stack = await startTestStack({
-    services: ['orders'],
-    durable: true,
-    env: { LOG_LEVEL: 'warn' },
-    nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean),
-  });
-  const pool = new pg.Pool({ connectionString: stack.databaseUrl('orders'), max: 4 });
+  const { stack, pool, jwtKey, stop } = await startServiceForBench('orders');
   try {
-    const jwtKey = readFileSync(path.join(stack.dataDir, 'jwt.key'), 'utf8').trim();
     const cookies = Array.from({ length: 200 }, () => {
       const token = signSession({ id: randomUUID(), email: 'buyer@example.com' }, { jwtKey, ttlSeconds: 3600 });
       return `session=${token}`;
@@ -169,7 +169,6 @@ export async function run(): Promise<string> {
     }
     return sections.join('\n\n');
   } finally {
-    await pool.end();
-    await stack.cleanup();
+    await stop();
   }
 }

@@ -1,10 +1,17 @@
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { signSession } from '@microtick/common';
-import { startTestStack } from '../e2e/support';
-import { helloWorld, insertCommitBaseline, ms, postEach, rate, ratio, table, writeBaselineRows } from './lib';
+import {
+  helloWorld,
+  insertCommitBaseline,
+  ms,
+  postEach,
+  rate,
+  ratio,
+  startServiceForBench,
+  table,
+  writeBaselineRows,
+} from './lib';
 
 /**
  * POST /api/payments at 50 concurrent buyers, against the bundled payments service running as its own
@@ -49,16 +56,8 @@ async function payAll(url: string, orders: Order[], jwtKey: string) {
 }
 
 export async function run(): Promise<string> {
-  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/x" profiles the service while it is measured.
-  const stack = await startTestStack({
-    services: ['payments'],
-    durable: true,
-    env: { LOG_LEVEL: 'warn' },
-    nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean),
-  });
-  const pool = new pg.Pool({ connectionString: stack.databaseUrl('payments'), max: 4 });
+  const { stack, pool, jwtKey, stop } = await startServiceForBench('payments');
   try {
-    const jwtKey = readFileSync(path.join(stack.dataDir, 'jwt.key'), 'utf8').trim();
     const url = `http://127.0.0.1:${stack.ports.payments}/api/payments`;
     await payAll(url, await seedOrders(pool, WARM_UP), jwtKey); // warm-up (JIT, pool, prepared statements)
 
@@ -101,7 +100,6 @@ export async function run(): Promise<string> {
         'buyer sends the next payment as soon as the last is answered), so latency is concurrency ÷ throughput.',
     ].join('\n');
   } finally {
-    await pool.end();
-    await stack.cleanup();
+    await stop();
   }
 }

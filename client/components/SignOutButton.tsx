@@ -1,26 +1,11 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useState } from 'react';
-import { api } from '@/lib/client-api';
+import { useSignOut } from '@/lib/use-sign-out';
 
 export function SignOutButton() {
-  const router = useRouter();
-  const [pending, setPending] = useState(false);
+  const { pending, signOut } = useSignOut('push');
   return (
-    <button
-      type="button"
-      className="nav-button"
-      disabled={pending}
-      aria-busy={pending || undefined}
-      onClick={async () => {
-        setPending(true);
-        await api('POST', '/api/users/signout');
-        router.push('/');
-        router.refresh();
-        setPending(false);
-      }}
-    >
+    <button type="button" className="nav-button" disabled={pending} aria-busy={pending || undefined} onClick={signOut}>
       {pending ? 'Signing out…' : 'Sign out'}
     </button>
   );

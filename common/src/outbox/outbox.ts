@@ -21,13 +21,11 @@ export async function recordEvent<S extends Subject>(
   data: EventData<S>,
   id?: string,
 ): Promise<Envelope<S>> {
-  const envelope = makeEnvelope(subject, data, id);
+  const { envelope, values } = outboxRow(subject, data, id);
   await client.query('INSERT INTO outbox (id, subject, envelope) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [
-    envelope.id,
-    subject,
-    JSON.stringify(envelope),
+    ...values,
   ]);
-  afterCommit(client, () => outboxSignal.emit('recorded'));
+  afterCommit(client, eventsCommitted);
   return envelope;
 }
 

@@ -78,7 +78,7 @@ export async function placeOrder(
     ticket: { id: order.ticketId, price: PRICE_SET_IN_SQL },
     version: 0,
   });
-  let rows: { title: string; price: number; seller_id: string; placed: boolean }[];
+  let rows: { title: string; price: number; placed: boolean }[];
   try {
     ({ rows } = await queryKeepingConnection(pool, {
       name: 'place-order',
@@ -92,7 +92,7 @@ export async function placeOrder(
                INSERT INTO outbox (id, subject, envelope)
                SELECT $5, $6, jsonb_set($7::jsonb, '{data,ticket,price}', to_jsonb(ticket_price)) FROM placed
              )
-             SELECT title, price, user_id AS seller_id, EXISTS (SELECT 1 FROM placed) AS placed FROM ticket`,
+             SELECT title, price, EXISTS (SELECT 1 FROM placed) AS placed FROM ticket`,
       values: [id, order.userId, order.ticketId, order.expiresAt, ...event.values],
     }));
   } catch (err) {

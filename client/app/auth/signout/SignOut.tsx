@@ -1,17 +1,14 @@
 'use client';
 
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
-import { useState } from 'react';
-import { api } from '@/lib/client-api';
+import { useSignOut } from '@/lib/use-sign-out';
 
 /**
  * /auth/signout asks first. It used to sign out as soon as it loaded, so any page could sign a visitor
  * out by linking here (logout CSRF, docs/security.md F9).
  */
 export function SignOut() {
-  const router = useRouter();
-  const [pending, setPending] = useState(false);
+  const { pending, signOut } = useSignOut('replace');
   return (
     <div className="form card">
       <p>Sign out of MicroTick on this browser? Your open orders stay yours.</p>
@@ -21,12 +18,7 @@ export function SignOut() {
         data-testid="confirm-signout"
         disabled={pending}
         aria-busy={pending || undefined}
-        onClick={async () => {
-          setPending(true);
-          await api('POST', '/api/users/signout');
-          router.replace('/');
-          router.refresh();
-        }}
+        onClick={signOut}
       >
         {pending ? 'Signing out…' : 'Sign out'}
       </button>
