@@ -94,7 +94,8 @@ describe('hostile input through the gateway', () => {
         AUTH_ACCOUNT_FAILURE_LIMIT: String(rateLimit),
       },
       log: (name, line) => {
-        if (/unhandled error|"level":(50|60)/.test(line)) serviceErrors.push(`${name}| ${line.slice(0, 400)}`);
+        if (/unhandled error|upstream unreachable|"level":(50|60)/.test(line))
+          serviceErrors.push(`${name}| ${line.slice(0, 400)}`);
       },
     });
 

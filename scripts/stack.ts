@@ -12,6 +12,7 @@ import {
   waitForPort,
   type RunningServer,
 } from '../common/src/infra/processes';
+import { SERVICE_KEEP_ALIVE_TIMEOUT_MS } from '../common/src/http/listen';
 
 /**
  * The whole of MicroTick on one machine, without Docker or a cluster: a private PostgreSQL (one
@@ -316,6 +317,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           PORT: String(ports.client),
           HOSTNAME: '127.0.0.1',
           NEXT_TELEMETRY_DISABLED: '1',
+          KEEP_ALIVE_TIMEOUT: String(SERVICE_KEEP_ALIVE_TIMEOUT_MS),
         },
         path.join(ROOT, 'client'),
       );

@@ -1,4 +1,12 @@
-import { closeServer, createLogger, createPool, exitOnStartupError, migrate, onShutdown } from '@microtick/common';
+import {
+  closeServer,
+  createLogger,
+  listenHttp,
+  createPool,
+  exitOnStartupError,
+  migrate,
+  onShutdown,
+} from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { migrationsDir } from './db/migrations';
@@ -12,7 +20,7 @@ async function main() {
     logger.warn({ err }, 'idle database connection lost'),
   );
   await migrate(pool, [migrationsDir]);
-  const server = buildApp({ pool, config, logger }).listen(config.PORT, () =>
+  const server = listenHttp(buildApp({ pool, config, logger }), config.PORT, () =>
     logger.info({ port: config.PORT }, 'auth listening'),
   );
   onShutdown(logger, [

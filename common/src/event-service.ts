@@ -4,6 +4,7 @@ import { Bus } from './bus/bus';
 import { createPool } from './db/pool';
 import { migrate } from './db/migrate';
 import type { Logger } from './logger';
+import { listenHttp } from './http/listen';
 import { OutboxRelay } from './outbox/relay';
 import { closeServer, onShutdown, type ShutdownStep } from './shutdown';
 
@@ -46,7 +47,7 @@ export async function runEventService({ name, logger, config, migrationsDir, sta
   const relay = new OutboxRelay({ pool, bus, logger });
   await relay.start();
   const { app, shutdown = [] } = await start({ pool, bus });
-  const server = app.listen(config.PORT, () => logger.info({ port: config.PORT }, `${name} listening`));
+  const server = listenHttp(app, config.PORT, () => logger.info({ port: config.PORT }, `${name} listening`));
   onShutdown(logger, [
     ['http', () => closeServer(server)],
     ['listeners', () => bus.stopListeners()],

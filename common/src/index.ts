@@ -12,6 +12,7 @@ export * from './http/session';
 export * from './http/validation';
 export * from './http/require-json';
 export * from './http/create-app';
+export * from './http/listen';
 export * from './config';
 export * from './logger';
 export * from './shutdown';

@@ -1,4 +1,4 @@
-import { Bus, closeServer, createLogger, exitOnStartupError, onShutdown } from '@microtick/common';
+import { Bus, closeServer, createLogger, exitOnStartupError, listenHttp, onShutdown } from '@microtick/common';
 import { Redis } from 'ioredis';
 import { buildApp } from './app';
 import { readConfig } from './config';
@@ -33,7 +33,7 @@ async function main() {
     logger,
   });
   await startListeners(bus, queue);
-  const server = buildApp({ bus, redis, logger }).listen(config.PORT, () =>
+  const server = listenHttp(buildApp({ bus, redis, logger }), config.PORT, () =>
     logger.info({ port: config.PORT }, 'expiration listening'),
   );
   // The worker publishes on the bus and the listener adds to the queue, so: worker, then bus, then queue.

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { upstreamFor, type Upstreams } from './routes';
 
+const UPSTREAM_IDLE_TIMEOUT_MS = 60_000;
 const unavailable = JSON.stringify({ errors: [{ message: 'Service unavailable, try again shortly' }] });
 
 /** A plain HTTP server that forwards each request to the upstream the ingress would choose. */
@@ -13,8 +14,9 @@ export function buildGateway(upstreams: Upstreams, onError: (err: Error, target:
     xfwd: true,
     proxyTimeout: 30_000,
     // Reuse upstream connections, as ingress-nginx does; a new TCP connection per request left sockets
-    // in TIME_WAIT and stalled requests for seconds under load.
-    agent: new http.Agent({ keepAlive: true, maxSockets: 512 }),
+    // in TIME_WAIT and stalled requests for seconds under load. Idle ones close after nginx's 60 s,
+    // before the services' 65 s (listenHttp in common), so the gateway never sends down a closing one.
+    agent: new http.Agent({ keepAlive: true, maxSockets: 512, timeout: UPSTREAM_IDLE_TIMEOUT_MS }),
     on: {
       error: (err, req, res) => {
         onError(err as Error, upstreamFor(req.url ?? '/', upstreams));

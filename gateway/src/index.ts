@@ -14,7 +14,7 @@ const log = (level: string, msg: string, extra: object = {}) =>
   console.log(JSON.stringify({ level, time: new Date().toISOString(), service: 'gateway', msg, ...extra }));
 
 const server = buildGateway(upstreams, (err, target) =>
-  log('warn', 'upstream unreachable', { target, err: err.message }),
+  log('warn', 'upstream unreachable', { target, err: err.message, code: (err as NodeJS.ErrnoException).code }),
 );
 server.listen(port, '127.0.0.1', () => log('info', 'gateway listening', { port, upstreams }));
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

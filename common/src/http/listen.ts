@@ -1,0 +1,24 @@
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+
+/**
+ * How long the proxy in front of a service keeps an idle connection to it: ingress-nginx's default
+ * upstream keep-alive timeout, which the local gateway copies.
+ */
+export const PROXY_IDLE_TIMEOUT_MS = 60_000;
+
+/**
+ * Node closes an idle keep-alive connection after 5 s. A proxy that keeps it longer can send a request
+ * down a connection at the moment the service closes it; the request dies with a reset and the user
+ * gets a 502 (a CI run under load saw two). So the service waits longer than the proxy, and the proxy
+ * is always the side that closes.
+ */
+export const SERVICE_KEEP_ALIVE_TIMEOUT_MS = PROXY_IDLE_TIMEOUT_MS + 5_000;
+
+export function listenHttp(app: Express, port: number, onListening: () => void): Server {
+  const server = app.listen(port, onListening);
+  server.keepAliveTimeout = SERVICE_KEEP_ALIVE_TIMEOUT_MS;
+  // Node's own advice: a headers timeout above the keep-alive one, so neither cuts the other short.
+  server.headersTimeout = SERVICE_KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  return server;
+}
