@@ -76,6 +76,9 @@ export class Bus {
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
       waitOnFirstConnect: true,
+      // Otherwise the client builds an Error (with its stack trace) for every publish, in case it times
+      // out: 5% of the orders service's CPU when placing orders (docs/performance.md).
+      noAsyncTraces: true,
     });
     const bus = new Bus(connection, jetstream(connection), await jetstreamManager(connection), options);
     bus.watchStatus();

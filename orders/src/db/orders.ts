@@ -1,14 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import {
-  eventsCommitted,
-  isUniqueViolation,
-  outboxRow,
-  queryKeepingConnection,
-  recordEvent,
-  type OrderStatus,
-  type Pool,
-  type PoolClient,
-} from '@microtick/common';
+import { recordEvent, type OrderStatus, type Pool, type PoolClient } from '@microtick/common';
 
 export interface OrderRecord {
   id: string;
@@ -49,73 +39,6 @@ const toRecord = (row: OrderRow): OrderRecord => ({
   ticket: { id: row.ticket_id, title: row.ticket_title, price: row.ticket_price },
   cancelReason: row.cancel_reason,
 });
-
-export class TicketAlreadyReserved extends Error {}
-
-export type PlaceOrderResult =
-  { outcome: 'placed'; order: OrderRecord } | { outcome: 'unknown ticket' } | { outcome: 'own ticket' };
-
-/** Stands in for the price in the event built here; the statement sets the replica's price. */
-const PRICE_SET_IN_SQL = 1;
-
-/**
- * Places an open order for a ticket of the replica and records order.created, in one statement: read
- * the ticket, insert the order at its price (the partial unique index refuses a second open or complete
- * order for the ticket: TicketAlreadyReserved), insert the outbox row. One round trip and one commit;
- * reading the ticket first cost a fifth of the throughput (measured, docs/performance.md). The event is
- * built and validated here; only its price is written in SQL, from the same row the order gets.
- */
-export async function placeOrder(
-  pool: Pool,
-  order: { userId: string; ticketId: string; expiresAt: Date },
-): Promise<PlaceOrderResult> {
-  const id = randomUUID();
-  const event = outboxRow('order.created', {
-    id,
-    userId: order.userId,
-    status: 'created',
-    expiresAt: order.expiresAt.toISOString(),
-    ticket: { id: order.ticketId, price: PRICE_SET_IN_SQL },
-    version: 0,
-  });
-  let rows: { title: string; price: number; placed: boolean }[];
-  try {
-    ({ rows } = await queryKeepingConnection(pool, {
-      name: 'place-order',
-      text: `WITH ticket AS (
-               SELECT id, title, price, user_id FROM tickets WHERE id = $3
-             ), placed AS (
-               INSERT INTO orders (id, user_id, ticket_id, ticket_price, status, expires_at, version)
-               SELECT $1, $2, id, price, 'created', $4, 0 FROM ticket WHERE user_id <> $2
-               RETURNING ticket_price
-             ), recorded AS (
-               INSERT INTO outbox (id, subject, envelope)
-               SELECT $5, $6, jsonb_set($7::jsonb, '{data,ticket,price}', to_jsonb(ticket_price)) FROM placed
-             )
-             SELECT title, price, EXISTS (SELECT 1 FROM placed) AS placed FROM ticket`,
-      values: [id, order.userId, order.ticketId, order.expiresAt, ...event.values],
-    }));
-  } catch (err) {
-    if (isUniqueViolation(err, 'orders_one_active_per_ticket')) throw new TicketAlreadyReserved();
-    throw err;
-  }
-  const ticket = rows[0];
-  if (!ticket) return { outcome: 'unknown ticket' };
-  if (!ticket.placed) return { outcome: 'own ticket' };
-  eventsCommitted();
-  return {
-    outcome: 'placed',
-    order: {
-      id,
-      userId: order.userId,
-      status: 'created',
-      expiresAt: order.expiresAt,
-      version: 0,
-      ticket: { id: order.ticketId, title: ticket.title, price: ticket.price },
-      cancelReason: null,
-    },
-  };
-}
 
 export async function findOrder(pool: Pool, id: string): Promise<OrderRecord | undefined> {
   const { rows } = await pool.query<OrderRow>(`${SELECT_ORDER} WHERE o.id = $1`, [id]);

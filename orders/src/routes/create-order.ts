@@ -2,7 +2,7 @@ import { ConflictError, ForbiddenError, NotFoundError, parseRequest, requireAuth
 import { Router } from 'express';
 import { z } from 'zod';
 import type { OrdersConfig } from '../config';
-import { placeOrder, TicketAlreadyReserved, type PlaceOrderResult } from '../db/orders';
+import { OrderPlacer } from '../db/order-placer';
 import { orderView } from './order-view';
 
 const createOrderSchema = z.object({
@@ -12,20 +12,16 @@ const createOrderSchema = z.object({
 });
 
 export function createOrderRouter(pool: Pool, config: Pick<OrdersConfig, 'ORDER_EXPIRATION_SECONDS'>): Router {
+  const placer = new OrderPlacer(pool);
   return Router().post('/api/orders', requireAuth, async (req, res) => {
     const buyer = req.currentUser!;
     const { ticketId } = parseRequest(createOrderSchema, req.body);
     const expiresAt = new Date(Date.now() + config.ORDER_EXPIRATION_SECONDS * 1000);
-    let placed: PlaceOrderResult;
-    try {
-      placed = await placeOrder(pool, { userId: buyer.id, ticketId: ticketId.toLowerCase(), expiresAt });
-    } catch (err) {
-      // The partial unique index is the guard: an open or complete order already holds this ticket.
-      if (err instanceof TicketAlreadyReserved) throw new ConflictError('Ticket is already reserved');
-      throw err;
-    }
+    const placed = await placer.place({ userId: buyer.id, ticketId: ticketId.toLowerCase(), expiresAt });
     if (placed.outcome === 'unknown ticket') throw new NotFoundError('Ticket not found');
     if (placed.outcome === 'own ticket') throw new ForbiddenError('You cannot order your own ticket');
+    // The partial unique index is the guard: an open or complete order already holds this ticket.
+    if (placed.outcome === 'reserved') throw new ConflictError('Ticket is already reserved');
     res.status(201).json(orderView(placed.order));
   });
 }
