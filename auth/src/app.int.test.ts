@@ -164,18 +164,19 @@ describe('session', () => {
     await agent.get('/api/users/currentuser').expect(200, { currentUser: null });
   });
 
-  it('treats an expired, tampered, wrongly signed or alg=none token as signed out', async () => {
+  it('treats an expired, never-expiring, tampered, wrongly signed or alg=none token as signed out', async () => {
     const user = { id: randomUUID(), email: newEmail() };
     const expired = jwt.sign({ ...user, exp: Math.floor(Date.now() / 1000) - 10 }, TEST_JWT_KEY, {
       issuer: 'microtick',
     });
     const forged = jwt.sign(user, 'another-key-that-is-long-enough-0123456789abcdef', { issuer: 'microtick' });
-    const valid = jwt.sign(user, TEST_JWT_KEY, { issuer: 'microtick' });
+    const valid = jwt.sign(user, TEST_JWT_KEY, { issuer: 'microtick', expiresIn: 60 });
+    const neverExpires = jwt.sign(user, TEST_JWT_KEY, { issuer: 'microtick' });
     const [h, , s] = valid.split('.');
     const tampered = `${h}.${Buffer.from(JSON.stringify({ ...user, id: randomUUID() })).toString('base64url')}.${s}`;
     const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(user)).toString('base64url')}.`;
     const wrongIssuer = jwt.sign(user, TEST_JWT_KEY, { issuer: 'someone-else' });
-    for (const token of [expired, forged, tampered, none, wrongIssuer, 'garbage']) {
+    for (const token of [expired, neverExpires, forged, tampered, none, wrongIssuer, 'garbage']) {
       await request(appWith())
         .get('/api/users/currentuser')
         .set('Cookie', `session=${token}`)

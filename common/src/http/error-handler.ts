@@ -51,7 +51,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(known.status).json({ errors: known.errors });
       return;
     }
-    (req.log ?? logger).error({ err }, 'unhandled error');
+    logger.error({ err, reqId: req.id }, 'unhandled error');
     res.status(500).json({ errors: [{ message: 'Something went wrong' }] });
   };
 }
