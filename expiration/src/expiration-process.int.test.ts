@@ -16,7 +16,7 @@ import {
   type RunningServer,
 } from '@microtick/common/testing';
 import { Redis } from 'ioredis';
-import { createExpirationQueue, type ExpirationQueue } from './expiration-queue';
+import { createExpirationQueue, EARLY_MS, type ExpirationQueue } from './expiration-queue';
 
 /** The bundled service as a child process, killed and restarted the way an orchestrator would. */
 
@@ -119,10 +119,10 @@ describe('the expiration service process', () => {
 
   it('fires an expiry scheduled before it was SIGKILLed, once restarted after the deadline', async () => {
     const service = await startService();
-    const orderId = await publishOrder(1500);
+    const orderId = await publishOrder(EARLY_MS + 1500); // still delayed in the queue when the service dies
     service.kill('SIGKILL');
     await exited(service);
-    await sleep(2000);
+    await sleep(EARLY_MS + 2000);
     expect(collector.orderIds).not.toContain(orderId);
 
     const restarted = await startService();
@@ -133,7 +133,7 @@ describe('the expiration service process', () => {
 
   it('keeps a pending expiry across a restart of Redis', async () => {
     const service = await startService();
-    const orderId = await publishOrder(3000);
+    const orderId = await publishOrder(EARLY_MS + 2500);
     await redisServer.stop();
     redisServer = await startRedis({ dataDir, port: redisServer.port, persistent: true });
     await eventually(async () => collector.orderIds.includes(orderId), 15_000);

@@ -15,6 +15,7 @@ import { OrderCreatedListener } from './events/listeners/order-created-listener'
 import { expirationEventId } from './expiration-id';
 import {
   createExpirationQueue,
+  EARLY_MS,
   startExpirationWorker,
   type ExpirationJob,
   type ExpirationQueue,
@@ -112,7 +113,7 @@ describe('expiration', () => {
 
   it('makes one job for a duplicated order.created, before and after it fires', async () => {
     const listener = new OrderCreatedListener(queue);
-    const order = orderCreated(1000);
+    const order = orderCreated(EARLY_MS + 1000); // still delayed in the queue
     await listener.onMessage(order);
     await listener.onMessage(order);
     expect(await queue.getJobCounts('delayed', 'wait', 'active', 'completed')).toEqual({
@@ -137,7 +138,7 @@ describe('expiration', () => {
   it('still fires when the worker is killed before the deadline and a new one starts after it', async () => {
     const first = startWorker();
     await startListeners(bus, queue);
-    const order = orderCreated(1500);
+    const order = orderCreated(EARLY_MS + 1500); // still delayed in the queue when the worker goes
     await bus.publish('order.created', order);
     await eventually(() => queue.getJob(order.id));
 
