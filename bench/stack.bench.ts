@@ -114,7 +114,12 @@ export async function run(): Promise<string> {
     const hashSummary = summarise(hashing.latencies, hashing.elapsedMs);
 
     const bus = await jetstreamBaseline(stack.infra.nats);
-    const prop = await propagation(stack.infra.nats, stack.url, 500);
+    // Three runs; the one with the median p99 is reported (the p99 of 500 is the 5th slowest, and one
+    // stall of the VM's disk or CPU moves it).
+    const propagationRuns: Summary[] = [];
+    for (let run = 0; run < 3; run += 1) propagationRuns.push(await propagation(stack.infra.nats, stack.url, 500));
+    propagationRuns.sort((a, b) => a.p99 - b.p99);
+    const prop = propagationRuns[1];
 
     await new Promise((r) => setTimeout(r, 3000)); // idle
     const processes = ['auth', 'tickets', 'orders', 'expiration', 'payments', 'gateway'] as const;
@@ -167,7 +172,9 @@ export async function run(): Promise<string> {
         [
           ['bare JetStream publish-with-ack (baseline)', ms(bus.p50), ms(bus.p99), bus.count, '1.00×'],
           [
-            'order.created → ticket.updated (reserved), seen on the bus',
+            `order.created → ticket.updated (reserved), seen on the bus (median of 3 runs; p99s ${propagationRuns
+              .map((r) => ms(r.p99))
+              .join(', ')})`,
             ms(prop.p50),
             ms(prop.p99),
             prop.count,
