@@ -24,6 +24,12 @@ export function percentile(sortedMs: number[], p: number): number {
   return sortedMs[Math.max(0, index)];
 }
 
+/** The items sorted by `score`, and the middle one: how a figure measured a few times is reported. */
+export function medianBy<T>(items: T[], score: (item: T) => number): { median: T; sorted: T[] } {
+  const sorted = [...items].sort((a, b) => score(a) - score(b));
+  return { median: sorted[Math.floor(sorted.length / 2)], sorted };
+}
+
 export function summarise(latenciesMs: number[], elapsedMs: number): Summary {
   const sorted = [...latenciesMs].sort((a, b) => a - b);
   return {

@@ -5,6 +5,7 @@ import { signSession } from '@microtick/common';
 import {
   helloWorld,
   insertCommitBaseline,
+  medianBy,
   ms,
   openLoop,
   postEach,
@@ -89,9 +90,9 @@ export async function run(): Promise<string> {
         pairs.push({ distinct, baseline });
       }
       const rateRatio = (pair: (typeof pairs)[number]) => pair.distinct.perSecond / pair.baseline.perSecond;
-      pairs.sort((a, b) => rateRatio(a) - rateRatio(b));
-      const { distinct, baseline } = pairs[Math.floor(pairs.length / 2)];
-      const ratios = pairs.map((pair) => `${rateRatio(pair).toFixed(2)}×`).join(', ');
+      const { median: medianPair, sorted: sortedPairs } = medianBy(pairs, rateRatio);
+      const { distinct, baseline } = medianPair;
+      const ratios = sortedPairs.map((pair) => `${rateRatio(pair).toFixed(2)}×`).join(', ');
       const offeredRate = Math.round(distinct.perSecond * OFFERED_SHARE);
       const offeredTickets = await seedTickets(pool, OFFERED_REQUESTS);
       const servedBefore = await placedWithin50ms(stack.ports.orders);
@@ -125,7 +126,7 @@ export async function run(): Promise<string> {
       const servedAfter = await placedWithin50ms(stack.ports.orders);
       const servedShare = (servedAfter.within - servedBefore.within) / (servedAfter.all - servedBefore.all);
       const hello = await helloWorld(connections);
-      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+      const median = (xs: number[]) => medianBy(xs, (x) => x).median;
       const outcome = (s: Record<string, number>) =>
         Object.entries(s)
           .map(([status, n]) => `${n} × ${status}`)

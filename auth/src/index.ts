@@ -1,9 +1,9 @@
 import {
   closeServer,
   createLogger,
-  listenHttp,
   createPool,
   exitOnStartupError,
+  listenHttp,
   migrate,
   onShutdown,
 } from '@microtick/common';
