@@ -22,7 +22,6 @@ import {
   render,
   repoRoot,
   requireKubectl,
-  runNode,
   selects,
   workloads,
 } from './k8s';
@@ -491,20 +490,5 @@ describe('scaling and persistence', () => {
       const url = app.env.find((e: K8sObject) => e.name === 'DATABASE_URL').value as string;
       expect(url).toBe(`postgres://${db}:$(DB_PASSWORD)@${db}-db:5432/${db}`);
     }
-  });
-});
-
-describe('CI image pinning', () => {
-  test('pin-images.mjs pins every app image of the production overlay to one registry and tag', () => {
-    runNode(path.join(tree.dir, 'pin-images.mjs'), ['production', 'registry.digitalocean.com/microtick', 'abc123']);
-    const objects = render(path.join(tree.dir, 'pinned/production'));
-    const images = workloads(objects).flatMap((w) => containersOf(w).map((c) => c.image as string));
-    for (const name of appWorkloads)
-      expect(images).toContain(`registry.digitalocean.com/microtick/microtick-${name}:abc123`);
-    expect(images.filter((i) => i.startsWith('microtick-'))).toEqual([]);
-    const bad = spawnSync(process.execPath, [path.join(tree.dir, 'pin-images.mjs'), 'production', 'x', 'bad tag;rm'], {
-      encoding: 'utf8',
-    });
-    expect(bad.status).toBe(2);
   });
 });
