@@ -314,6 +314,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         {
           ...baseEnv,
           NODE_ENV: 'production',
+          // The client refuses to start in production unless it knows which payment form to show.
+          PAYMENTS_SANDBOX: baseEnv.STRIPE_SECRET_KEY ? 'false' : 'true',
           PORT: String(ports.client),
           HOSTNAME: '127.0.0.1',
           NEXT_TELEMETRY_DISABLED: '1',
