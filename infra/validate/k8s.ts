@@ -48,6 +48,7 @@ export const fakeProductionEnv: Record<string, string> = {
   ORDERS_DB_PASSWORD: 'c3'.repeat(16),
   PAYMENTS_DB_PASSWORD: 'd4'.repeat(16),
   STRIPE_SECRET_KEY: 'sk_test_offline_checks',
+  STRIPE_PUBLISHABLE_KEY: 'pk_test_offline_checks',
   STRIPE_WEBHOOK_SECRET: 'whsec_offline_checks',
 };
 
