@@ -4,7 +4,7 @@ import type { Msg } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { hash, verify } from '@node-rs/argon2';
 import autocannon from 'autocannon';
-import { ApiClient, startTestStack } from '../e2e/support';
+import { ApiClient, startTestStack } from '@microtick/devstack';
 import { bareExpress, medianBy, ms, rate, ratio, runConcurrently, summarise, table, type Summary } from './lib';
 
 /**

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { fuzzCases, hostileCases, type Fixtures } from './hostile/cases';
 import { pendingOutboxRows, snapshotDatabases } from './hostile/db-snapshot';
 import { errorShapeProblem, judge, rawBody, rawStatus, sendAll, trickle, type HostileCase } from './hostile/send';
-import { startTestStack, waitFor } from './support';
+import { startTestStack, eventually } from '@microtick/devstack';
 
 /**
  * Issue 8, hostile input: every route of DESIGN.md's HTTP API, through the gateway of the real stack,
@@ -104,7 +104,7 @@ describe('hostile input through the gateway', () => {
     const titles = [`Hostile fixture available ${randomUUID()}`, `Hostile fixture held ${randomUUID()}`];
     const available = await call('POST', '/api/tickets', seller.cookie, { title: titles[0], price: 20 });
     const held = await call('POST', '/api/tickets', seller.cookie, { title: titles[1], price: 30 });
-    const order = await waitFor(async () => {
+    const order = await eventually(async () => {
       const res = await call('POST', '/api/orders', buyer.cookie, { ticketId: held.body.id });
       return res.status === 201 && res.body;
     }, 10_000);
@@ -120,7 +120,7 @@ describe('hostile input through the gateway', () => {
       fixtureTitles: titles,
     };
     // Let every event of the set-up land, so that the phase starts from a still state.
-    await waitFor(async () => {
+    await eventually(async () => {
       const [ticket] = await query<{ status: string }>('tickets', 'SELECT status FROM tickets WHERE id = $1', [
         held.body.id,
       ]);

@@ -24,7 +24,7 @@ await Promise.all(
         format: 'cjs',
         sourcemap: true,
         logLevel: 'warning',
-        external: [...deps(service), ...deps('common')].filter((d) => d !== '@microtick/common'),
+        external: [...deps(service), ...deps('common')].filter((d) => !d.startsWith('@microtick/')),
       }),
     ),
 );

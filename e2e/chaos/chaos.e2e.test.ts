@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ProcessName } from '../../scripts/stack';
-import { startTestStack } from '../support';
+import { startTestStack, type ProcessName } from '@microtick/devstack';
 import { allHold, checkInvariants, type InvariantReport } from './invariants';
 
 /**

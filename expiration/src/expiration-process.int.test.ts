@@ -14,7 +14,7 @@ import {
   testRedisPrefix,
   waitForPort,
   type RunningServer,
-} from '@microtick/common/testing';
+} from '@microtick/devstack';
 import { Redis } from 'ioredis';
 import { createExpirationQueue, EARLY_MS, type ExpirationQueue } from './expiration-queue';
 

@@ -7,7 +7,7 @@ import {
   testLogger,
   testRedisPrefix,
   testRedisUrl,
-} from '@microtick/common/testing';
+} from '@microtick/devstack';
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startListeners } from './events/listeners';

@@ -1,5 +1,5 @@
 import { OutboxRelay, type Bus } from '@microtick/common';
-import { connectTestBus, eventually, sessionCookie, testLogger } from '@microtick/common/testing';
+import { connectTestBus, eventually, sessionCookie, testLogger } from '@microtick/devstack';
 import request from 'supertest';
 import { startListeners } from './events/listeners';
 import { EventCollector, outboxEventsFor, seedTicket, startOrders, type OrdersUnderTest } from './test-support';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { connectTestBus, createTestDatabase, eventually, testBusNamespace, testLogger } from '../../testing';
+import { connectTestBus, createTestDatabase, eventually, testBusNamespace, testLogger } from '@microtick/devstack';
 import { Bus } from '../bus/bus';
 import { Listener } from '../bus/listener';
 import { withTransaction, type Pool } from '../db/pool';

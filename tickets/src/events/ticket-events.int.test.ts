@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { eventually } from '@microtick/common/testing';
+import { eventually } from '@microtick/devstack';
 import {
   aSeller,
   createTicketAs,

@@ -9,7 +9,7 @@ import {
   testBusNamespace,
   testLogger,
   testNatsUrl,
-} from '@microtick/common/testing';
+} from '@microtick/devstack';
 import type { Express } from 'express';
 import request from 'supertest';
 import { buildApp } from '../app';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { makeEnvelope, RetryLaterError, type Bus, type EventData } from '@microtick/common';
-import { connectTestBus, eventually, sessionCookie, testLogger } from '@microtick/common/testing';
+import { connectTestBus, eventually, sessionCookie, testLogger } from '@microtick/devstack';
 import request from 'supertest';
 import { findOrder } from '../../db/orders';
 import { findTicket } from '../../db/tickets';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { makeEnvelope, RetryLaterError, type EventData } from '@microtick/common';
-import { eventually } from '@microtick/common/testing';
+import { eventually } from '@microtick/devstack';
 import request from 'supertest';
 import { findTicket } from '../../db/tickets';
 import {

@@ -2,11 +2,17 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { Bus } from '../bus/bus';
-import { createPool } from '../db/pool';
-import { commonMigrationsDir, migrate } from '../db/migrate';
-import { createLogger, type Logger } from '../logger';
-import { signSession, SESSION_COOKIE, type UserPayload } from '../http/session';
+import {
+  Bus,
+  commonMigrationsDir,
+  createLogger,
+  createPool,
+  migrate,
+  SESSION_COOKIE,
+  signSession,
+  type Logger,
+  type UserPayload,
+} from '@microtick/common';
 
 /** Test helpers over the servers started by global-setup. Each test file gets isolated resources. */
 
