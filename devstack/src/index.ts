@@ -5,3 +5,6 @@ export * from './stack/start-stack';
 export * from './stack/test-stack';
 export * from './testing/harness';
 export * from './testing/api-client';
+export * from './testing/eventually';
+export * from './testing/collect-events';
+export * from './testing/event-factories';

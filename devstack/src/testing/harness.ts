@@ -107,25 +107,3 @@ export function sessionCookie(user: Partial<UserPayload> = {}): { cookie: string
   const token = signSession(full, { jwtKey: TEST_JWT_KEY, ttlSeconds: 3600 });
   return { cookie: `${SESSION_COOKIE}=${token}`, user: full };
 }
-
-/** Polls until check returns a truthy value or the timeout passes (events are asynchronous). */
-export async function eventually<T>(
-  check: () => Promise<T | undefined | null | false>,
-  timeoutMs = 5000,
-  everyMs = 20,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
