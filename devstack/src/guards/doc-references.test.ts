@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { readRepoFile, repoFiles, repoRoot } from './repo-files';
+import { readRepoFile, repoFiles } from './repo-files';
 
 /**
  * The docs name only what exists: every path in README.md and docs/*.md that starts at one of the
@@ -30,7 +28,7 @@ function pathProblems(doc: string, text: string): string[] {
       .filter((p) => topFolders.has(p.split('/')[0]) && !/(^|\/)(dist|\.next|node_modules|pinned)(\/|$)/.test(p))
       // orders/s is a rate: a path without an extension is checked from three segments on.
       .filter((p) => /\.\w+$/.test(p) || p.split('/').length >= 3)
-      .filter((p) => !existsSync(path.join(repoRoot, p)))
+      .filter((p) => !files.some((f) => f === p || f.startsWith(`${p.replace(/\/$/, '')}/`)))
       .map((p) => `${doc} names ${p}, which does not exist`)
   );
 }
