@@ -18,6 +18,10 @@ const builtins = new Set(builtinModules);
 const usedWithoutImport: Record<string, string[]> = {
   client: ['react-dom'], // next renders with it (a peer dependency of next)
 };
+/** Imported without being declared: provided by another declared package. */
+const providedBy: Record<string, string[]> = {
+  client: ['server-only'], // next resolves it itself and declares its type
+};
 
 const isTestCode = (file: string) =>
   /\.test\.tsx?$/.test(file) || /(^|\/)testing\//.test(file) || /test-support\.ts$/.test(file);
@@ -48,7 +52,10 @@ function problemsOf(workspace: string, files: string[]): string[] {
     const test = isTestCode(file);
     for (const name of packagesImportedBy(readRepoFile(file))) {
       if (!test) used.add(name);
-      const allowed = declared.has(name) || (test && (availableToTests.has(name) || name.startsWith('@microtick/')));
+      const allowed =
+        declared.has(name) ||
+        (providedBy[workspace] ?? []).includes(name) ||
+        (test && (availableToTests.has(name) || name.startsWith('@microtick/')));
       if (!allowed) problems.push(`${file} imports ${name}, which ${workspace}/package.json does not declare`);
     }
   }
