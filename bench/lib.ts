@@ -5,8 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { freePort, waitForPort } from '../common/src/infra/processes';
-import { startTestStack } from '../e2e/support';
+import { freePort, startTestStack, waitForPort } from '@microtick/devstack';
 
 /** Shared measuring helpers for bench/*.bench.ts: percentiles, concurrency loops, baselines. */
 

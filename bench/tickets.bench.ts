@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { Bus, createLogger, createPool, migrate, OutboxRelay, signSession } from '@microtick/common';
-import { startNats, startPostgres } from '@microtick/common/testing';
+import { startNats, startPostgres } from '@microtick/devstack';
 import { buildApp } from '../tickets/src/app';
 import { readConfig } from '../tickets/src/config';
 import { migrationsDir } from '../tickets/src/db/migrations';

@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { startStack, type Stack } from './stack';
+import { startStack, type Stack } from '@microtick/devstack';
 
 /** `make up`: the whole app on this machine, logs prefixed with each process's name, Ctrl-C stops it all. */
 

@@ -1,4 +1,4 @@
-import { createTestDatabase, TEST_JWT_KEY, testLogger } from '@microtick/common/testing';
+import { createTestDatabase, TEST_JWT_KEY, testLogger } from '@microtick/devstack';
 import request from 'supertest';
 import { buildApp } from './app';
 import { readConfig } from './config';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, TEST_JWT_KEY, testLogger } from '@microtick/common/testing';
+import { createTestDatabase, TEST_JWT_KEY, testLogger } from '@microtick/devstack';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import type { Express } from 'express';

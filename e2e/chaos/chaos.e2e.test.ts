@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ProcessName } from '../../scripts/stack';
-import { startTestStack } from '../support';
+import { serviceNames, startTestStack, type ProcessName } from '@microtick/devstack';
 import { allHold, checkInvariants, type InvariantReport } from './invariants';
 
 /**
@@ -14,7 +13,7 @@ const BUYERS = Number(process.env.CHAOS_BUYERS ?? 500);
 const TICKETS = Math.ceil(BUYERS / 2);
 const CONCURRENCY = 25;
 const WINDOW_SECONDS = 6;
-const VICTIMS: ProcessName[] = ['auth', 'tickets', 'orders', 'expiration', 'payments', 'nats', 'redis'];
+const VICTIMS: ProcessName[] = [...serviceNames, 'nats', 'redis'];
 
 const stats = {
   requests: 0,

@@ -1,7 +1,7 @@
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
-import type { Stack } from '../../scripts/stack';
+import type { Stack } from '@microtick/devstack';
 
 /**
  * The marketplace's invariants, read straight from each service's database after a run. Each entry is

@@ -3,6 +3,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { buildGateway } from './app';
+import { routedServices } from '@microtick/devstack';
 import type { Upstreams } from './routes';
 
 /** Stand-in upstreams that answer with their own name, so the test sees where each request went. */
@@ -19,7 +20,7 @@ describe('gateway', () => {
   let gateway: http.Server;
   beforeAll(async () => {
     const upstreams = {} as Upstreams;
-    for (const name of ['auth', 'tickets', 'orders', 'payments', 'client'] as const) {
+    for (const name of [...routedServices.map((s) => s.name), 'client'] as const) {
       const server = await echoServer(name);
       servers.push(server);
       upstreams[name] = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,24 +1,13 @@
-/** The routing table of the Kubernetes Ingress (infra/k8s), reproduced for one machine. */
-export interface Upstreams {
-  auth: string;
-  tickets: string;
-  orders: string;
-  payments: string;
-  client: string;
-}
+import { routedServices, type RoutedService } from '@microtick/devstack/src/roster';
 
-const prefixes: [prefix: string, upstream: keyof Upstreams][] = [
-  ['/api/users', 'auth'],
-  ['/api/tickets', 'tickets'],
-  ['/api/orders', 'orders'],
-  ['/api/payments', 'payments'],
-];
+/** The routing table of the Kubernetes HTTPRoutes (infra/k8s), reproduced for one machine from the roster. */
+export type Upstreams = Record<RoutedService | 'client', string>;
 
-/** Prefix match on whole path segments, like ingress-nginx's pathType: Prefix; the rest goes to the client. */
+/** Prefix match on whole path segments, like the HTTPRoutes' PathPrefix; the rest goes to the client. */
 export function upstreamFor(url: string, upstreams: Upstreams): string {
   const path = url.split('?')[0];
-  for (const [prefix, name] of prefixes) {
-    if (path === prefix || path.startsWith(`${prefix}/`)) return upstreams[name];
+  for (const { routePrefix, name } of routedServices) {
+    if (path === routePrefix || path.startsWith(`${routePrefix}/`)) return upstreams[name];
   }
   return upstreams.client;
 }

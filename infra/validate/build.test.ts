@@ -161,7 +161,6 @@ describe('Dockerfiles', () => {
       // Production stage installs production dependencies only, and esbuild bundles this service.
       expect(runs.some((r) => r.includes(`npm ci --omit=dev --workspace "${image.workspace}"`))).toBe(true);
       expect(runs.some((r) => r.includes(`node scripts/build.mjs "${image.name}"`))).toBe(true);
-      expect(read('scripts/build.mjs')).toMatch(new RegExp(`'${image.name}'`));
       expect(existsSync(path.join(repoRoot, image.name, 'src/index.ts'))).toBe(true);
     }
   });

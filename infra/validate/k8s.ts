@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { serviceNames } from '@microtick/devstack';
 import { parseAllDocuments } from 'yaml';
 
 export const repoRoot = path.resolve(__dirname, '../..');
@@ -15,7 +16,7 @@ export const k8sDir = path.join(repoRoot, 'infra/k8s');
 export const overlays = ['local', 'production'] as const;
 export type Overlay = (typeof overlays)[number];
 /** The workloads built from this repository (image microtick-<name>). */
-export const appServices = ['auth', 'tickets', 'orders', 'expiration', 'payments'] as const;
+export const appServices = serviceNames;
 export const appWorkloads = [...appServices, 'client'] as const;
 
 export type K8sObject = {

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { roster, routedServices, servicesWithDatabase } from '@microtick/devstack';
 import {
   appServices,
   appWorkloads,
@@ -117,10 +118,7 @@ describe('Kubernetes schemas (kubernetes-models)', () => {
 
 describe('Ingress', () => {
   const routes: Record<string, string> = {
-    '/api/users': 'auth',
-    '/api/tickets': 'tickets',
-    '/api/orders': 'orders',
-    '/api/payments': 'payments',
+    ...Object.fromEntries(routedServices.map((s) => [s.routePrefix, s.name])),
     '/': 'client',
   };
 
@@ -415,12 +413,9 @@ describe('network isolation', () => {
   test.each(overlays)('%s: each database is reachable only from its own service', (overlay) => {
     const objects = rendered[overlay];
     const stores: Record<string, string[]> = {
-      'auth-db': ['auth'],
-      'tickets-db': ['tickets'],
-      'orders-db': ['orders'],
-      'payments-db': ['payments'],
-      'expiration-redis': ['expiration'],
-      nats: ['tickets', 'orders', 'expiration', 'payments'],
+      ...Object.fromEntries(servicesWithDatabase.map((s) => [`${s.database}-db`, [s.name]])),
+      'expiration-redis': roster.filter((s) => s.redis).map((s) => s.name),
+      nats: roster.filter((s) => s.bus).map((s) => s.name),
     };
     for (const [store, clients] of Object.entries(stores)) {
       const sts = find(objects, 'StatefulSet', store)!;
@@ -481,7 +476,7 @@ describe('scaling and persistence', () => {
     const storeDir = /store_dir:\s*(\S+)/.exec(natsConf)?.[1];
     expect(natsConf).toMatch(/jetstream\s*\{/);
     expect(nats.volumeMounts.find((m: K8sObject) => m.name === 'data').mountPath).toBe(storeDir);
-    for (const db of ['auth', 'tickets', 'orders', 'payments']) {
+    for (const { database: db } of servicesWithDatabase) {
       const pg = podSpec(find(objects, 'StatefulSet', `${db}-db`)!).containers[0];
       const pgdata = pg.env.find((e: K8sObject) => e.name === 'PGDATA').value as string;
       const mount = pg.volumeMounts.find((m: K8sObject) => m.name === 'data').mountPath as string;

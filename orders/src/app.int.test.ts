@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseEnvelope } from '@microtick/common';
-import { sessionCookie } from '@microtick/common/testing';
+import { sessionCookie } from '@microtick/devstack';
 import request from 'supertest';
 import { outboxEventsFor, seedTicket, startOrders, type OrdersUnderTest } from './test-support';
 

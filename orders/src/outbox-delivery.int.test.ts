@@ -1,21 +1,28 @@
 import { OutboxRelay, type Bus } from '@microtick/common';
-import { connectTestBus, eventually, sessionCookie, testLogger } from '@microtick/common/testing';
+import {
+  collectEvents,
+  connectTestBus,
+  eventually,
+  sessionCookie,
+  testLogger,
+  type CollectedEvents,
+} from '@microtick/devstack';
 import request from 'supertest';
 import { startListeners } from './events/listeners';
-import { EventCollector, outboxEventsFor, seedTicket, startOrders, type OrdersUnderTest } from './test-support';
+import { outboxEventsFor, seedTicket, startOrders, type OrdersUnderTest } from './test-support';
 
 let orders: OrdersUnderTest;
 let otherServices: Bus;
-const created = new EventCollector('order.created');
-const updated = new EventCollector('order.updated');
+let created: CollectedEvents<'order.created'>;
+let updated: CollectedEvents<'order.updated'>;
 beforeAll(async () => {
   orders = await startOrders();
   otherServices = await connectTestBus(
     { stream: orders.bus.stream, subjectPrefix: orders.bus.subjectPrefix },
     'other-services',
   );
-  await otherServices.listen(created);
-  await otherServices.listen(updated);
+  created = await collectEvents(otherServices, 'order.created');
+  updated = await collectEvents(otherServices, 'order.updated');
 });
 afterAll(async () => {
   await otherServices.close();

@@ -1,15 +1,15 @@
 // Test-only helpers for the orders service's own tests; never imported by production code.
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { Listener, type Bus, type Envelope, type EventData, type Pool, type Subject } from '@microtick/common';
+import type { Bus, Envelope, EventData, Pool } from '@microtick/common';
 import {
+  aTicketCreated,
   connectTestBus,
   createTestDatabase,
   TEST_JWT_KEY,
   testBusNamespace,
   testLogger,
   testNatsUrl,
-} from '@microtick/common/testing';
+} from '@microtick/devstack';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { migrationsDir } from './db/migrations';
@@ -42,23 +42,9 @@ export async function startOrders(env: Record<string, string> = {}): Promise<Ord
   };
 }
 
-export const ticketCreated = (overrides: Partial<EventData<'ticket.created'>> = {}): EventData<'ticket.created'> => ({
-  id: randomUUID(),
-  title: `Concert ${randomUUID().slice(0, 8)}`,
-  price: 2500,
-  userId: randomUUID(),
-  version: 0,
-  ...overrides,
-});
-
-export const ticketUpdated = (
-  ticket: EventData<'ticket.created'>,
-  overrides: Partial<EventData<'ticket.updated'>> & { version: number },
-): EventData<'ticket.updated'> => ({ ...ticket, orderId: null, status: 'available', ...overrides });
-
 /** Puts a ticket straight into the replica, as if its ticket.created had been applied. */
 export async function seedTicket(pool: Pool, overrides: Partial<EventData<'ticket.created'>> = {}) {
-  const ticket = ticketCreated(overrides);
+  const ticket = aTicketCreated(overrides);
   await insertTicket(pool, ticket);
   return ticket;
 }
@@ -70,17 +56,4 @@ export async function outboxEventsFor(pool: Pool, orderId: string): Promise<Enve
     [orderId],
   );
   return rows.map((r) => r.envelope);
-}
-
-/** A durable consumer that keeps every event of one subject it receives. */
-export class EventCollector<S extends Subject> extends Listener<S> {
-  readonly received: Envelope<S>[] = [];
-  readonly durableName: string;
-  constructor(readonly subject: S) {
-    super();
-    this.durableName = `test.collect.${subject}`;
-  }
-  async onMessage(_data: EventData<S>, envelope: Envelope<S>): Promise<void> {
-    this.received.push(envelope);
-  }
 }

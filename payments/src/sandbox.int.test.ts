@@ -9,7 +9,7 @@ import {
   testBusNamespace,
   testLogger,
   testNatsUrl,
-} from '@microtick/common/testing';
+} from '@microtick/devstack';
 import type { Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';

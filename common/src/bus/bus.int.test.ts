@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { connectTestBus, eventually, testBusNamespace } from '../../testing';
+import { connectTestBus, eventually, testBusNamespace } from '@microtick/devstack';
 import type { Envelope, EventData } from '../events/catalog';
 import type { Bus } from './bus';
 import { Listener, RetryLaterError } from './listener';

@@ -1,21 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { connectTestBus, createTestDatabase, eventually, testBusNamespace, testLogger } from '../../testing';
+import {
+  collectEvents,
+  connectTestBus,
+  createTestDatabase,
+  eventually,
+  testBusNamespace,
+  testLogger,
+} from '@microtick/devstack';
 import { Bus } from '../bus/bus';
-import { Listener } from '../bus/listener';
 import { withTransaction, type Pool } from '../db/pool';
-import type { Envelope } from '../events/catalog';
 import { applyOnce } from './inbox';
 import { recordEvent } from './outbox';
 import { OutboxRelay } from './relay';
-
-class Collector extends Listener<'expiration.complete'> {
-  readonly subject = 'expiration.complete' as const;
-  readonly durableName = 'test.outbox';
-  readonly received: Envelope<'expiration.complete'>[] = [];
-  async onMessage(_: unknown, envelope: Envelope<'expiration.complete'>) {
-    this.received.push(envelope);
-  }
-}
 
 describe('outbox', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -37,8 +33,7 @@ describe('outbox', () => {
     const recorded = await withTransaction(pool, (client) =>
       recordEvent(client, 'expiration.complete', { orderId: randomUUID() }),
     );
-    const collector = new Collector();
-    await bus.listen(collector);
+    const collector = await collectEvents(bus, 'expiration.complete');
     // A new process starts its relay and finds the pending row.
     const relay = new OutboxRelay({ pool, bus, logger: testLogger });
     await relay.start();
@@ -61,8 +56,7 @@ describe('outbox', () => {
   });
 
   it('wakes on commit and publishes within milliseconds, in order', async () => {
-    const collector = new Collector();
-    await bus.listen(collector);
+    const collector = await collectEvents(bus, 'expiration.complete');
     const relay = new OutboxRelay({ pool, bus, logger: testLogger, pollIntervalMs: 60_000 });
     await relay.start();
     const ids: string[] = [];
@@ -78,8 +72,7 @@ describe('outbox', () => {
   it('a re-publish after a crash between publish and delete is de-duplicated by the bus', async () => {
     const env = await withTransaction(pool, (c) => recordEvent(c, 'expiration.complete', { orderId: randomUUID() }));
     await bus.publishEnvelope(env); // published, then "crashed" before deleting the row
-    const collector = new Collector();
-    await bus.listen(collector);
+    const collector = await collectEvents(bus, 'expiration.complete');
     const relay = new OutboxRelay({ pool, bus, logger: testLogger });
     expect(await relay.publishBatch()).toBe(1);
     await eventually(async () => collector.received.length === 1);

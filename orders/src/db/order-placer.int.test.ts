@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventSchemas, type Pool } from '@microtick/common';
-import { createTestDatabase } from '@microtick/common/testing';
+import { createTestDatabase } from '@microtick/devstack';
 import { outboxEventsFor, seedTicket } from '../test-support';
 import { migrationsDir } from './migrations';
 import { OrderPlacer, type OrderRequest, type PlaceOrderResult } from './order-placer';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from '@microtick/common';
-import { createTestDatabase } from '@microtick/common/testing';
+import { createTestDatabase } from '@microtick/devstack';
 import { migrationsDir } from './migrations';
 import { findOrderToPay, insertOrder } from './orders';
 import { recordSucceededCharge, UnknownOrderError, type SucceededCharge } from './payments';

@@ -5,7 +5,7 @@ import {
   testBusNamespace,
   testLogger,
   testNatsUrl,
-} from '@microtick/common/testing';
+} from '@microtick/devstack';
 import type { Bus } from '@microtick/common';
 import type { Express } from 'express';
 import Stripe from 'stripe';

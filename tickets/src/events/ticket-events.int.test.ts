@@ -1,9 +1,8 @@
 import request from 'supertest';
-import { eventually } from '@microtick/common/testing';
+import { collectEvents, eventually, type CollectedEvents } from '@microtick/devstack';
 import {
   aSeller,
   createTicketAs,
-  EventCollector,
   startTicketsUnderTest,
   uniqueTitle,
   type TicketsUnderTest,
@@ -11,12 +10,12 @@ import {
 
 describe('ticket events', () => {
   let service: TicketsUnderTest;
-  const created = new EventCollector('ticket.created');
-  const updated = new EventCollector('ticket.updated');
+  let created: CollectedEvents<'ticket.created'>;
+  let updated: CollectedEvents<'ticket.updated'>;
   beforeAll(async () => {
     service = await startTicketsUnderTest();
-    await service.otherBus.listen(created);
-    await service.otherBus.listen(updated);
+    created = await collectEvents(service.otherBus, 'ticket.created');
+    updated = await collectEvents(service.otherBus, 'ticket.updated');
   });
   afterAll(() => service.stop());
 
@@ -59,8 +58,7 @@ describe('ticket events after a crash', () => {
   it('publishes a ticket committed while no relay ran once a relay starts later', async () => {
     const service = await startTicketsUnderTest({ relay: false });
     try {
-      const created = new EventCollector('ticket.created');
-      await service.otherBus.listen(created);
+      const created = await collectEvents(service.otherBus, 'ticket.created');
       // The process committed the ticket and its event, then died before publishing.
       const ticket = await createTicketAs(service.app, aSeller().cookie);
       const { rows } = await service.db.pool.query(

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { makeEnvelope, RetryLaterError, type Bus, type EventData } from '@microtick/common';
-import { connectTestBus, eventually, sessionCookie, testLogger } from '@microtick/common/testing';
+import {
+  aTicketCreated,
+  aTicketUpdated,
+  connectTestBus,
+  eventually,
+  sessionCookie,
+  testLogger,
+} from '@microtick/devstack';
 import request from 'supertest';
 import { findOrder } from '../../db/orders';
 import { findTicket } from '../../db/tickets';
-import {
-  outboxEventsFor,
-  seedTicket,
-  startOrders,
-  ticketCreated,
-  ticketUpdated,
-  type OrdersUnderTest,
-} from '../../test-support';
+import { outboxEventsFor, seedTicket, startOrders, type OrdersUnderTest } from '../../test-support';
 import { ExpirationCompleteListener } from './expiration-complete-listener';
 import { startListeners } from './index';
 import { PaymentCreatedListener } from './payment-created-listener';
@@ -63,19 +63,19 @@ const handled = (consumer: string, eventId: string) => async () =>
 
 describe('ticket replica', () => {
   it('adds a ticket from ticket.created at version 0, available', async () => {
-    const ticket = ticketCreated();
+    const ticket = aTicketCreated();
     await otherServices.publish('ticket.created', ticket);
     const replica = await eventually(() => findTicket(orders.pool, ticket.id));
     expect(replica).toEqual({ ...ticket, status: 'available', orderId: null });
   });
 
   it('applies ticket.updated versions that arrive out of order: v2 before v1 ends at v2', async () => {
-    const ticket = ticketCreated({ price: 1000 });
+    const ticket = aTicketCreated({ price: 1000 });
     await otherServices.publish('ticket.created', ticket);
     await eventually(() => findTicket(orders.pool, ticket.id));
     const orderId = randomUUID();
-    const v1 = ticketUpdated(ticket, { version: 1, title: 'Renamed', price: 1500 });
-    const v2 = ticketUpdated(ticket, { version: 2, title: 'Renamed', price: 1500, status: 'reserved', orderId });
+    const v1 = aTicketUpdated(ticket, { version: 1, title: 'Renamed', price: 1500 });
+    const v2 = aTicketUpdated(ticket, { version: 2, title: 'Renamed', price: 1500, status: 'reserved', orderId });
     await otherServices.publish('ticket.updated', v2);
     await otherServices.publish('ticket.updated', v1);
     const replica = await eventually(async () => {
@@ -95,37 +95,37 @@ describe('ticket replica', () => {
 
   it('answers a version from the future, or an update of an unknown ticket, with RetryLaterError so the bus redelivers it', async () => {
     const listener = new TicketUpdatedListener(orders.pool, testLogger);
-    const ticket = ticketCreated();
-    await expect(listener.onMessage(ticketUpdated(ticket, { version: 1 }))).rejects.toBeInstanceOf(RetryLaterError);
+    const ticket = aTicketCreated();
+    await expect(listener.onMessage(aTicketUpdated(ticket, { version: 1 }))).rejects.toBeInstanceOf(RetryLaterError);
     await seedTicket(orders.pool, ticket);
-    await expect(listener.onMessage(ticketUpdated(ticket, { version: 2 }))).rejects.toBeInstanceOf(RetryLaterError);
+    await expect(listener.onMessage(aTicketUpdated(ticket, { version: 2 }))).rejects.toBeInstanceOf(RetryLaterError);
     expect((await findTicket(orders.pool, ticket.id))?.version).toBe(0);
   });
 
   it('holds a ticket.updated that arrives before its ticket.created until the ticket exists', async () => {
-    const ticket = ticketCreated();
+    const ticket = aTicketCreated();
     await otherServices.publish(
       'ticket.updated',
-      ticketUpdated(ticket, { version: 1, status: 'sold', orderId: randomUUID() }),
+      aTicketUpdated(ticket, { version: 1, status: 'sold', orderId: randomUUID() }),
     );
     await otherServices.publish('ticket.created', ticket);
     await eventually(async () => (await findTicket(orders.pool, ticket.id))?.status === 'sold', 10_000);
   });
 
   it('drops an old or duplicated ticket.updated, and a repeated ticket.created, without changing the replica', async () => {
-    const ticket = ticketCreated();
+    const ticket = aTicketCreated();
     await otherServices.publish('ticket.created', ticket);
-    await otherServices.publish('ticket.updated', ticketUpdated(ticket, { version: 1, title: 'Version one' }));
+    await otherServices.publish('ticket.updated', aTicketUpdated(ticket, { version: 1, title: 'Version one' }));
     await eventually(async () => (await findTicket(orders.pool, ticket.id))?.version === 1);
     // The same changes again under new event ids (a publisher retried after the duplicate window).
     await otherServices.publish('ticket.created', { ...ticket, title: 'Stale title' });
-    await otherServices.publish('ticket.updated', ticketUpdated(ticket, { version: 1, title: 'Stale title' }));
-    await otherServices.publish('ticket.updated', ticketUpdated(ticket, { version: 2, title: 'Version two' }));
+    await otherServices.publish('ticket.updated', aTicketUpdated(ticket, { version: 1, title: 'Stale title' }));
+    await otherServices.publish('ticket.updated', aTicketUpdated(ticket, { version: 2, title: 'Version two' }));
     await eventually(async () => (await findTicket(orders.pool, ticket.id))?.version === 2);
     expect((await findTicket(orders.pool, ticket.id))?.title).toBe('Version two');
     // A redelivery straight into the handler is acked (no throw) and changes nothing either.
     const listener = new TicketUpdatedListener(orders.pool, testLogger);
-    const stale = ticketUpdated(ticket, { version: 1, title: 'Stale title' });
+    const stale = aTicketUpdated(ticket, { version: 1, title: 'Stale title' });
     await expect(listener.onMessage(stale)).resolves.toBeUndefined();
     expect((await findTicket(orders.pool, ticket.id))?.title).toBe('Version two');
   });

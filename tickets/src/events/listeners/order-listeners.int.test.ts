@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { makeEnvelope, RetryLaterError, type EventData } from '@microtick/common';
-import { eventually } from '@microtick/common/testing';
+import { anOrderUpdated, collectEvents, eventually, type CollectedEvents } from '@microtick/devstack';
 import request from 'supertest';
 import { findTicket } from '../../db/tickets';
 import {
-  anOrderCreated,
-  anOrderUpdated,
+  anOrderCreatedFor,
   aSeller,
   createTicketAs,
-  EventCollector,
   startTicketsUnderTest,
   type TicketsUnderTest,
 } from '../../testing/tickets-under-test';
@@ -17,10 +15,10 @@ import { OrderCreatedListener } from './order-created-listener';
 import { OrderUpdatedListener } from './order-updated-listener';
 
 let service: TicketsUnderTest;
-const updates = new EventCollector('ticket.updated');
+let updates: CollectedEvents<'ticket.updated'>;
 beforeAll(async () => {
   service = await startTicketsUnderTest();
-  await service.otherBus.listen(updates);
+  updates = await collectEvents(service.otherBus, 'ticket.updated');
 });
 afterAll(() => service.stop());
 
@@ -42,7 +40,7 @@ const processed = (consumer: string, eventId: string) =>
 async function reservedTicket() {
   const seller = aSeller();
   const ticket = await createTicketAs(service.app, seller.cookie);
-  const order = anOrderCreated(ticket);
+  const order = anOrderCreatedFor(ticket);
   await publish('order.created', order);
   await eventually(async () => (await show(ticket.id)).status === 'reserved');
   return { seller, ticket, order };
@@ -75,7 +73,7 @@ describe('order.created', () => {
   it('changes nothing when the same event is redelivered', async () => {
     const ticket = await createTicketAs(service.app, aSeller().cookie);
     const listener = new OrderCreatedListener(pool());
-    const envelope = makeEnvelope('order.created', anOrderCreated(ticket));
+    const envelope = makeEnvelope('order.created', anOrderCreatedFor(ticket));
     await listener.onMessage(envelope.data, envelope);
     await listener.onMessage(envelope.data, envelope);
     expect(await show(ticket.id)).toMatchObject({ status: 'reserved', orderId: envelope.data.id, version: 1 });
@@ -90,7 +88,7 @@ describe('order.created', () => {
 
   it('asks for redelivery, recording nothing, while the ticket is unknown', async () => {
     const listener = new OrderCreatedListener(pool());
-    const envelope = makeEnvelope('order.created', anOrderCreated({ id: randomUUID(), price: 10 }));
+    const envelope = makeEnvelope('order.created', anOrderCreatedFor({ id: randomUUID(), price: 10 }));
     await expect(listener.onMessage(envelope.data, envelope)).rejects.toBeInstanceOf(RetryLaterError);
     const { rowCount } = await pool().query('SELECT 1 FROM processed_events WHERE event_id = $1', [envelope.id]);
     expect(rowCount).toBe(0);
@@ -98,7 +96,7 @@ describe('order.created', () => {
 
   it('waits while another order holds the ticket, and reserves it once that order is cancelled', async () => {
     const { ticket, order: first } = await reservedTicket();
-    const second = anOrderCreated(ticket);
+    const second = anOrderCreatedFor(ticket);
     const direct = makeEnvelope('order.created', second);
     await expect(new OrderCreatedListener(pool()).onMessage(second, direct)).rejects.toBeInstanceOf(RetryLaterError);
 
@@ -111,7 +109,7 @@ describe('order.created', () => {
 
   it('does not reserve the ticket for an order whose cancellation arrived first', async () => {
     const ticket = await createTicketAs(service.app, aSeller().cookie);
-    const order = anOrderCreated(ticket);
+    const order = anOrderCreatedFor(ticket);
     const cancelled = await publish('order.updated', anOrderUpdated(order, 'cancelled'));
     await processed('tickets.order.updated', cancelled.id);
     const created = await publish('order.created', order);
@@ -139,7 +137,7 @@ describe('order.updated', () => {
     const { ticket, order: old } = await reservedTicket();
     await publish('order.updated', anOrderUpdated(old, 'cancelled'));
     await eventually(async () => (await show(ticket.id)).status === 'available');
-    const newer = anOrderCreated(ticket);
+    const newer = anOrderCreatedFor(ticket);
     await publish('order.created', newer);
     await eventually(async () => (await show(ticket.id)).orderId === newer.id);
 
@@ -177,7 +175,7 @@ describe('order.updated', () => {
 
   it('waits for the order to reserve the ticket before selling it, when the completion arrives first', async () => {
     const ticket = await createTicketAs(service.app, aSeller().cookie);
-    const order = anOrderCreated(ticket);
+    const order = anOrderCreatedFor(ticket);
     await publish('order.updated', anOrderUpdated(order, 'complete'));
     await publish('order.created', order);
     await eventually(async () => (await show(ticket.id)).status === 'sold', 10_000);
@@ -212,7 +210,7 @@ describe('concurrent edit and reservation', () => {
 
   it('a reservation that loses the race to an edit is applied on top of the edit', async () => {
     const ticket = await createTicketAs(service.app, aSeller().cookie);
-    const order = anOrderCreated(ticket);
+    const order = anOrderCreatedFor(ticket);
     const client = await pool().connect();
     try {
       await client.query('BEGIN');

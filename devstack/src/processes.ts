@@ -111,17 +111,21 @@ export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTE
 
 type Output = 'inherit' | 'ignore' | ((line: string) => void);
 
-function attachOutput(child: ChildProcess, output: Output): void {
-  if (typeof output !== 'function') return;
+/** Calls onLine with each non-blank line a child prints on stdout and stderr. */
+export function forEachLine(child: ChildProcess, onLine: (line: string) => void): void {
   for (const stream of [child.stdout, child.stderr]) {
     let buffer = '';
     stream?.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       const lines = buffer.split('\n');
       buffer = lines.pop() ?? '';
-      for (const line of lines) if (line.trim()) output(line);
+      for (const line of lines) if (line.trim()) onLine(line);
     });
   }
+}
+
+function attachOutput(child: ChildProcess, output: Output): void {
+  if (typeof output === 'function') forEachLine(child, output);
 }
 
 const stdio = (output: Output) => (output === 'inherit' ? 'inherit' : output === 'ignore' ? 'ignore' : 'pipe');

@@ -1,3 +1,4 @@
+import 'server-only';
 import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { serviceUrl, type Service } from './config';
@@ -6,8 +7,9 @@ import { signInPath } from './paths';
 import type { CurrentUser, FieldError, Order, Ticket } from './types';
 
 /**
- * Server-side calls to the services, forwarding the visitor's cookie. The services serve the
- * same paths as the public API, so `path` is e.g. `/api/tickets`.
+ * Server-side calls to the services, forwarding the visitor's cookie (server-only: a client component
+ * that imports this fails the build). The services serve the same paths as the public API, so `path`
+ * is e.g. `/api/tickets`.
  */
 export class ApiError extends Error {
   constructor(

@@ -1,12 +1,12 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { api } from '@/lib/client-api';
+import { api } from '@/lib/browser-api';
 import { signInPath } from '@/lib/paths';
 import { useSubmit } from '@/lib/use-submit';
 import type { Order, TicketStatus } from '@/lib/types';
-import { FormAlert } from './FormAlert';
-import { SubmitButton } from './SubmitButton';
+import { FormAlert } from '../ui/FormAlert';
+import { SubmitButton } from '../ui/SubmitButton';
 
 export function UnavailableNotice({ status }: { status: TicketStatus }) {
   return (

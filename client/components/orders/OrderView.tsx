@@ -3,17 +3,17 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useState } from 'react';
-import { api } from '@/lib/client-api';
+import { api } from '@/lib/browser-api';
 import { formatPrice, orderDisplayStatus } from '@/lib/format';
 import { useNow } from '@/lib/use-now';
 import { useSubmit } from '@/lib/use-submit';
 import type { Order } from '@/lib/types';
+import { SandboxPaymentForm } from '../payments/SandboxPaymentForm';
+import { StripePaymentForm } from '../payments/StripePaymentForm';
+import { FormAlert } from '../ui/FormAlert';
+import { OrderStatusBadge } from '../ui/StatusBadge';
+import { SubmitButton } from '../ui/SubmitButton';
 import { Countdown } from './Countdown';
-import { FormAlert } from './FormAlert';
-import { SandboxPaymentForm } from './SandboxPaymentForm';
-import { OrderStatusBadge } from './StatusBadge';
-import { StripePaymentForm } from './StripePaymentForm';
-import { SubmitButton } from './SubmitButton';
 
 type Phase = 'idle' | 'confirming' | 'slow-confirm';
 

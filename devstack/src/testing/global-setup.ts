@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startNats, startPostgres, startRedis, type RunningServer } from '../infra/processes';
+import { startNats, startPostgres, startRedis, type RunningServer } from '../processes';
 
 /**
  * Jest global setup: one private PostgreSQL, nats-server (JetStream) and redis-server for the whole

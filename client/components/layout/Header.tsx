@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import type { CurrentUser } from '@/lib/types';
 import { NavLink } from './NavLink';
-import { SignOutButton } from './SignOutButton';
+import { SignOutButton } from '../auth/SignOutButton';
 
 export function Header({ user }: { user: CurrentUser | null }) {
   return (

@@ -3,13 +3,13 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { api } from '@/lib/client-api';
+import { api } from '@/lib/browser-api';
 import { safeNext } from '@/lib/paths';
 import { useSubmit } from '@/lib/use-submit';
 import type { CurrentUser } from '@/lib/types';
-import { Field } from './Field';
-import { FormAlert } from './FormAlert';
-import { SubmitButton } from './SubmitButton';
+import { Field } from '../ui/Field';
+import { FormAlert } from '../ui/FormAlert';
+import { SubmitButton } from '../ui/SubmitButton';
 
 const FIELDS = ['email', 'password'] as const;
 

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import type { RunningServer } from '../infra/processes';
+import type { RunningServer } from '../processes';
 
 export default async function globalTeardown(): Promise<void> {
   const state = globalThis as { __microtickServers?: RunningServer[]; __microtickRoot?: string };

@@ -2,11 +2,17 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { Bus } from '../bus/bus';
-import { createPool } from '../db/pool';
-import { commonMigrationsDir, migrate } from '../db/migrate';
-import { createLogger, type Logger } from '../logger';
-import { signSession, SESSION_COOKIE, type UserPayload } from '../http/session';
+import {
+  Bus,
+  commonMigrationsDir,
+  createLogger,
+  createPool,
+  migrate,
+  SESSION_COOKIE,
+  signSession,
+  type Logger,
+  type UserPayload,
+} from '@microtick/common';
 
 /** Test helpers over the servers started by global-setup. Each test file gets isolated resources. */
 
@@ -100,26 +106,4 @@ export function sessionCookie(user: Partial<UserPayload> = {}): { cookie: string
   const full: UserPayload = { id: user.id ?? randomUUID(), email: user.email ?? `user-${randomUUID()}@example.com` };
   const token = signSession(full, { jwtKey: TEST_JWT_KEY, ttlSeconds: 3600 });
   return { cookie: `${SESSION_COOKIE}=${token}`, user: full };
-}
-
-/** Polls until check returns a truthy value or the timeout passes (events are asynchronous). */
-export async function eventually<T>(
-  check: () => Promise<T | undefined | null | false>,
-  timeoutMs = 5000,
-  everyMs = 20,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }

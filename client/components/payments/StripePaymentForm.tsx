@@ -1,14 +1,14 @@
 'use client';
 
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api } from '@/lib/client-api';
+import { api } from '@/lib/browser-api';
 import { formatPrice } from '@/lib/format';
 import { loadStripe, type StripeCardElement, type StripeClient } from '@/lib/stripe';
 import { useSubmit } from '@/lib/use-submit';
 import type { Payment } from '@/lib/types';
-import { FormAlert } from './FormAlert';
+import { FormAlert } from '../ui/FormAlert';
 import type { PaymentFormProps } from './SandboxPaymentForm';
-import { SubmitButton } from './SubmitButton';
+import { SubmitButton } from '../ui/SubmitButton';
 
 /** Stripe Elements card field → a PaymentMethod id → POST /api/payments (the server confirms the PaymentIntent). */
 export function StripePaymentForm({

@@ -1,12 +1,12 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { api } from '@/lib/client-api';
+import { api } from '@/lib/browser-api';
 import { formatPrice } from '@/lib/format';
 import { useSubmit } from '@/lib/use-submit';
 import type { Payment } from '@/lib/types';
-import { FormAlert } from './FormAlert';
-import { SubmitButton } from './SubmitButton';
+import { FormAlert } from '../ui/FormAlert';
+import { SubmitButton } from '../ui/SubmitButton';
 
 export interface PaymentFormProps {
   orderId: string;
