@@ -1,6 +1,7 @@
 export * from './events/catalog';
 export * from './bus/bus';
 export * from './bus/listener';
+export * from './bus/durable-name';
 export * from './outbox/outbox';
 export * from './outbox/relay';
 export * from './outbox/inbox';
@@ -16,4 +17,4 @@ export * from './http/listen';
 export * from './config';
 export * from './logger';
 export * from './shutdown';
-export * from './event-service';
+export * from './run-service';

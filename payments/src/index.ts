@@ -1,4 +1,4 @@
-import { createLogger, exitOnStartupError, runEventService } from '@microtick/common';
+import { createLogger, runService } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { migrationsDir } from './db/migrations';
@@ -7,21 +7,15 @@ import { createGateway } from './gateway';
 
 const logger = createLogger('payments');
 
-async function main() {
-  const config = readConfig();
-  logger.level = config.LOG_LEVEL;
-  const gateway = createGateway(config, logger);
-  logger.info({ gateway: gateway.name }, 'payment gateway');
-  await runEventService({
-    name: 'payments',
-    logger,
-    config,
-    migrationsDir,
-    async start({ pool, bus }) {
-      await startListeners(bus, pool, gateway, logger);
-      return { app: buildApp({ pool, bus, gateway, config, logger }) };
-    },
-  });
-}
-
-main().catch(exitOnStartupError(logger));
+void runService({
+  name: 'payments',
+  logger,
+  readConfig,
+  needs: { db: { migrationsDir }, bus: true },
+  async start({ pool, bus, config }) {
+    const gateway = createGateway(config, logger);
+    logger.info({ gateway: gateway.name }, 'payment gateway');
+    await startListeners(bus, pool, gateway, logger);
+    return { app: buildApp({ pool, bus, gateway, config, logger }) };
+  },
+});

@@ -1,9 +1,9 @@
-import { Listener, type EventData } from '@microtick/common';
+import { Listener, type EventData, durableName } from '@microtick/common';
 import { scheduleExpiration, type ExpirationQueue } from '../../expiration-queue';
 
 export class OrderCreatedListener extends Listener<'order.created'> {
   readonly subject = 'order.created' as const;
-  readonly durableName = 'expiration.order-created';
+  readonly durableName = durableName('expiration', this.subject);
 
   constructor(private readonly queue: ExpirationQueue) {
     super();

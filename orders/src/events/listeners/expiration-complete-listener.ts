@@ -1,9 +1,17 @@
-import { applyOnce, Listener, type Envelope, type EventData, type Logger, type Pool } from '@microtick/common';
+import {
+  applyOnce,
+  Listener,
+  type Envelope,
+  type EventData,
+  type Logger,
+  type Pool,
+  durableName,
+} from '@microtick/common';
 import { lockOrder, transitionOrder } from '../../db/orders';
 
 export class ExpirationCompleteListener extends Listener<'expiration.complete'> {
   readonly subject = 'expiration.complete' as const;
-  readonly durableName = 'orders.expiration.complete';
+  readonly durableName = durableName('orders', this.subject);
 
   constructor(
     private readonly pool: Pool,

@@ -1,9 +1,9 @@
-import { Listener, type EventData, type Pool } from '@microtick/common';
+import { Listener, type EventData, type Pool, durableName } from '@microtick/common';
 import { insertTicket } from '../../db/tickets';
 
 export class TicketCreatedListener extends Listener<'ticket.created'> {
   readonly subject = 'ticket.created' as const;
-  readonly durableName = 'orders.ticket.created';
+  readonly durableName = durableName('orders', this.subject);
 
   constructor(private readonly pool: Pool) {
     super();

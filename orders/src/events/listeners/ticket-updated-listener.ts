@@ -1,12 +1,9 @@
-import { Listener, RetryLaterError, type EventData, type Logger, type Pool } from '@microtick/common';
+import { Listener, RetryLaterError, type EventData, type Logger, type Pool, durableName } from '@microtick/common';
 import { applyTicketUpdate } from '../../db/tickets';
 
 export class TicketUpdatedListener extends Listener<'ticket.updated'> {
   readonly subject = 'ticket.updated' as const;
-  readonly durableName = 'orders.ticket.updated';
-  // An update can wait on ticket.created, which another consumer applies (slowly, when replaying
-  // history): about a minute of retries before it is dead-lettered.
-  override readonly maxDeliver = 120;
+  readonly durableName = durableName('orders', this.subject);
 
   constructor(
     private readonly pool: Pool,

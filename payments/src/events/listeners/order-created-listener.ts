@@ -1,9 +1,9 @@
-import { Listener, type EventData, type Pool } from '@microtick/common';
+import { Listener, type EventData, type Pool, durableName } from '@microtick/common';
 import { insertOrder } from '../../db/orders';
 
 export class OrderCreatedListener extends Listener<'order.created'> {
   readonly subject = 'order.created' as const;
-  readonly durableName = 'payments.order-created';
+  readonly durableName = durableName('payments', this.subject);
 
   constructor(private readonly pool: Pool) {
     super();

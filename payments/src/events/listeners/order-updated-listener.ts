@@ -1,11 +1,11 @@
-import { Listener, withTransaction, type EventData, type Logger, type Pool } from '@microtick/common';
+import { Listener, withTransaction, type EventData, type Logger, type Pool, durableName } from '@microtick/common';
 import { applyOrderUpdate } from '../../db/orders';
 import type { PaymentGateway } from '../../gateway';
 import { refundPendingPayments } from '../../refunds';
 
 export class OrderUpdatedListener extends Listener<'order.updated'> {
   readonly subject = 'order.updated' as const;
-  readonly durableName = 'payments.order-updated';
+  readonly durableName = durableName('payments', this.subject);
 
   constructor(
     private readonly pool: Pool,

@@ -6,6 +6,7 @@ import {
   type Envelope,
   type EventData,
   type Pool,
+  durableName,
 } from '@microtick/common';
 import { isCancelledOrder } from '../../db/cancelled-orders';
 import { lockTicket } from '../../db/tickets';
@@ -14,7 +15,7 @@ import { changeTicket } from '../ticket-events';
 /** Reserves the ordered ticket for the order, so its price cannot change and no one else can buy it. */
 export class OrderCreatedListener extends Listener<'order.created'> {
   readonly subject = 'order.created' as const;
-  readonly durableName = 'tickets.order.created';
+  readonly durableName = durableName('tickets', this.subject);
 
   constructor(private readonly pool: Pool) {
     super();

@@ -8,6 +8,7 @@ import {
   type EventData,
   type Pool,
   type PoolClient,
+  durableName,
 } from '@microtick/common';
 import { recordCancelledOrder } from '../../db/cancelled-orders';
 import { lockTicket } from '../../db/tickets';
@@ -16,7 +17,7 @@ import { changeTicket } from '../ticket-events';
 /** A cancelled order frees its ticket (only if that order holds it); a complete order sells it. */
 export class OrderUpdatedListener extends Listener<'order.updated'> {
   readonly subject = 'order.updated' as const;
-  readonly durableName = 'tickets.order.updated';
+  readonly durableName = durableName('tickets', this.subject);
 
   constructor(private readonly pool: Pool) {
     super();
