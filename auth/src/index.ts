@@ -1,7 +1,7 @@
 import { createLogger, runService } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { migrationsDir } from './db/migrations';
+import { migrationsDir } from './store/migrations';
 
 const logger = createLogger('auth');
 

@@ -1,9 +1,10 @@
 import { ConflictError, parseRequest, type Pool } from '@microtick/common';
 import { Router, type RequestHandler } from 'express';
 import type { AuthConfig } from '../config';
-import { EmailInUse, insertUser } from '../db/users';
+import { EmailInUse, insertUser } from '../store/users';
 import { hashPassword } from '../password';
 import { signupSchema } from './credentials';
+import { presentUser } from './present';
 import { startSession } from './session-cookie';
 
 export function signupRouter(pool: Pool, config: AuthConfig, rateLimit: RequestHandler): Router {
@@ -17,6 +18,6 @@ export function signupRouter(pool: Pool, config: AuthConfig, rateLimit: RequestH
       throw err;
     }
     startSession(res, user, config);
-    res.status(201).json({ id: user.id, email: user.email });
+    res.status(201).json(presentUser(user));
   });
 }

@@ -1,9 +1,10 @@
 import { BadRequestError, parseRequest, type Pool } from '@microtick/common';
 import { Router, type RequestHandler } from 'express';
 import type { AuthConfig } from '../config';
-import { findUserByEmail } from '../db/users';
+import { findUserByEmail } from '../store/users';
 import { burnVerification, verifyPassword } from '../password';
 import { credentialsSchema } from './credentials';
+import { presentUser } from './present';
 import { startSession } from './session-cookie';
 
 const signinSchema = credentialsSchema.extend({
@@ -21,6 +22,6 @@ export function signinRouter(pool: Pool, config: AuthConfig, rateLimit: RequestH
     }
     if (!(await verifyPassword(user.password_hash, password))) throw new BadRequestError('Invalid credentials');
     startSession(res, user, config);
-    res.status(200).json({ id: user.id, email: user.email });
+    res.status(200).json(presentUser(user));
   });
 }
