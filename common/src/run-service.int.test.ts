@@ -6,7 +6,7 @@ import {
   testBusNamespace,
   testNatsUrl,
   testRedisUrl,
-  unusedPort,
+  freePort,
   TEST_JWT_KEY,
 } from '../testing';
 
@@ -15,9 +15,9 @@ describe('runService', () => {
   afterEach(killSpawnedServices);
 
   it('logs that it waits for PostgreSQL, without the password, and exits 0 on SIGTERM while waiting', async () => {
-    const port = await unusedPort();
+    const port = await freePort();
     const service = spawnService('auth/src/index.ts', {
-      PORT: String(await unusedPort()),
+      PORT: String(await freePort()),
       DATABASE_URL: `postgres://microtick:secret-password@127.0.0.1:${port}/auth`,
       JWT_KEY: TEST_JWT_KEY,
     });
@@ -28,9 +28,9 @@ describe('runService', () => {
   });
 
   it('logs that it waits for NATS and exits 0 on SIGTERM while waiting', async () => {
-    const port = await unusedPort();
+    const port = await freePort();
     const service = spawnService('expiration/src/index.ts', {
-      PORT: String(await unusedPort()),
+      PORT: String(await freePort()),
       NATS_URL: `nats://127.0.0.1:${port}`,
       REDIS_URL: testRedisUrl(),
     });
@@ -40,10 +40,10 @@ describe('runService', () => {
   });
 
   it('logs that it waits for Redis, without the password, and exits 0 on SIGTERM while waiting', async () => {
-    const port = await unusedPort();
+    const port = await freePort();
     const namespace = testBusNamespace();
     const service = spawnService('expiration/src/index.ts', {
-      PORT: String(await unusedPort()),
+      PORT: String(await freePort()),
       NATS_URL: testNatsUrl(),
       NATS_STREAM: namespace.stream,
       NATS_SUBJECT_PREFIX: namespace.subjectPrefix,
@@ -66,7 +66,7 @@ describe('runService', () => {
     try {
       const service = spawnService(
         'auth/src/index.ts',
-        { PORT: String(await unusedPort()), DATABASE_URL: db.url, JWT_KEY: TEST_JWT_KEY },
+        { PORT: String(await freePort()), DATABASE_URL: db.url, JWT_KEY: TEST_JWT_KEY },
         ['migrate'],
       );
       expect(await service.exited).toBe(0);
@@ -79,11 +79,11 @@ describe('runService', () => {
   });
 
   it('"migrate" exits 0 at once for a service without a database, its bus and Redis unreachable', async () => {
-    const port = await unusedPort();
+    const port = await freePort();
     const service = spawnService(
       'expiration/src/index.ts',
       {
-        PORT: String(await unusedPort()),
+        PORT: String(await freePort()),
         NATS_URL: `nats://127.0.0.1:${port}`,
         REDIS_URL: `redis://127.0.0.1:${port}`,
       },
