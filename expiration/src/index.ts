@@ -1,8 +1,8 @@
 import { createLogger, runService } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { startListeners } from './events/listeners';
-import { createExpirationQueue, startExpirationWorker } from './expiration-queue';
+import { startListeners } from './events';
+import { createExpirationQueue, startExpirationWorker } from './store/expiration-queue';
 
 const logger = createLogger('expiration');
 

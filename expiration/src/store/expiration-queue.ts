@@ -1,23 +1,14 @@
 import type { Bus, Logger } from '@microtick/common';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { expirationEventId } from './expiration-id';
+import { expirationEventId } from '../expiration-id';
+import { jobDelay, waitBeforePublishing } from '../rules';
 
 export interface ExpirationJob {
   orderId: string;
   /** ISO-8601; absent on jobs queued before it was added (those publish as soon as they run). */
   expiresAt?: string;
 }
-
-/**
- * Jobs fall due this long before expiresAt and wait in the worker for the exact moment. Moving a job
- * through BullMQ takes a few Redis round trips; when a thousand orders expire in the same second, doing
- * that work ahead of time is what keeps expiration.complete within a second of expiresAt (500 ms ahead
- * left the p99 at 0.8-1.0 s, 1 s ahead 0.77-0.84 s). Never early: the worker waits until expiresAt
- * before it publishes. The cost: a worker that dies while holding a job leaves it locked until BullMQ
- * finds it stalled (30 s), so the longer the lead, the more jobs a crash delays.
- */
-export const EARLY_MS = 1000;
 
 export interface QueueSettings {
   name: string;
@@ -49,7 +40,7 @@ export async function scheduleExpiration(
   order: { id: string; expiresAt: string },
   now = Date.now(),
 ): Promise<void> {
-  const delay = Math.max(0, Date.parse(order.expiresAt) - now - EARLY_MS);
+  const delay = jobDelay(order.expiresAt, now);
   await queue.add(
     'expire-order',
     { orderId: order.id, expiresAt: order.expiresAt },
@@ -78,8 +69,8 @@ export function startExpirationWorker({
     settings.name,
     async (job: Job<ExpirationJob>) => {
       const { orderId, expiresAt } = job.data;
-      const early = expiresAt ? Date.parse(expiresAt) - Date.now() : 0;
-      if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+      const wait = waitBeforePublishing(expiresAt, Date.now());
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       await bus.publish('expiration.complete', { orderId }, expirationEventId(orderId));
     },
     { connection, prefix: settings.prefix, concurrency },

@@ -1,5 +1,5 @@
 import { Listener, type EventData, durableName } from '@microtick/common';
-import { scheduleExpiration, type ExpirationQueue } from '../../expiration-queue';
+import { scheduleExpiration, type ExpirationQueue } from '../store/expiration-queue';
 
 export class OrderCreatedListener extends Listener<'order.created'> {
   readonly subject = 'order.created' as const;

@@ -1,6 +1,6 @@
 import type { Bus } from '@microtick/common';
-import type { ExpirationQueue } from '../../expiration-queue';
-import { OrderCreatedListener } from './order-created-listener';
+import type { ExpirationQueue } from '../store/expiration-queue';
+import { OrderCreatedListener } from './order-created';
 
 export async function startListeners(bus: Bus, queue: ExpirationQueue): Promise<void> {
   await bus.listen(new OrderCreatedListener(queue));
