@@ -14,8 +14,8 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { buildApp } from '../app';
 import { readConfig } from '../config';
-import { migrationsDir } from '../db/migrations';
-import { startListeners } from '../events/listeners';
+import { migrationsDir } from '../store/migrations';
+import { startListeners } from '../events';
 
 export interface TicketsUnderTest {
   app: Express;

@@ -10,9 +10,10 @@ import {
   type PoolClient,
   durableName,
 } from '@microtick/common';
-import { recordCancelledOrder } from '../../db/cancelled-orders';
-import { lockTicket } from '../../db/tickets';
-import { changeTicket } from '../ticket-events';
+import { recordCancelledOrder } from '../store/cancelled-orders';
+import { lockTicket } from '../store/tickets';
+import { mayRelease, sale } from '../rules';
+import { changeTicket } from '../store/ticket-events';
 
 /** A cancelled order frees its ticket (only if that order holds it); a complete order sells it. */
 export class OrderUpdatedListener extends Listener<'order.updated'> {
@@ -33,18 +34,19 @@ export class OrderUpdatedListener extends Listener<'order.updated'> {
 async function release(client: PoolClient, order: EventData<'order.updated'>): Promise<void> {
   const ticket = await lockTicket(client, order.ticket.id);
   await recordCancelledOrder(client, order.id);
-  if (!ticket || ticket.orderId !== order.id || ticket.status !== TicketStatus.Reserved) return;
-  const released = await changeTicket(client, ticket, { status: TicketStatus.Available, orderId: null });
-  if (!released) throw new RetryLaterError(`ticket ${ticket.id} changed while releasing it`, 50);
+  if (!mayRelease(ticket, order.id)) return;
+  const released = await changeTicket(client, ticket!, { status: TicketStatus.Available, orderId: null });
+  if (!released) throw new RetryLaterError(`ticket ${ticket!.id} changed while releasing it`, 50);
 }
 
 async function sell(client: PoolClient, order: EventData<'order.updated'>): Promise<void> {
   const ticket = await lockTicket(client, order.ticket.id);
-  if (!ticket || ticket.orderId !== order.id) {
+  const decision = sale(ticket, order.id);
+  if (decision === 'done') return;
+  if (decision === 'wait for the reservation') {
     // An order completes only after it was created; its order.created has not been applied yet.
     throw new RetryLaterError(`ticket ${order.ticket.id} is not reserved by order ${order.id} yet`, 1000);
   }
-  if (ticket.status === TicketStatus.Sold) return;
-  const sold = await changeTicket(client, ticket, { status: TicketStatus.Sold });
-  if (!sold) throw new RetryLaterError(`ticket ${ticket.id} changed while selling it`, 50);
+  const sold = await changeTicket(client, ticket!, { status: TicketStatus.Sold });
+  if (!sold) throw new RetryLaterError(`ticket ${ticket!.id} changed while selling it`, 50);
 }

@@ -1,9 +1,9 @@
 import { parseRequest, requireAuth, withTransaction, type Pool } from '@microtick/common';
 import { Router } from 'express';
-import { insertTicket } from '../db/tickets';
-import { recordTicketCreated } from '../events/ticket-events';
+import { insertTicket } from '../store/tickets';
+import { recordTicketCreated } from '../store/ticket-events';
 import { ticketBodySchema } from './ticket-body';
-import { toTicketResponse } from './ticket-response';
+import { presentTicket } from './present';
 
 export function createTicketRouter(pool: Pool): Router {
   return Router().post('/api/tickets', requireAuth, async (req, res) => {
@@ -13,6 +13,6 @@ export function createTicketRouter(pool: Pool): Router {
       await recordTicketCreated(client, created);
       return created;
     });
-    res.status(201).json(toTicketResponse(ticket));
+    res.status(201).json(presentTicket(ticket));
   });
 }

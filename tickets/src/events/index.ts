@@ -1,6 +1,6 @@
 import type { Bus, Pool } from '@microtick/common';
-import { OrderCreatedListener } from './order-created-listener';
-import { OrderUpdatedListener } from './order-updated-listener';
+import { OrderCreatedListener } from './order-created';
+import { OrderUpdatedListener } from './order-updated';
 
 /** Starts every durable consumer of the tickets service. */
 export async function startListeners(bus: Bus, pool: Pool): Promise<void> {

@@ -1,5 +1,5 @@
 import { recordEvent, type Envelope, type PoolClient } from '@microtick/common';
-import { updateTicketIfVersion, type Ticket } from '../db/tickets';
+import { updateTicketIfVersion, type Ticket } from './tickets';
 
 export function recordTicketCreated(client: PoolClient, ticket: Ticket): Promise<Envelope<'ticket.created'>> {
   return recordEvent(client, 'ticket.created', {

@@ -1,8 +1,8 @@
 import { fromCents } from '@microtick/common';
-import type { Ticket } from '../db/tickets';
+import type { Ticket } from '../store/tickets';
 
 /** A ticket as the HTTP API shows it: the price as a decimal amount. */
-export const toTicketResponse = (ticket: Ticket) => ({
+export const presentTicket = (ticket: Ticket) => ({
   id: ticket.id,
   title: ticket.title,
   price: fromCents(ticket.priceCents),

@@ -5,15 +5,15 @@ import {
   parseIdParam,
   parseRequest,
   requireAuth,
-  TicketStatus,
   withTransaction,
   type Pool,
 } from '@microtick/common';
 import { Router } from 'express';
-import { findTicket } from '../db/tickets';
-import { changeTicket } from '../events/ticket-events';
+import { editRefusal } from '../rules';
+import { findTicket } from '../store/tickets';
+import { changeTicket } from '../store/ticket-events';
 import { ticketBodySchema } from './ticket-body';
-import { toTicketResponse } from './ticket-response';
+import { presentTicket } from './present';
 
 // A reservation can land between reading the ticket and writing it; then the checks run again.
 const MAX_ATTEMPTS = 5;
@@ -25,12 +25,12 @@ export function updateTicketRouter(pool: Pool): Router {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       const ticket = await findTicket(pool, id);
       if (!ticket) throw new NotFoundError('Ticket not found');
-      if (ticket.userId !== req.currentUser!.id) throw new ForbiddenError('Only the seller can edit this ticket');
-      if (ticket.status === TicketStatus.Reserved) throw new ConflictError('Cannot edit a reserved ticket');
-      if (ticket.status === TicketStatus.Sold) throw new ConflictError('Cannot edit a sold ticket');
+      const refusal = editRefusal(ticket, req.currentUser!.id);
+      if (refusal === 'not the seller') throw new ForbiddenError('Only the seller can edit this ticket');
+      if (refusal) throw new ConflictError(`Cannot edit a ${refusal} ticket`);
       const updated = await withTransaction(pool, (client) => changeTicket(client, ticket, changes));
       if (updated) {
-        res.json(toTicketResponse(updated));
+        res.json(presentTicket(updated));
         return;
       }
     }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { makeEnvelope, RetryLaterError, type EventData } from '@microtick/common';
 import { eventually } from '@microtick/common/testing';
 import request from 'supertest';
-import { findTicket } from '../../db/tickets';
+import { findTicket } from '../store/tickets';
 import {
   anOrderCreated,
   anOrderUpdated,
@@ -11,10 +11,10 @@ import {
   EventCollector,
   startTicketsUnderTest,
   type TicketsUnderTest,
-} from '../../testing/tickets-under-test';
-import { changeTicket } from '../ticket-events';
-import { OrderCreatedListener } from './order-created-listener';
-import { OrderUpdatedListener } from './order-updated-listener';
+} from '../testing/tickets-under-test';
+import { changeTicket } from '../store/ticket-events';
+import { OrderCreatedListener } from './order-created';
+import { OrderUpdatedListener } from './order-updated';
 
 let service: TicketsUnderTest;
 const updates = new EventCollector('ticket.updated');

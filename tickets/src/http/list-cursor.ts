@@ -1,6 +1,6 @@
 import { BadRequestError } from '@microtick/common';
 import { z } from 'zod';
-import type { ListPosition } from '../db/tickets';
+import type { ListPosition } from '../store/tickets';
 
 const positionSchema = z.object({
   createdAtMicros: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),

@@ -1,9 +1,9 @@
 import { parseRequest, type Pool } from '@microtick/common';
 import { Router } from 'express';
 import { z } from 'zod';
-import { listAvailableTickets } from '../db/tickets';
+import { listAvailableTickets } from '../store/tickets';
 import { decodeCursor, encodeCursor } from './list-cursor';
-import { toTicketResponse } from './ticket-response';
+import { presentTicket } from './present';
 
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
@@ -34,6 +34,6 @@ export function listTicketsRouter(pool: Pool): Router {
       limit: query.limit ?? DEFAULT_LIMIT,
       after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
     });
-    res.json({ tickets: page.tickets.map(toTicketResponse), nextCursor: page.next ? encodeCursor(page.next) : null });
+    res.json({ tickets: page.tickets.map(presentTicket), nextCursor: page.next ? encodeCursor(page.next) : null });
   });
 }
