@@ -1,8 +1,14 @@
 import { OutboxRelay, type Bus } from '@microtick/common';
 import { connectTestBus, eventually, sessionCookie, testLogger } from '@microtick/common/testing';
 import request from 'supertest';
-import { startListeners } from './events/listeners';
-import { EventCollector, outboxEventsFor, seedTicket, startOrders, type OrdersUnderTest } from './test-support';
+import { startListeners } from './events';
+import {
+  EventCollector,
+  outboxEventsFor,
+  seedTicket,
+  startOrders,
+  type OrdersUnderTest,
+} from './testing/orders-under-test';
 
 let orders: OrdersUnderTest;
 let otherServices: Bus;

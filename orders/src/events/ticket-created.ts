@@ -1,5 +1,5 @@
 import { Listener, type EventData, type Pool, durableName } from '@microtick/common';
-import { insertTicket } from '../../db/tickets';
+import { insertTicket } from '../store/tickets';
 
 export class TicketCreatedListener extends Listener<'ticket.created'> {
   readonly subject = 'ticket.created' as const;

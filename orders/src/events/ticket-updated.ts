@@ -1,5 +1,5 @@
 import { Listener, RetryLaterError, type EventData, type Logger, type Pool, durableName } from '@microtick/common';
-import { applyTicketUpdate } from '../../db/tickets';
+import { applyTicketUpdate } from '../store/tickets';
 
 export class TicketUpdatedListener extends Listener<'ticket.updated'> {
   readonly subject = 'ticket.updated' as const;

@@ -1,7 +1,7 @@
 import { NotFoundError, parseIdParam, requireAuth, type Pool } from '@microtick/common';
 import { Router } from 'express';
-import { findOrder } from '../db/orders';
-import { orderView } from './order-view';
+import { findOrder } from '../store/orders';
+import { presentOrder } from './present';
 
 export function showOrderRouter(pool: Pool): Router {
   return Router().get('/api/orders/:id', requireAuth, async (req, res) => {
@@ -9,6 +9,6 @@ export function showOrderRouter(pool: Pool): Router {
     // Another buyer's order is answered exactly like a missing one.
     if (!order || order.userId !== req.currentUser!.id) throw new NotFoundError('Order not found');
     res.setHeader('Cache-Control', 'no-store');
-    res.json(orderView(order));
+    res.json(presentOrder(order));
   });
 }

@@ -10,10 +10,10 @@ import {
   testLogger,
   testNatsUrl,
 } from '@microtick/common/testing';
-import { buildApp } from './app';
-import { readConfig } from './config';
-import { migrationsDir } from './db/migrations';
-import { insertTicket } from './db/tickets';
+import { buildApp } from '../app';
+import { readConfig } from '../config';
+import { migrationsDir } from '../store/migrations';
+import { insertTicket } from '../store/tickets';
 
 export interface OrdersUnderTest {
   pool: Pool;

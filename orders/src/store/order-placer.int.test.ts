@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { eventSchemas, type Pool } from '@microtick/common';
 import { createTestDatabase } from '@microtick/common/testing';
-import { outboxEventsFor, seedTicket } from '../test-support';
+import { outboxEventsFor, seedTicket } from '../testing/orders-under-test';
 import { migrationsDir } from './migrations';
-import { OrderPlacer, type OrderRequest, type PlaceOrderResult } from './order-placer';
+import { placementOutcome } from '../rules';
+import { OrderPlacer, placeOrders, type OrderRequest, type PlaceOrderResult } from './order-placer';
 
 const inAMinute = () => new Date(Date.now() + 60_000);
 const request = (ticketId: string, userId = randomUUID()): OrderRequest => ({
@@ -23,6 +24,35 @@ describe('OrderPlacer', () => {
 
   const orderRows = async (ticketId: string) =>
     (await pool.query<{ id: string }>('SELECT id FROM orders WHERE ticket_id = $1', [ticketId])).rows;
+
+  // The fast path (many orders in one statement) and the fallback (each order on its own, after a batch
+  // failed) come to the same outcomes, and both agree with the placement rule.
+  it.each(['in one batch', 'one at a time'] as const)('places orders by the placement rule %s', async (path) => {
+    const buyer = randomUUID();
+    const [free, own, taken] = await Promise.all([
+      seedTicket(pool),
+      seedTicket(pool, { userId: buyer }),
+      seedTicket(pool),
+    ]);
+    await placeOrders(pool, [request(taken.id)]);
+    const unknownId = randomUUID();
+    const cases = [
+      { ticketId: free.id, sellerId: free.userId, expected: 'placed' },
+      { ticketId: unknownId, sellerId: undefined, expected: 'unknown ticket' },
+      { ticketId: own.id, sellerId: buyer, expected: 'own ticket' },
+      { ticketId: taken.id, sellerId: taken.userId, expected: 'reserved' },
+    ] as const;
+    const requests = cases.map((c) => request(c.ticketId, buyer));
+    const results =
+      path === 'in one batch'
+        ? await placeOrders(pool, requests)
+        : await Promise.all(requests.map(async (r) => (await placeOrders(pool, [r]))[0]));
+    expect(results.map((r) => r.outcome)).toEqual(cases.map((c) => c.expected));
+    for (const c of cases) {
+      const ticket = c.sellerId ? { sellerId: c.sellerId } : undefined;
+      expect(placementOutcome({ ticket, buyerId: buyer, inserted: c.expected === 'placed' })).toBe(c.expected);
+    }
+  });
 
   it('answers each request of one batch with its own outcome', async () => {
     const seller = randomUUID();

@@ -1,4 +1,5 @@
 import type { EventData, Pool, TicketStatus } from '@microtick/common';
+import { versionRule } from '../rules';
 
 export interface TicketReplica {
   id: string;
@@ -37,6 +38,7 @@ export async function applyTicketUpdate(pool: Pool, ticket: EventData<'ticket.up
   );
   if (rowCount === 1) return 'applied';
   const current = await pool.query<{ version: number }>('SELECT version FROM tickets WHERE id = $1', [ticket.id]);
-  if (current.rowCount === 0) return 'unknown';
-  return ticket.version <= current.rows[0].version ? 'stale' : 'future';
+  const outcome = versionRule(current.rows[0]?.version, ticket.version);
+  // The UPDATE did not apply it, so 'apply' means the replica moved on meanwhile: try again later.
+  return outcome === 'apply' ? 'future' : outcome;
 }

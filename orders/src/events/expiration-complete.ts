@@ -7,7 +7,8 @@ import {
   type Pool,
   durableName,
 } from '@microtick/common';
-import { lockOrder, transitionOrder } from '../../db/orders';
+import { orderChange } from '../rules';
+import { lockOrder, transitionOrder } from '../store/orders';
 
 export class ExpirationCompleteListener extends Listener<'expiration.complete'> {
   readonly subject = 'expiration.complete' as const;
@@ -30,8 +31,8 @@ export class ExpirationCompleteListener extends Listener<'expiration.complete'> 
         this.logger.warn({ orderId, eventId: envelope.id }, 'expiration for an unknown order ignored');
         return;
       }
-      // Paid or already cancelled: the window no longer matters.
-      if (order.status === 'created') await transitionOrder(client, order, { status: 'cancelled', reason: 'expired' });
+      const change = orderChange(order.status, 'window ends');
+      if (change !== 'unchanged' && change !== 'refused') await transitionOrder(client, order, change);
     });
   }
 }

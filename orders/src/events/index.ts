@@ -1,8 +1,8 @@
 import type { Bus, Logger, Pool } from '@microtick/common';
-import { ExpirationCompleteListener } from './expiration-complete-listener';
-import { PaymentCreatedListener } from './payment-created-listener';
-import { TicketCreatedListener } from './ticket-created-listener';
-import { TicketUpdatedListener } from './ticket-updated-listener';
+import { ExpirationCompleteListener } from './expiration-complete';
+import { PaymentCreatedListener } from './payment-created';
+import { TicketCreatedListener } from './ticket-created';
+import { TicketUpdatedListener } from './ticket-updated';
 
 /** Every event the orders service listens to. */
 export function ordersListeners(pool: Pool, logger: Logger) {

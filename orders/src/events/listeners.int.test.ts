@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { makeEnvelope, RetryLaterError, type Bus, type EventData } from '@microtick/common';
 import { connectTestBus, eventually, sessionCookie, testLogger } from '@microtick/common/testing';
 import request from 'supertest';
-import { findOrder } from '../../db/orders';
-import { findTicket } from '../../db/tickets';
+import { findOrder } from '../store/orders';
+import { findTicket } from '../store/tickets';
 import {
   outboxEventsFor,
   seedTicket,
@@ -11,11 +11,11 @@ import {
   ticketCreated,
   ticketUpdated,
   type OrdersUnderTest,
-} from '../../test-support';
-import { ExpirationCompleteListener } from './expiration-complete-listener';
+} from '../testing/orders-under-test';
+import { ExpirationCompleteListener } from './expiration-complete';
 import { startListeners } from './index';
-import { PaymentCreatedListener } from './payment-created-listener';
-import { TicketUpdatedListener } from './ticket-updated-listener';
+import { PaymentCreatedListener } from './payment-created';
+import { TicketUpdatedListener } from './ticket-updated';
 
 let orders: OrdersUnderTest;
 /** Stands in for the tickets, expiration and payments services: a second connection on the same namespace. */

@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError, parseIdParam, requireAuth, withTransaction, type Pool } from '@microtick/common';
 import { Router } from 'express';
-import { lockOrder, transitionOrder } from '../db/orders';
+import { orderChange } from '../rules';
+import { lockOrder, transitionOrder } from '../store/orders';
 
 export function cancelOrderRouter(pool: Pool): Router {
   return Router().delete('/api/orders/:id', requireAuth, async (req, res) => {
@@ -8,9 +9,9 @@ export function cancelOrderRouter(pool: Pool): Router {
     await withTransaction(pool, async (client) => {
       const order = await lockOrder(client, id);
       if (!order || order.userId !== req.currentUser!.id) throw new NotFoundError('Order not found');
-      if (order.status === 'complete') throw new ConflictError('Cannot cancel a completed order');
-      // Cancelling an already cancelled order is a no-op: same answer, no second event.
-      if (order.status === 'created') await transitionOrder(client, order, { status: 'cancelled', reason: 'buyer' });
+      const change = orderChange(order.status, 'buyer cancels');
+      if (change === 'refused') throw new ConflictError('Cannot cancel a completed order');
+      if (change !== 'unchanged') await transitionOrder(client, order, change);
     });
     res.status(204).end();
   });

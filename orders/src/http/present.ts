@@ -1,8 +1,8 @@
 import { fromCents } from '@microtick/common';
-import type { OrderRecord } from '../db/orders';
+import type { OrderRecord } from '../store/orders';
 
 /** An order as the HTTP API shows it: price as a decimal, dates as ISO-8601. */
-export const orderView = (order: OrderRecord) => ({
+export const presentOrder = (order: OrderRecord) => ({
   id: order.id,
   userId: order.userId,
   status: order.status,

@@ -7,7 +7,8 @@ import {
   type Pool,
   durableName,
 } from '@microtick/common';
-import { lockOrder, transitionOrder } from '../../db/orders';
+import { orderChange } from '../rules';
+import { lockOrder, transitionOrder } from '../store/orders';
 
 export class PaymentCreatedListener extends Listener<'payment.created'> {
   readonly subject = 'payment.created' as const;
@@ -27,8 +28,8 @@ export class PaymentCreatedListener extends Listener<'payment.created'> {
         this.logger.warn({ orderId: payment.orderId, paymentId: payment.id }, 'payment for an unknown order ignored');
         return;
       }
-      // A payment for an order cancelled meanwhile changes nothing here: payments refunds it.
-      if (order.status === 'created') await transitionOrder(client, order, { status: 'complete' });
+      const change = orderChange(order.status, 'payment arrives');
+      if (change !== 'unchanged' && change !== 'refused') await transitionOrder(client, order, change);
     });
   }
 }

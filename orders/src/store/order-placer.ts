@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventsCommitted, outboxRow, queryKeepingConnection, type Pool } from '@microtick/common';
+import { placementOutcome } from '../rules';
 import type { OrderRecord } from './orders';
 
 export interface OrderRequest {
@@ -46,14 +47,14 @@ const PLACE_ORDERS = `
     FROM candidate c JOIN placed p ON p.id = c.order_id
     ORDER BY c.n
   )
-  SELECT c.n::int, c.title, c.price, c.seller_id = c.user_id AS own, p.id IS NOT NULL AS placed
+  SELECT c.n::int, c.title, c.price, c.seller_id, p.id IS NOT NULL AS placed
   FROM candidate c LEFT JOIN placed p ON p.id = c.order_id`;
 
 interface ResultRow {
   n: number;
   title: string | null;
   price: number | null;
-  own: boolean | null;
+  seller_id: string | null;
   placed: boolean;
 }
 
@@ -148,9 +149,13 @@ export async function placeOrders(pool: Pool, requests: OrderRequest[]): Promise
   const byPosition = new Map(rows.map((row) => [row.n, row]));
   const results = requests.map((request, i): PlaceOrderResult => {
     const row = byPosition.get(i + 1);
-    if (!row || row.price === null || row.title === null) return { outcome: 'unknown ticket' };
-    if (row.own) return { outcome: 'own ticket' };
-    if (!row.placed) return { outcome: 'reserved' };
+    const known = row && row.price !== null && row.title !== null && row.seller_id !== null;
+    const outcome = placementOutcome({
+      ticket: known ? { sellerId: row.seller_id! } : undefined,
+      buyerId: request.userId,
+      inserted: row?.placed ?? false,
+    });
+    if (outcome !== 'placed') return { outcome };
     return {
       outcome: 'placed',
       order: {
@@ -159,7 +164,7 @@ export async function placeOrders(pool: Pool, requests: OrderRequest[]): Promise
         status: 'created',
         expiresAt: request.expiresAt,
         version: 0,
-        ticket: { id: request.ticketId, title: row.title, price: row.price },
+        ticket: { id: request.ticketId, title: row!.title!, price: row!.price! },
         cancelReason: null,
       },
     };

@@ -2,8 +2,8 @@ import { ConflictError, ForbiddenError, NotFoundError, parseRequest, requireAuth
 import { Router } from 'express';
 import { z } from 'zod';
 import type { OrdersConfig } from '../config';
-import { OrderPlacer } from '../db/order-placer';
-import { orderView } from './order-view';
+import { OrderPlacer } from '../store/order-placer';
+import { presentOrder } from './present';
 
 const createOrderSchema = z.object({
   ticketId: z.uuid({
@@ -22,6 +22,6 @@ export function createOrderRouter(pool: Pool, config: Pick<OrdersConfig, 'ORDER_
     if (placed.outcome === 'own ticket') throw new ForbiddenError('You cannot order your own ticket');
     // The partial unique index is the guard: an open or complete order already holds this ticket.
     if (placed.outcome === 'reserved') throw new ConflictError('Ticket is already reserved');
-    res.status(201).json(orderView(placed.order));
+    res.status(201).json(presentOrder(placed.order));
   });
 }
