@@ -1,8 +1,8 @@
 import { createLogger, runService } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { migrationsDir } from './db/migrations';
-import { startListeners } from './events/listeners';
+import { migrationsDir } from './store/migrations';
+import { startListeners } from './events';
 import { createGateway } from './gateway';
 
 const logger = createLogger('payments');

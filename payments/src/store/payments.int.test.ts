@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool } from '@microtick/common';
+import type { OrderStatus, Pool } from '@microtick/common';
 import { createTestDatabase } from '@microtick/common/testing';
 import { migrationsDir } from './migrations';
 import { findOrderToPay, insertOrder } from './orders';
-import { recordSucceededCharge, UnknownOrderError, type SucceededCharge } from './payments';
+import { chargeDecision } from '../rules';
+import {
+  decideCharge,
+  recordPayingCharge,
+  recordSucceededCharge,
+  UnknownOrderError,
+  type SucceededCharge,
+} from './payments';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let pool: Pool;
@@ -45,6 +52,41 @@ const eventsFor = async (orderId: string) =>
   (
     await pool.query(`SELECT subject, envelope FROM outbox WHERE envelope->'data'->>'orderId' = $1`, [orderId])
   ).rows.map((r) => ({ subject: r.subject, data: r.envelope.data }));
+
+// The usual charge is one statement (the fast path); anything else is decided in a transaction (the
+// fallback). Both must keep exactly the charges the rule keeps.
+describe('the charge rule, on both paths', () => {
+  const cases: [OrderStatus, boolean, ReturnType<typeof chargeDecision>][] = [
+    ['created', false, 'keep'],
+    ['created', true, 'refund: paid'],
+    ['complete', false, 'keep'],
+    ['complete', true, 'refund: paid'],
+    ['cancelled', false, 'refund: cancelled'],
+    ['cancelled', true, 'refund: cancelled'],
+  ];
+
+  async function given(status: OrderStatus, paidByAnotherCharge: boolean): Promise<string> {
+    const orderId = await givenOrder();
+    if (paidByAnotherCharge) await recordSucceededCharge(pool, chargeFor(orderId));
+    if (status !== 'created')
+      await pool.query('UPDATE orders SET status = $2, version = 1 WHERE id = $1', [orderId, status]);
+    return orderId;
+  }
+
+  it.each(cases)(
+    'a %s order, paid by another charge: %s, comes to %s',
+    async (status, paidByAnotherCharge, expected) => {
+      expect(chargeDecision({ status, paidByAnotherCharge })).toBe(expected);
+
+      const fast = await recordPayingCharge(pool, chargeFor(await given(status, paidByAnotherCharge)));
+      expect(fast ? 'keep' : 'not kept').toBe(expected === 'keep' ? 'keep' : 'not kept');
+
+      const fallback = await decideCharge(pool, chargeFor(await given(status, paidByAnotherCharge)));
+      const reason = expected === 'keep' ? undefined : expected === 'refund: cancelled' ? 'cancelled' : 'paid';
+      expect([fallback.outcome, fallback.reason]).toEqual([expected === 'keep' ? 'recorded' : 'refund', reason]);
+    },
+  );
+});
 
 describe('recordSucceededCharge', () => {
   it('records a charge of an open order as succeeded, with payment.created in the outbox', async () => {

@@ -12,7 +12,7 @@ import Stripe from 'stripe';
 import request from 'supertest';
 import { buildApp } from '../app';
 import { readConfig } from '../config';
-import { migrationsDir } from '../db/migrations';
+import { migrationsDir } from '../store/migrations';
 import { createGateway } from '../gateway';
 
 // Found by e2e/hostile-input: a correctly signed payload that is not an event answered 500.

@@ -1,6 +1,6 @@
 import type { Logger, Pool } from '@microtick/common';
-import { findRefundPending, markRefunded } from './db/payments';
-import type { PaymentGateway } from './gateway';
+import { findRefundPending, markRefunded } from './payments';
+import type { PaymentGateway } from '../gateway';
 
 /**
  * Refunds the order's charges marked refund_pending. Driven by stored state, not by an event, so a retry

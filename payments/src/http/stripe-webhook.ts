@@ -6,9 +6,9 @@ import {
   markStripeEventProcessed,
   recordSucceededCharge,
   UnknownOrderError,
-} from '../db/payments';
+} from '../store/payments';
 import type { PaymentGateway } from '../gateway';
-import { refundPendingPayments } from '../refunds';
+import { refundPendingPayments } from '../store/refunds';
 import { providerUnavailable } from './create-payment';
 
 async function settleSucceeded(

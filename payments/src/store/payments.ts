@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventsCommitted, outboxRow, recordEvent, withTransaction, type Pool } from '@microtick/common';
+import { chargeDecision } from '../rules';
 import { findOrder } from './orders';
 
 export type PaymentStatus = 'succeeded' | 'refund_pending' | 'refunded';
@@ -54,7 +55,7 @@ export async function recordSucceededCharge(pool: Pool, charge: SucceededCharge)
  * committed; the unique indexes see payments committed meanwhile, which this statement's snapshot may
  * not. Undefined when it inserted nothing.
  */
-async function recordPayingCharge(pool: Pool, charge: SucceededCharge): Promise<PaymentRow | undefined> {
+export async function recordPayingCharge(pool: Pool, charge: SucceededCharge): Promise<PaymentRow | undefined> {
   const id = randomUUID();
   const event = outboxRow('payment.created', {
     id,
@@ -82,7 +83,7 @@ async function recordPayingCharge(pool: Pool, charge: SucceededCharge): Promise<
 }
 
 /** The other cases, in a transaction under the order row's lock, each read seeing what committed before. */
-async function decideCharge(pool: Pool, charge: SucceededCharge): Promise<RecordOutcome> {
+export async function decideCharge(pool: Pool, charge: SucceededCharge): Promise<RecordOutcome> {
   return withTransaction(pool, async (client) => {
     const order = await findOrder(client, charge.orderId, true);
     if (!order) throw new UnknownOrderError(`order ${charge.orderId} is not in the replica`);
@@ -97,7 +98,8 @@ async function decideCharge(pool: Pool, charge: SucceededCharge): Promise<Record
       order.id,
       'succeeded',
     ]);
-    const reason = order.status === 'cancelled' ? 'cancelled' : paid.rowCount ? 'paid' : undefined;
+    const decision = chargeDecision({ status: order.status, paidByAnotherCharge: paid.rowCount === 1 });
+    const reason = decision === 'keep' ? undefined : decision === 'refund: cancelled' ? 'cancelled' : 'paid';
     const { rows } = await client.query<PaymentRow>(
       `INSERT INTO payments (order_id, provider_payment_id, amount, currency, status) VALUES ($1, $2, $3, $4, $5)
        RETURNING ${columns}`,

@@ -1,7 +1,8 @@
 import { Listener, withTransaction, type EventData, type Logger, type Pool, durableName } from '@microtick/common';
-import { applyOrderUpdate } from '../../db/orders';
-import type { PaymentGateway } from '../../gateway';
-import { refundPendingPayments } from '../../refunds';
+import { chargeDecision } from '../rules';
+import { applyOrderUpdate } from '../store/orders';
+import type { PaymentGateway } from '../gateway';
+import { refundPendingPayments } from '../store/refunds';
 
 export class OrderUpdatedListener extends Listener<'order.updated'> {
   readonly subject = 'order.updated' as const;
@@ -23,7 +24,7 @@ export class OrderUpdatedListener extends Listener<'order.updated'> {
   async onMessage(update: EventData<'order.updated'>): Promise<void> {
     await withTransaction(this.pool, async (client) => {
       const applied = await applyOrderUpdate(client, update);
-      if (applied && update.status === 'cancelled') {
+      if (applied && chargeDecision({ status: update.status, paidByAnotherCharge: false }) !== 'keep') {
         await client.query(
           `UPDATE payments SET status = 'refund_pending' WHERE order_id = $1 AND status = 'succeeded'`,
           [update.id],

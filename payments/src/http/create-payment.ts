@@ -12,10 +12,12 @@ import {
 } from '@microtick/common';
 import { Router } from 'express';
 import { z } from 'zod';
-import { findOrderToPay } from '../db/orders';
-import { recordSucceededCharge } from '../db/payments';
+import { chargeRefusal } from '../rules';
+import { findOrderToPay } from '../store/orders';
+import { recordSucceededCharge } from '../store/payments';
 import { CardDeclinedError, InvalidPaymentMethodError, type ChargeResult, type PaymentGateway } from '../gateway';
-import { refundPendingPayments } from '../refunds';
+import { refundPendingPayments } from '../store/refunds';
+import { presentPayment } from './present';
 
 export const CURRENCY = 'usd';
 
@@ -42,9 +44,10 @@ export function createPaymentRouter(pool: Pool, gateway: PaymentGateway, logger:
     const orderId = parseIdParam(body.orderId, 'Order not found');
     const order = await findOrderToPay(pool, orderId);
     if (!order || order.userId !== req.currentUser!.id) throw new NotFoundError('Order not found');
-    if (order.status === 'cancelled') throw new ConflictError('Cannot pay for a cancelled order');
-    if (order.status === 'complete' || order.paid) throw new ConflictError('Order has already been paid');
-    if (order.expiresAt.getTime() <= Date.now()) throw new ConflictError('Order has expired');
+    const refusal = chargeRefusal({ ...order, paidByAnotherCharge: order.paid }, Date.now());
+    if (refusal === 'cancelled') throw new ConflictError('Cannot pay for a cancelled order');
+    if (refusal === 'paid') throw new ConflictError('Order has already been paid');
+    if (refusal === 'expired') throw new ConflictError('Order has expired');
 
     let result: ChargeResult;
     try {
@@ -91,6 +94,6 @@ export function createPaymentRouter(pool: Pool, gateway: PaymentGateway, logger:
           : 'Order was cancelled; the charge was refunded',
       );
     }
-    res.status(201).json({ id: recorded.payment.id, orderId: order.id, status: 'succeeded' });
+    res.status(201).json(presentPayment(recorded.payment));
   });
 }

@@ -1,5 +1,5 @@
 import { Listener, type EventData, type Pool, durableName } from '@microtick/common';
-import { insertOrder } from '../../db/orders';
+import { insertOrder } from '../store/orders';
 
 export class OrderCreatedListener extends Listener<'order.created'> {
   readonly subject = 'order.created' as const;
