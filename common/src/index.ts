@@ -11,6 +11,7 @@ export * from './http/errors';
 export * from './http/error-handler';
 export * from './http/session';
 export * from './http/validation';
+export * from './money';
 export * from './http/require-json';
 export * from './http/create-app';
 export * from './http/listen';

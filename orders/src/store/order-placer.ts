@@ -32,28 +32,28 @@ const PLACE_ORDERS = `
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::uuid[], $6::jsonb[])
       WITH ORDINALITY AS i (order_id, user_id, ticket_id, expires_at, event_id, envelope, n)
   ), candidate AS (
-    SELECT i.*, t.title, t.price, t.user_id AS seller_id
+    SELECT i.*, t.title, t.price_cents, t.user_id AS seller_id
     FROM input i LEFT JOIN tickets t ON t.id = i.ticket_id
   ), placed AS (
-    INSERT INTO orders (id, user_id, ticket_id, ticket_price, status, expires_at, version)
-    SELECT order_id, user_id, ticket_id, price, 'created', expires_at, 0
-    FROM candidate WHERE price IS NOT NULL AND seller_id <> user_id
+    INSERT INTO orders (id, user_id, ticket_id, ticket_price_cents, status, expires_at, version)
+    SELECT order_id, user_id, ticket_id, price_cents, 'created', expires_at, 0
+    FROM candidate WHERE price_cents IS NOT NULL AND seller_id <> user_id
     ORDER BY ticket_id, n
     ON CONFLICT (ticket_id) WHERE status IN ('created', 'complete') DO NOTHING
     RETURNING id
   ), recorded AS (
     INSERT INTO outbox (id, subject, envelope)
-    SELECT c.event_id, $7, jsonb_set(c.envelope, '{data,ticket,price}', to_jsonb(c.price))
+    SELECT c.event_id, $7, jsonb_set(c.envelope, '{data,ticket,price}', to_jsonb(c.price_cents))
     FROM candidate c JOIN placed p ON p.id = c.order_id
     ORDER BY c.n
   )
-  SELECT c.n::int, c.title, c.price, c.seller_id, p.id IS NOT NULL AS placed
+  SELECT c.n::int, c.title, c.price_cents, c.seller_id, p.id IS NOT NULL AS placed
   FROM candidate c LEFT JOIN placed p ON p.id = c.order_id`;
 
 interface ResultRow {
   n: number;
   title: string | null;
-  price: number | null;
+  price_cents: number | null;
   seller_id: string | null;
   placed: boolean;
 }
@@ -149,7 +149,7 @@ export async function placeOrders(pool: Pool, requests: OrderRequest[]): Promise
   const byPosition = new Map(rows.map((row) => [row.n, row]));
   const results = requests.map((request, i): PlaceOrderResult => {
     const row = byPosition.get(i + 1);
-    const known = row && row.price !== null && row.title !== null && row.seller_id !== null;
+    const known = row && row.price_cents !== null && row.title !== null && row.seller_id !== null;
     const outcome = placementOutcome({
       ticket: known ? { sellerId: row.seller_id! } : undefined,
       buyerId: request.userId,
@@ -164,7 +164,7 @@ export async function placeOrders(pool: Pool, requests: OrderRequest[]): Promise
         status: 'created',
         expiresAt: request.expiresAt,
         version: 0,
-        ticket: { id: request.ticketId, title: row!.title!, price: row!.price! },
+        ticket: { id: request.ticketId, title: row!.title!, priceCents: row!.price_cents! },
         cancelReason: null,
       },
     };

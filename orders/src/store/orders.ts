@@ -6,7 +6,7 @@ export interface OrderRecord {
   status: OrderStatus;
   expiresAt: Date;
   version: number;
-  ticket: { id: string; title: string; price: number };
+  ticket: { id: string; title: string; priceCents: number };
   /** Set when the order is cancelled: by its buyer, or because its window ended. */
   cancelReason: CancelReason | null;
 }
@@ -21,12 +21,12 @@ interface OrderRow {
   version: number;
   ticket_id: string;
   ticket_title: string;
-  ticket_price: number;
+  ticket_price_cents: number;
   cancel_reason: CancelReason | null;
 }
 
 const SELECT_ORDER = `
-  SELECT o.id, o.user_id, o.status, o.expires_at, o.version, o.ticket_id, o.ticket_price, o.cancel_reason,
+  SELECT o.id, o.user_id, o.status, o.expires_at, o.version, o.ticket_id, o.ticket_price_cents, o.cancel_reason,
     t.title AS ticket_title
   FROM orders o JOIN tickets t ON t.id = o.ticket_id`;
 
@@ -36,7 +36,7 @@ const toRecord = (row: OrderRow): OrderRecord => ({
   status: row.status,
   expiresAt: row.expires_at,
   version: row.version,
-  ticket: { id: row.ticket_id, title: row.ticket_title, price: row.ticket_price },
+  ticket: { id: row.ticket_id, title: row.ticket_title, priceCents: row.ticket_price_cents },
   cancelReason: row.cancel_reason,
 });
 

@@ -1,6 +1,14 @@
 // Test-only: the tickets service wired to the harness's real PostgreSQL and NATS.
 import { randomUUID } from 'node:crypto';
-import { Listener, OutboxRelay, type Bus, type Envelope, type EventData, type Subject } from '@microtick/common';
+import {
+  Listener,
+  OutboxRelay,
+  toCents,
+  type Bus,
+  type Envelope,
+  type EventData,
+  type Subject,
+} from '@microtick/common';
 import {
   connectTestBus,
   createTestDatabase,
@@ -109,7 +117,7 @@ export function anOrderCreated(
     userId: randomUUID(),
     status: 'created',
     expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
-    ticket: { id: ticket.id, price: Math.round(ticket.price * 100) },
+    ticket: { id: ticket.id, price: toCents(ticket.price) },
     version: 0,
     ...overrides,
   };
