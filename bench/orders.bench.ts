@@ -39,7 +39,7 @@ const OFFERED_REQUESTS = 2000;
 
 async function seedTickets(pool: pg.Pool, count: number): Promise<string[]> {
   const { rows } = await pool.query<{ id: string }>(
-    `INSERT INTO tickets (id, title, price, user_id, version)
+    `INSERT INTO tickets (id, title, price_cents, user_id, version)
      SELECT gen_random_uuid(), 'Bench gig #' || i, 1000 + i, gen_random_uuid(), 0 FROM generate_series(1, $1) AS i
      RETURNING id`,
     [count],

@@ -6,8 +6,8 @@ import { Bus, createLogger, createPool, migrate, OutboxRelay, signSession } from
 import { startNats, startPostgres } from '@microtick/devstack';
 import { buildApp } from '../tickets/src/app';
 import { readConfig } from '../tickets/src/config';
-import { migrationsDir } from '../tickets/src/db/migrations';
-import { encodeCursor } from '../tickets/src/routes/list-cursor';
+import { migrationsDir } from '../tickets/src/store/migrations';
+import { encodeCursor } from '../tickets/src/http/list-cursor';
 import { createDatabase, ms, rate, ratio, runConcurrently, summarise, table, tempDir, type Summary } from './lib';
 
 /**

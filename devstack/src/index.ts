@@ -8,3 +8,4 @@ export * from './testing/api-client';
 export * from './testing/eventually';
 export * from './testing/collect-events';
 export * from './testing/event-factories';
+export * from './testing/spawn-service';

@@ -18,7 +18,8 @@ import {
   type RunningServer,
 } from '@microtick/devstack';
 import { Redis } from 'ioredis';
-import { createExpirationQueue, EARLY_MS, type ExpirationQueue } from './expiration-queue';
+import { EARLY_MS } from './rules';
+import { createExpirationQueue, type ExpirationQueue } from './store/expiration-queue';
 
 /** The bundled service as a child process, killed and restarted the way an orchestrator would. */
 

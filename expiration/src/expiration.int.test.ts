@@ -12,16 +12,16 @@ import {
 } from '@microtick/devstack';
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { startListeners } from './events/listeners';
-import { OrderCreatedListener } from './events/listeners/order-created-listener';
+import { startListeners } from './events';
+import { OrderCreatedListener } from './events/order-created';
 import { expirationEventId } from './expiration-id';
+import { EARLY_MS } from './rules';
 import {
   createExpirationQueue,
-  EARLY_MS,
   startExpirationWorker,
   type ExpirationJob,
   type ExpirationQueue,
-} from './expiration-queue';
+} from './store/expiration-queue';
 
 const orderCreated = (expiresInMs: number) =>
   anOrderCreated({ expiresAt: new Date(Date.now() + expiresInMs).toISOString() });

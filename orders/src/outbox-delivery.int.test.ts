@@ -8,8 +8,8 @@ import {
   type CollectedEvents,
 } from '@microtick/devstack';
 import request from 'supertest';
-import { startListeners } from './events/listeners';
-import { outboxEventsFor, seedTicket, startOrders, type OrdersUnderTest } from './test-support';
+import { startListeners } from './events';
+import { outboxEventsFor, seedTicket, startOrders, type OrdersUnderTest } from './testing/orders-under-test';
 
 let orders: OrdersUnderTest;
 let otherServices: Bus;

@@ -19,9 +19,9 @@ import Stripe from 'stripe';
 import request from 'supertest';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { findOrder } from './db/orders';
-import { migrationsDir } from './db/migrations';
-import { startListeners } from './events/listeners';
+import { findOrder } from './store/orders';
+import { migrationsDir } from './store/migrations';
+import { startListeners } from './events';
 import { createGateway } from './gateway';
 import { startFakeStripe, type FakePaymentIntent, type FakeStripe } from './testing/fake-stripe';
 

@@ -15,8 +15,8 @@ import pino from 'pino';
 import request from 'supertest';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { insertOrder } from './db/orders';
-import { migrationsDir } from './db/migrations';
+import { insertOrder } from './store/orders';
+import { migrationsDir } from './store/migrations';
 import { createGateway } from './gateway';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;

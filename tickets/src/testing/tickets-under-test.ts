@@ -1,6 +1,6 @@
 // Test-only: the tickets service wired to the harness's real PostgreSQL and NATS.
 import { randomUUID } from 'node:crypto';
-import { OutboxRelay, type Bus, type EventData } from '@microtick/common';
+import { OutboxRelay, toCents, type Bus, type EventData } from '@microtick/common';
 import {
   anOrderCreated,
   connectTestBus,
@@ -15,8 +15,8 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { buildApp } from '../app';
 import { readConfig } from '../config';
-import { migrationsDir } from '../db/migrations';
-import { startListeners } from '../events/listeners';
+import { migrationsDir } from '../store/migrations';
+import { startListeners } from '../events';
 
 export interface TicketsUnderTest {
   app: Express;
@@ -86,4 +86,4 @@ export async function createTicketAs(
 export const anOrderCreatedFor = (
   ticket: { id: string; price: number },
   overrides: Partial<EventData<'order.created'>> = {},
-) => anOrderCreated({ ticket: { id: ticket.id, price: Math.round(ticket.price * 100) }, ...overrides });
+) => anOrderCreated({ ticket: { id: ticket.id, price: toCents(ticket.price) }, ...overrides });

@@ -1,0 +1,99 @@
+import {
+  ConflictError,
+  HttpError,
+  NotFoundError,
+  parseIdParam,
+  parseRequest,
+  PaymentDeclinedError,
+  BadRequestError,
+  requireAuth,
+  type Logger,
+  type Pool,
+} from '@microtick/common';
+import { Router } from 'express';
+import { z } from 'zod';
+import { chargeRefusal } from '../rules';
+import { findOrderToPay } from '../store/orders';
+import { recordSucceededCharge } from '../store/payments';
+import { CardDeclinedError, InvalidPaymentMethodError, type ChargeResult, type PaymentGateway } from '../gateway';
+import { refundPendingPayments } from '../store/refunds';
+import { presentPayment } from './present';
+
+export const CURRENCY = 'usd';
+
+const paymentSchema = z.object({
+  orderId: z.string({ error: 'orderId is required' }).min(1, 'orderId is required'),
+  paymentMethod: z
+    .string({ error: 'paymentMethod is required' })
+    .regex(/^[A-Za-z0-9_]{1,100}$/, 'paymentMethod must be a payment method id such as pm_card_visa'),
+});
+
+/**
+ * The same order paid with the same payment method gets the same key, so a retried request (a double
+ * click, a timeout) never charges twice. The payment method is part of it so that, after a decline, the
+ * buyer can pay with another card (Stripe replays the stored decline for a reused key).
+ */
+export const chargeIdempotencyKey = (orderId: string, paymentMethod: string) => `order-${orderId}-${paymentMethod}`;
+
+export const providerUnavailable = () =>
+  new HttpError(502, [{ message: 'The payment provider is unavailable, try again' }]);
+
+export function createPaymentRouter(pool: Pool, gateway: PaymentGateway, logger: Logger): Router {
+  return Router().post('/api/payments', requireAuth, async (req, res) => {
+    const body = parseRequest(paymentSchema, req.body);
+    const orderId = parseIdParam(body.orderId, 'Order not found');
+    const order = await findOrderToPay(pool, orderId);
+    if (!order || order.userId !== req.currentUser!.id) throw new NotFoundError('Order not found');
+    const refusal = chargeRefusal({ ...order, paidByAnotherCharge: order.paid }, Date.now());
+    if (refusal === 'cancelled') throw new ConflictError('Cannot pay for a cancelled order');
+    if (refusal === 'paid') throw new ConflictError('Order has already been paid');
+    if (refusal === 'expired') throw new ConflictError('Order has expired');
+
+    let result: ChargeResult;
+    try {
+      result = await gateway.charge({
+        orderId: order.id,
+        amount: order.price,
+        currency: CURRENCY,
+        paymentMethod: body.paymentMethod,
+        idempotencyKey: chargeIdempotencyKey(order.id, body.paymentMethod),
+      });
+    } catch (err) {
+      if (err instanceof CardDeclinedError) throw new PaymentDeclinedError(err.message);
+      if (err instanceof InvalidPaymentMethodError) throw new BadRequestError(err.message, 'paymentMethod');
+      logger.error({ err, orderId }, 'charge failed at the payment provider');
+      throw providerUnavailable();
+    }
+
+    if (result.status !== 'succeeded') {
+      res.status(202).json({
+        id: result.providerPaymentId,
+        orderId: order.id,
+        status: result.status,
+        ...('clientSecret' in result ? { clientSecret: result.clientSecret } : {}),
+      });
+      return;
+    }
+    const recorded = await recordSucceededCharge(pool, {
+      orderId: order.id,
+      providerPaymentId: result.providerPaymentId,
+      amount: order.price,
+      currency: CURRENCY,
+    });
+    if (recorded.outcome === 'refund') {
+      // The order was cancelled (or paid by another charge) while this charge was in flight.
+      try {
+        await refundPendingPayments(pool, gateway, order.id, logger);
+      } catch (err) {
+        logger.error({ err, orderId }, 'refund failed at the payment provider; a retried request refunds it');
+        throw providerUnavailable();
+      }
+      throw new ConflictError(
+        recorded.reason === 'paid'
+          ? 'Order has already been paid; this charge was refunded'
+          : 'Order was cancelled; the charge was refunded',
+      );
+    }
+    res.status(201).json(presentPayment(recorded.payment));
+  });
+}
