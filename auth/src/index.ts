@@ -3,9 +3,11 @@ import {
   createLogger,
   createPool,
   exitOnStartupError,
+  isMigrateCommand,
   listenHttp,
   migrate,
   onShutdown,
+  runMigrateCommand,
 } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
@@ -29,4 +31,5 @@ async function main() {
   ]);
 }
 
-main().catch(exitOnStartupError(logger));
+if (isMigrateCommand()) runMigrateCommand(logger, migrationsDir);
+else main().catch(exitOnStartupError(logger));

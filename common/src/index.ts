@@ -17,3 +17,4 @@ export * from './config';
 export * from './logger';
 export * from './shutdown';
 export * from './event-service';
+export * from './migrate-command';

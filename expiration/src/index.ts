@@ -1,4 +1,13 @@
-import { Bus, closeServer, createLogger, exitOnStartupError, listenHttp, onShutdown } from '@microtick/common';
+import {
+  Bus,
+  closeServer,
+  createLogger,
+  exitOnStartupError,
+  isMigrateCommand,
+  listenHttp,
+  onShutdown,
+  runMigrateCommand,
+} from '@microtick/common';
 import { Redis } from 'ioredis';
 import { buildApp } from './app';
 import { readConfig } from './config';
@@ -46,4 +55,6 @@ async function main() {
   ]);
 }
 
-main().catch(exitOnStartupError(logger));
+// No database: `migrate` has nothing to do and exits 0 at once.
+if (isMigrateCommand()) runMigrateCommand(logger);
+else main().catch(exitOnStartupError(logger));

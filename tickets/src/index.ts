@@ -1,4 +1,10 @@
-import { createLogger, exitOnStartupError, runEventService } from '@microtick/common';
+import {
+  createLogger,
+  exitOnStartupError,
+  isMigrateCommand,
+  runEventService,
+  runMigrateCommand,
+} from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { migrationsDir } from './db/migrations';
@@ -21,4 +27,5 @@ async function main() {
   });
 }
 
-main().catch(exitOnStartupError(logger));
+if (isMigrateCommand()) runMigrateCommand(logger, migrationsDir);
+else main().catch(exitOnStartupError(logger));
