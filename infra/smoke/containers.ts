@@ -349,11 +349,15 @@ async function main() {
         const preStop = container.lifecycle?.preStop?.exec?.command;
         if (preStop) await podmanAsync(['exec', name, ...preStop]);
         podman(['kill', '--signal', 'TERM', name]);
-        const waited = await podmanAsync(['wait', '--interval', '200ms', name]).then((w) =>
-          Number(w.output.trim().split('\n').pop()),
+        const overdue = setTimeout(
+          () => podman(['kill', '--signal', 'KILL', name], { allowFailure: true }),
+          Math.max(0, grace * 1000 - (Date.now() - began)),
         );
+        await podmanAsync(['wait', name]);
+        clearTimeout(overdue);
         const seconds = (Date.now() - began) / 1000;
-        return { name, app: deployment.metadata.name, grace, seconds, code: waited };
+        const code = Number(podman(['inspect', '--format', '{{.State.ExitCode}}', name]));
+        return { name, app: deployment.metadata.name, grace, seconds, code };
       }),
     );
     const bad = stops.filter((s) => s.code !== 0 || s.seconds > s.grace);
