@@ -19,3 +19,4 @@ export * from './config';
 export * from './logger';
 export * from './shutdown';
 export * from './run-service';
+export * from './migrate-command';

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { Bus } from './bus/bus';
 import { createPool, type Pool } from './db/pool';
 import { migrate } from './db/migrate';
+import { runMigrateCommand } from './migrate-command';
 import { listenHttp } from './http/listen';
 import type { Logger } from './logger';
 import { OutboxRelay } from './outbox/relay';
@@ -92,14 +93,12 @@ export function runService<C extends ServiceConfig, const N extends ServiceNeeds
   }
 
   async function run(): Promise<void> {
+    if ((options.args ?? process.argv.slice(2))[0] === 'migrate') {
+      runMigrateCommand(logger, needs.db?.migrationsDir);
+      return;
+    }
     const config = options.readConfig();
     logger.level = config.LOG_LEVEL;
-    if ((options.args ?? process.argv.slice(2))[0] === 'migrate') {
-      if (needs.db) await openPool(config);
-      logger.info(needs.db ? 'migrations applied' : 'no database to migrate');
-      await open.pool?.end();
-      process.exit(0);
-    }
     const deps: Record<string, unknown> = { config };
     if (needs.db) deps.pool = await openPool(config);
     if (needs.bus) {

@@ -16,7 +16,7 @@
 #                                   run by `tsx watch`, so files synced into the pod restart the
 #                                   process without an image rebuild.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- every dependency (dev included), from the root lockfile --------------------------------
 FROM ${NODE_IMAGE} AS deps
