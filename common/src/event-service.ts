@@ -13,6 +13,7 @@ export interface EventServiceConfig {
   DATABASE_URL: string;
   DATABASE_POOL_SIZE: number;
   NATS_URL: string;
+  NATS_STREAM_REPLICAS?: number;
   NATS_STREAM?: string;
   NATS_SUBJECT_PREFIX?: string;
 }
@@ -43,6 +44,7 @@ export async function runEventService({ name, logger, config, migrationsDir, sta
     logger,
     stream: config.NATS_STREAM,
     subjectPrefix: config.NATS_SUBJECT_PREFIX,
+    streamReplicas: config.NATS_STREAM_REPLICAS,
   });
   const relay = new OutboxRelay({ pool, bus, logger });
   await relay.start();

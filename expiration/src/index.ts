@@ -23,6 +23,7 @@ async function main() {
     logger,
     stream: config.NATS_STREAM,
     subjectPrefix: config.NATS_SUBJECT_PREFIX,
+    streamReplicas: config.NATS_STREAM_REPLICAS,
   });
   const queue = createExpirationQueue(redis, settings);
   const worker = startExpirationWorker({

@@ -123,3 +123,22 @@ export function selects(selector: any, labels: Record<string, string>): boolean 
   }
   return true;
 }
+
+/** Renders every overlay from a fresh scratch tree (for a check file's beforeAll). */
+export function renderOverlays(): {
+  tree: { dir: string; cleanup: () => void };
+  rendered: Record<Overlay, K8sObject[]>;
+} {
+  requireKubectl();
+  const tree = prepareTree();
+  const rendered = {} as Record<Overlay, K8sObject[]>;
+  for (const overlay of overlays) rendered[overlay] = render(path.join(tree.dir, 'overlays', overlay));
+  return { tree, rendered };
+}
+
+/** Duration in seconds from a NATS config value such as 30s, 2m or 1h. */
+export function durationSeconds(value: string): number {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(value.trim());
+  if (!m) throw new Error(`not a duration: ${value}`);
+  return Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+}

@@ -421,7 +421,8 @@ describe('network isolation', () => {
       'orders-db': ['orders'],
       'payments-db': ['payments'],
       'expiration-redis': ['expiration'],
-      nats: ['tickets', 'orders', 'expiration', 'payments'],
+      // and the other NATS nodes (cluster routes)
+      nats: ['tickets', 'orders', 'expiration', 'payments', 'nats'],
     };
     for (const [store, clients] of Object.entries(stores)) {
       const sts = find(objects, 'StatefulSet', store)!;
