@@ -43,10 +43,10 @@ export function requireKubectl(): string {
 /** Fake but well-formed values for the production Secret templates (CI passes real ones). */
 export const fakeProductionEnv: Record<string, string> = {
   JWT_KEY: 'test-jwt-key-0123456789abcdef0123456789abcdef',
-  AUTH_DB_PASSWORD: 'a1'.repeat(16),
-  TICKETS_DB_PASSWORD: 'b2'.repeat(16),
-  ORDERS_DB_PASSWORD: 'c3'.repeat(16),
-  PAYMENTS_DB_PASSWORD: 'd4'.repeat(16),
+  AUTH_DATABASE_URL: `postgresql://auth:${'a1'.repeat(16)}@private-db.example.com:25060/auth?sslmode=no-verify`,
+  TICKETS_DATABASE_URL: `postgresql://tickets:${'b2'.repeat(16)}@private-db.example.com:25060/tickets?sslmode=no-verify`,
+  ORDERS_DATABASE_URL: `postgresql://orders:${'c3'.repeat(16)}@private-db.example.com:25060/orders?sslmode=no-verify`,
+  PAYMENTS_DATABASE_URL: `postgresql://payments:${'d4'.repeat(16)}@private-db.example.com:25060/payments?sslmode=no-verify`,
   STRIPE_SECRET_KEY: 'sk_test_offline_checks',
   STRIPE_WEBHOOK_SECRET: 'whsec_offline_checks',
 };
