@@ -275,7 +275,7 @@ describe('workloads', () => {
         const command = migrate.command.join(' ');
         expect(command).toBe(
           overlay === 'local'
-            ? `npx --no-install tsx ${name}/src/index.ts migrate`
+            ? `node_modules/.bin/tsx ${name}/src/index.ts migrate`
             : `node ${name}/dist/index.js migrate`,
         );
         const url = (c: K8sObject) => c.env.find((e: K8sObject) => e.name === 'DATABASE_URL');
