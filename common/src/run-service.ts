@@ -18,6 +18,7 @@ export interface ServiceConfig {
   DATABASE_POOL_SIZE?: number;
   NATS_URL?: string;
   NATS_STREAM?: string;
+  NATS_STREAM_REPLICAS?: number;
   NATS_SUBJECT_PREFIX?: string;
   REDIS_URL?: string;
 }
@@ -110,6 +111,7 @@ export function runService<C extends ServiceConfig, const N extends ServiceNeeds
           logger,
           stream: config.NATS_STREAM,
           subjectPrefix: config.NATS_SUBJECT_PREFIX,
+          streamReplicas: config.NATS_STREAM_REPLICAS,
         }),
       );
     }

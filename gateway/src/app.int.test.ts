@@ -35,7 +35,6 @@ describe('gateway', () => {
     ['/api/tickets/mine', 'tickets'],
     ['/api/orders/123', 'orders'],
     ['/api/payments/webhook', 'payments'],
-    ['/api/ticketsfoo', 'client'],
     ['/', 'client'],
     ['/tickets/new', 'client'],
     ['/_next/static/chunk.js', 'client'],
@@ -44,6 +43,15 @@ describe('gateway', () => {
     expect(res.body).toEqual(expect.objectContaining({ upstream, url: path }));
     expect(res.body.forwardedFor).toEqual(expect.any(String));
   });
+
+  it.each(['/api', '/api/unknown', '/api/ticketsfoo', '/api/users-x/1'])(
+    'answers %s itself: 404 in the error shape, not the client page',
+    async (path) => {
+      const res = await request(gateway).get(path).expect(404);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.body).toEqual({ errors: [{ message: 'Not found' }] });
+    },
+  );
 
   it('answers 502 in the error shape when an upstream is down', async () => {
     const down = buildGateway({
