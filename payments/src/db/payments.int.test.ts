@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from '@microtick/common';
 import { createTestDatabase } from '@microtick/common/testing';
 import { migrationsDir } from './migrations';
-import { findOrderToPay, insertOrder } from './orders';
+import { insertOrder } from './orders';
 import { recordSucceededCharge, UnknownOrderError, type SucceededCharge } from './payments';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -133,20 +133,5 @@ describe('recordSucceededCharge', () => {
     await expect(recordSucceededCharge(pool, chargeFor(orderId))).rejects.toBeInstanceOf(UnknownOrderError);
     expect(await paymentsOf(orderId)).toEqual([]);
     expect(await eventsFor(orderId)).toEqual([]);
-  });
-});
-
-describe('findOrderToPay', () => {
-  it('tells whether a succeeded payment stands for the order (one marked for refund does not)', async () => {
-    const orderId = await givenOrder();
-    expect(await findOrderToPay(pool, orderId)).toMatchObject({ id: orderId, status: 'created', paid: false });
-
-    await recordSucceededCharge(pool, chargeFor(orderId));
-    await recordSucceededCharge(pool, chargeFor(orderId)); // a second charge: refund_pending
-    expect(await findOrderToPay(pool, orderId)).toMatchObject({ paid: true });
-
-    await pool.query(`UPDATE payments SET status = 'refund_pending' WHERE order_id = $1`, [orderId]);
-    expect(await findOrderToPay(pool, orderId)).toMatchObject({ paid: false });
-    expect(await findOrderToPay(pool, randomUUID())).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import type { Bus, Logger, Pool } from '@microtick/common';
-import { ExpirationCompleteListener } from './expiration-complete-listener';
+import { PaymentWindowClosedListener } from './payment-window-closed-listener';
 import { PaymentCreatedListener } from './payment-created-listener';
 import { TicketCreatedListener } from './ticket-created-listener';
 import { TicketUpdatedListener } from './ticket-updated-listener';
@@ -9,7 +9,7 @@ export function ordersListeners(pool: Pool, logger: Logger) {
   return [
     new TicketCreatedListener(pool),
     new TicketUpdatedListener(pool, logger),
-    new ExpirationCompleteListener(pool, logger),
+    new PaymentWindowClosedListener(pool, logger),
     new PaymentCreatedListener(pool, logger),
   ] as const;
 }

@@ -1,0 +1,44 @@
+/**
+ * The payment window's judge: what expiration.complete does to an order, decided from the payments
+ * replica row read under its lock. Pure, so every case is tested without timing.
+ */
+
+/**
+ * A charge request that started this long ago and never reported back belongs to a process that died
+ * mid-charge: the window stops waiting for it. Longer than the Stripe SDK's own request timeout (80 s);
+ * a charge that did succeed at the provider then arrives by webhook and is refunded.
+ */
+export const ABANDONED_CHARGE_MS = 120_000;
+
+export interface WindowState {
+  status: 'created' | 'cancelled' | 'complete';
+  expiresAt: Date;
+  windowClosedAt: Date | null;
+  /** A succeeded payment stands for the order. */
+  paid: boolean;
+  chargesInFlight: number;
+  chargeStartedAt: Date | null;
+}
+
+export type WindowVerdict =
+  /** Close it; unpaid, so payment.window-closed tells orders to expire the order. */
+  | { action: 'close' }
+  /** Close it; a payment stands, so the order completes and nothing is published. */
+  | { action: 'close paid' }
+  /** A charge is in flight (or the deadline is still ahead on this clock): decide again later. */
+  | { action: 'wait'; retryInMs: number }
+  /** Closed already, or the order is no longer open: nothing to do. */
+  | { action: 'none' };
+
+export function judgeWindow(state: WindowState, now: Date): WindowVerdict {
+  if (state.windowClosedAt || state.status !== 'created') return { action: 'none' };
+  if (state.paid) return { action: 'close paid' };
+  const ahead = state.expiresAt.getTime() - now.getTime();
+  if (ahead > 0) return { action: 'wait', retryInMs: ahead };
+  const inFlight =
+    state.chargesInFlight > 0 &&
+    state.chargeStartedAt !== null &&
+    now.getTime() - state.chargeStartedAt.getTime() < ABANDONED_CHARGE_MS;
+  if (inFlight) return { action: 'wait', retryInMs: 100 };
+  return { action: 'close' };
+}
