@@ -18,11 +18,13 @@ export async function startCharge(pool: Pool, orderId: string, userId: string): 
     status: OrderStatus;
     paid: boolean;
     closed: boolean;
+    judged: boolean;
     started: boolean;
   }>({
     name: 'start-charge',
     text: `WITH o AS (
-             SELECT id, status, price, window_closed_at IS NOT NULL OR expires_at <= clock_timestamp() AS closed,
+             SELECT id, status, price, window_closed_at IS NOT NULL AS judged,
+               window_closed_at IS NOT NULL OR expires_at <= clock_timestamp() AS closed,
                EXISTS (SELECT 1 FROM payments p WHERE p.order_id = orders.id AND p.status = 'succeeded') AS paid
              FROM orders WHERE id = $1 AND user_id = $2 FOR UPDATE
            ), started AS (
@@ -30,13 +32,14 @@ export async function startCharge(pool: Pool, orderId: string, userId: string): 
              FROM o WHERE orders.id = o.id AND o.status = 'created' AND NOT o.paid AND NOT o.closed
              RETURNING orders.id
            )
-           SELECT o.status, o.price, o.paid, o.closed, EXISTS (SELECT 1 FROM started) AS started FROM o`,
+           SELECT o.status, o.price, o.paid, o.closed, o.judged, EXISTS (SELECT 1 FROM started) AS started FROM o`,
     values: [orderId, userId],
   });
   const row = rows[0];
   if (!row) return { outcome: 'not found' };
   if (row.started) return { outcome: 'started', order: { id: orderId, price: row.price } };
-  if (row.status === 'cancelled') return { outcome: 'cancelled' };
+  // An order cancelled because its window closed unpaid has expired, as far as its buyer is concerned.
+  if (row.status === 'cancelled') return { outcome: row.judged ? 'expired' : 'cancelled' };
   if (row.status === 'complete' || row.paid) return { outcome: 'paid' };
   return { outcome: 'expired' };
 }
