@@ -135,7 +135,7 @@ describe('the payment window', () => {
     await eventually(async () => (await windowOf(order.id)).passed);
 
     // The judge, asked directly and through the bus, keeps the window open while the charge is in flight.
-    await expect(closeWindow(pool, order.id)).rejects.toBeInstanceOf(RetryLaterError);
+    await expect(closeWindow(pool, order.id, gateway.maxChargeMs)).rejects.toBeInstanceOf(RetryLaterError);
     await bus.publish('expiration.complete', { orderId: order.id });
     expect((await windowOf(order.id)).closed).toBe(false);
 
@@ -154,7 +154,7 @@ describe('the payment window', () => {
     await bus.publish('expiration.complete', { orderId: order.id });
     await eventually(async () => windowClosed.received.some((e) => e.orderId === order.id));
     // A redelivered expiration changes nothing.
-    expect(await closeWindow(pool, order.id)).toBe('unchanged');
+    expect(await closeWindow(pool, order.id, gateway.maxChargeMs)).toBe('unchanged');
 
     const charges = gateway.charges;
     const res = await pay(cookie, order.id).expect(409);
@@ -183,7 +183,7 @@ describe('the payment window', () => {
 
   it('refunds a charge the provider reports after the window closed (a late webhook)', async () => {
     const order = await givenOrder(randomUUID(), -1);
-    expect(await closeWindow(pool, order.id)).toBe('closed');
+    expect(await closeWindow(pool, order.id, gateway.maxChargeMs)).toBe('closed');
     const recorded = await recordSucceededCharge(pool, {
       orderId: order.id,
       providerPaymentId: `pi_${randomUUID()}`,

@@ -1,4 +1,7 @@
-import { ABANDONED_CHARGE_MS, judgeWindow, type WindowState } from './payment-window';
+import { judgeWindow as judge, type WindowState } from './payment-window';
+
+const ABANDON_MS = 10_000;
+const judgeWindow = (state: WindowState, at: Date) => judge(state, at, ABANDON_MS);
 
 const now = new Date('2026-12-02T12:00:00Z');
 const ago = (ms: number) => new Date(now.getTime() - ms);
@@ -29,7 +32,7 @@ describe('judgeWindow', () => {
   });
 
   it('stops waiting for a charge whose request never reported back', () => {
-    const abandoned = { ...open, chargesInFlight: 1, chargeStartedAt: ago(ABANDONED_CHARGE_MS) };
+    const abandoned = { ...open, chargesInFlight: 1, chargeStartedAt: ago(ABANDON_MS) };
     expect(judgeWindow(abandoned, now)).toEqual({ action: 'close' });
   });
 

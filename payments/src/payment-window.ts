@@ -3,13 +3,6 @@
  * replica row read under its lock. Pure, so every case is tested without timing.
  */
 
-/**
- * A charge request that started this long ago and never reported back belongs to a process that died
- * mid-charge: the window stops waiting for it. Longer than the Stripe SDK's own request timeout (80 s);
- * a charge that did succeed at the provider then arrives by webhook and is refunded.
- */
-export const ABANDONED_CHARGE_MS = 120_000;
-
 export interface WindowState {
   status: 'created' | 'cancelled' | 'complete';
   expiresAt: Date;
@@ -30,7 +23,12 @@ export type WindowVerdict =
   /** Closed already, or the order is no longer open: nothing to do. */
   | { action: 'none' };
 
-export function judgeWindow(state: WindowState, now: Date): WindowVerdict {
+/**
+ * `abandonAfterMs`: a charge started longer ago than this that never reported back is not waited for
+ * (its process died mid-charge). Safe whatever its value: a charge recorded after the close is refunded
+ * and answered 409, never 201.
+ */
+export function judgeWindow(state: WindowState, now: Date, abandonAfterMs: number): WindowVerdict {
   if (state.windowClosedAt || state.status !== 'created') return { action: 'none' };
   if (state.paid) return { action: 'close paid' };
   const ahead = state.expiresAt.getTime() - now.getTime();
@@ -38,7 +36,7 @@ export function judgeWindow(state: WindowState, now: Date): WindowVerdict {
   const inFlight =
     state.chargesInFlight > 0 &&
     state.chargeStartedAt !== null &&
-    now.getTime() - state.chargeStartedAt.getTime() < ABANDONED_CHARGE_MS;
+    now.getTime() - state.chargeStartedAt.getTime() < abandonAfterMs;
   if (inFlight) return { action: 'wait', retryInMs: 100 };
   return { action: 'close' };
 }

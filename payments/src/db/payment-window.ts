@@ -60,7 +60,7 @@ export type WindowOutcome = 'closed' | 'closed paid' | 'unchanged';
  * charge is in flight (RetryLaterError: the event comes back). An unpaid close records
  * payment.window-closed in the same transaction; orders expires the order on it.
  */
-export async function closeWindow(pool: Pool, orderId: string): Promise<WindowOutcome> {
+export async function closeWindow(pool: Pool, orderId: string, abandonAfterMs: number): Promise<WindowOutcome> {
   return withTransaction(pool, async (client) => {
     const { rows } = await client.query<WindowState & { now: Date }>(
       `SELECT status, expires_at AS "expiresAt", window_closed_at AS "windowClosedAt",
@@ -71,7 +71,7 @@ export async function closeWindow(pool: Pool, orderId: string): Promise<WindowOu
     );
     const state = rows[0];
     if (!state) throw new RetryLaterError(`order ${orderId} is not in the replica yet`, 500);
-    const verdict = judgeWindow(state, state.now);
+    const verdict = judgeWindow(state, state.now, abandonAfterMs);
     if (verdict.action === 'wait') {
       throw new RetryLaterError(
         `order ${orderId}: a charge is in flight or the window is still open`,

@@ -1,5 +1,6 @@
 import { Listener, type EventData, type Logger, type Pool } from '@microtick/common';
 import { closeWindow } from '../../db/payment-window';
+import type { PaymentGateway } from '../../gateway';
 
 /** The payment window's judge: expiration.complete closes it here, never directly in orders. */
 export class ExpirationCompleteListener extends Listener<'expiration.complete'> {
@@ -8,13 +9,14 @@ export class ExpirationCompleteListener extends Listener<'expiration.complete'> 
 
   constructor(
     private readonly pool: Pool,
+    private readonly gateway: Pick<PaymentGateway, 'maxChargeMs'>,
     private readonly logger: Logger,
   ) {
     super();
   }
 
   async onMessage({ orderId }: EventData<'expiration.complete'>): Promise<void> {
-    const outcome = await closeWindow(this.pool, orderId);
+    const outcome = await closeWindow(this.pool, orderId, this.gateway.maxChargeMs);
     if (outcome !== 'unchanged') this.logger.debug({ orderId, outcome }, 'payment window closed');
   }
 }

@@ -7,5 +7,5 @@ import { OrderUpdatedListener } from './order-updated-listener';
 export async function startListeners(bus: Bus, pool: Pool, gateway: PaymentGateway, logger: Logger): Promise<void> {
   await bus.listen(new OrderCreatedListener(pool));
   await bus.listen(new OrderUpdatedListener(pool, gateway, logger));
-  await bus.listen(new ExpirationCompleteListener(pool, logger));
+  await bus.listen(new ExpirationCompleteListener(pool, gateway, logger));
 }
