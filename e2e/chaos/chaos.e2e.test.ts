@@ -104,7 +104,12 @@ async function hoarderFlow(base: string, ticketIds: string[]): Promise<void> {
 }
 
 async function pay(buyer: Client, orderId: string): Promise<void> {
-  const res = await buyer.call('POST', '/api/payments', { orderId, paymentMethod: 'pm_card_visa' });
+  let res = await buyer.call('POST', '/api/payments', { orderId, paymentMethod: 'pm_card_visa' });
+  // The payments replica has not seen order.created yet (a restart, an outage): try again for a while.
+  for (let attempt = 0; res.status === 404 && attempt < 40; attempt += 1) {
+    await sleep(250);
+    res = await buyer.call('POST', '/api/payments', { orderId, paymentMethod: 'pm_card_visa' });
+  }
   if (res.status === 201) {
     stats.paid += 1;
     paidOrderIds.push(orderId);
