@@ -44,11 +44,13 @@ export async function startCharge(pool: Pool, orderId: string, userId: string): 
   return { outcome: 'expired' };
 }
 
-/** The charge started by startCharge has been recorded, declined or failed. */
+/** The charge started by startCharge has been recorded, declined or failed: the mark goes with the last one. */
 export async function endCharge(pool: Pool, orderId: string): Promise<void> {
   await pool.query({
     name: 'end-charge',
-    text: 'UPDATE orders SET charges_in_flight = greatest(charges_in_flight - 1, 0) WHERE id = $1',
+    text: `UPDATE orders SET charges_in_flight = greatest(charges_in_flight - 1, 0),
+             charge_started_at = CASE WHEN charges_in_flight <= 1 THEN NULL ELSE charge_started_at END
+           WHERE id = $1`,
     values: [orderId],
   });
 }
