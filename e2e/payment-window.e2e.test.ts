@@ -7,7 +7,7 @@ import { ApiClient, startTestStack, waitFor } from './support';
  * timing against the deadline or an outage of the bus.
  */
 describe('the payment window across all services', () => {
-  const WINDOW_SECONDS = 2;
+  const WINDOW_SECONDS = 4;
   let stack: Awaited<ReturnType<typeof startTestStack>>;
   beforeAll(async () => {
     stack = await startTestStack({ env: { ORDER_EXPIRATION_SECONDS: String(WINDOW_SECONDS) } });
