@@ -52,7 +52,7 @@ it('delivers order.created committed by a process that crashed before publishing
   }
 });
 
-it('publishes order.updated cancelled on the bus when expiration.complete arrives for an open order', async () => {
+it('publishes order.updated cancelled on the bus when payment.window-closed arrives for an open order', async () => {
   const relay = new OutboxRelay({ pool: orders.pool, bus: orders.bus, logger: testLogger });
   await relay.start();
   await startListeners(orders.bus, orders.pool, testLogger);
@@ -64,7 +64,7 @@ it('publishes order.updated cancelled on the bus when expiration.complete arrive
       .set('Cookie', buyer.cookie)
       .send({ ticketId: ticket.id })
       .expect(201);
-    await otherServices.publish('expiration.complete', { orderId: res.body.id });
+    await otherServices.publish('payment.window-closed', { orderId: res.body.id });
     const event = await eventually(async () => updated.received.find((e) => e.data.id === res.body.id));
     expect(event.data).toEqual({
       id: res.body.id,

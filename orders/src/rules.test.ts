@@ -27,6 +27,12 @@ describe('orders rules', () => {
     expect(placementOutcome({ ticket, buyerId: buyer, inserted })).toBe(expected);
   });
 
+  it('refuses a buyer who let the ticket go less than the cool-down ago', () => {
+    expect(
+      placementOutcome({ ticket: { sellerId: randomUUID() }, buyerId: buyer, coolingDown: true, inserted: false }),
+    ).toBe('cooling down');
+  });
+
   it.each([
     [3, 4, 'apply'],
     [0, 1, 'apply'],

@@ -22,10 +22,13 @@ export function orderChange(status: OrderStatus, event: OrderEvent): Transition 
 export function placementOutcome(attempt: {
   ticket: { sellerId: string } | undefined;
   buyerId: string;
+  /** The buyer let this ticket go less than the cool-down ago. */
+  coolingDown?: boolean;
   inserted: boolean;
-}): 'placed' | 'unknown ticket' | 'own ticket' | 'reserved' {
+}): 'placed' | 'unknown ticket' | 'own ticket' | 'cooling down' | 'reserved' {
   if (!attempt.ticket) return 'unknown ticket';
   if (attempt.ticket.sellerId === attempt.buyerId) return 'own ticket';
+  if (attempt.coolingDown) return 'cooling down';
   // The partial unique index is the guard: an open or complete order already holds this ticket.
   return attempt.inserted ? 'placed' : 'reserved';
 }

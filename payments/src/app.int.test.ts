@@ -288,7 +288,7 @@ describe('POST /api/payments/webhook', () => {
   });
 });
 
-describe('refunds when the expiry races the payment', () => {
+describe('refunds when a cancellation races the payment', () => {
   it('refunds a paid order that is then cancelled exactly once, even when order.updated is redelivered', async () => {
     const { cookie, user } = sessionCookie();
     const order = await givenOrder({ userId: user.id, price: 5000 });

@@ -37,6 +37,7 @@ const defaults: { [S in Subject]: () => EventData<S> } = {
     amount: 2500,
     providerPaymentId: `pi_${randomUUID().replace(/-/g, '')}`,
   }),
+  'payment.window-closed': () => ({ orderId: randomUUID() }),
 };
 
 export function eventData<S extends Subject>(subject: S, overrides: Partial<EventData<S>> = {}): EventData<S> {

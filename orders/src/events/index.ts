@@ -1,6 +1,6 @@
 import type { Bus, Logger, Pool } from '@microtick/common';
-import { ExpirationCompleteListener } from './expiration-complete';
 import { PaymentCreatedListener } from './payment-created';
+import { PaymentWindowClosedListener } from './payment-window-closed';
 import { TicketCreatedListener } from './ticket-created';
 import { TicketUpdatedListener } from './ticket-updated';
 
@@ -9,7 +9,7 @@ export function ordersListeners(pool: Pool, logger: Logger) {
   return [
     new TicketCreatedListener(pool),
     new TicketUpdatedListener(pool, logger),
-    new ExpirationCompleteListener(pool, logger),
+    new PaymentWindowClosedListener(pool, logger),
     new PaymentCreatedListener(pool, logger),
   ] as const;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { makeEnvelope, RetryLaterError, type Bus, type EventData } from '@microtick/common';
 import {
   aTicketCreated,
@@ -12,7 +13,7 @@ import request from 'supertest';
 import { findOrder } from '../store/orders';
 import { findTicket } from '../store/tickets';
 import { outboxEventsFor, seedTicket, startOrders, type OrdersUnderTest } from '../testing/orders-under-test';
-import { ExpirationCompleteListener } from './expiration-complete';
+import { PaymentWindowClosedListener } from './payment-window-closed';
 import { startListeners } from './index';
 import { PaymentCreatedListener } from './payment-created';
 import { TicketUpdatedListener } from './ticket-updated';
@@ -132,10 +133,10 @@ describe('ticket replica', () => {
   });
 });
 
-describe('expiration.complete', () => {
+describe('payment.window-closed', () => {
   it('cancels an order that is still created, marks it expired and records order.updated cancelled', async () => {
     const { orderId, ticket, buyer } = await placeOrder();
-    await otherServices.publish('expiration.complete', { orderId });
+    await otherServices.publish('payment.window-closed', { orderId });
     await eventually(async () => (await findOrder(orders.pool, orderId))?.status === 'cancelled');
     expect((await findOrder(orders.pool, orderId))?.cancelReason).toBe('expired');
     expect(await updatesOf(orderId)).toEqual([
@@ -147,27 +148,35 @@ describe('expiration.complete', () => {
     const { orderId } = await placeOrder();
     await otherServices.publish('payment.created', payment(orderId));
     await eventually(async () => (await findOrder(orders.pool, orderId))?.status === 'complete');
-    const expired = await otherServices.publish('expiration.complete', { orderId });
-    await eventually(handled('orders.expiration.complete', expired.id));
+    const expired = await otherServices.publish('payment.window-closed', { orderId });
+    await eventually(handled('orders.payment.window-closed', expired.id));
     expect(await findOrder(orders.pool, orderId)).toMatchObject({ status: 'complete', version: 1 });
     expect(await updatesOf(orderId)).toHaveLength(1);
   });
 
-  it('applies a redelivered or duplicated expiration once', async () => {
+  it('applies a redelivered or duplicated window close once', async () => {
     const { orderId } = await placeOrder();
-    const listener = new ExpirationCompleteListener(orders.pool, testLogger);
-    const envelope = makeEnvelope('expiration.complete', { orderId });
+    const listener = new PaymentWindowClosedListener(orders.pool, testLogger);
+    const envelope = makeEnvelope('payment.window-closed', { orderId });
     await listener.onMessage(envelope.data, envelope);
     await listener.onMessage(envelope.data, envelope); // redelivery
-    const duplicate = makeEnvelope('expiration.complete', { orderId }); // same fact, new id
+    const duplicate = makeEnvelope('payment.window-closed', { orderId }); // same fact, new id
     await listener.onMessage(duplicate.data, duplicate);
     expect(await findOrder(orders.pool, orderId)).toMatchObject({ status: 'cancelled', version: 1 });
     expect(await updatesOf(orderId)).toHaveLength(1);
   });
 
-  it('acks an expiration for an unknown order without effect', async () => {
-    const expired = await otherServices.publish('expiration.complete', { orderId: randomUUID() });
-    await eventually(handled('orders.expiration.complete', expired.id));
+  it('acks a window close for an unknown order without effect', async () => {
+    const expired = await otherServices.publish('payment.window-closed', { orderId: randomUUID() });
+    await eventually(handled('orders.payment.window-closed', expired.id));
+  });
+
+  it('is the only expiry: orders has no consumer of expiration.complete, which payments judges first', async () => {
+    const filters: string[] = [];
+    for await (const consumer of (await jetstreamManager(orders.bus.connection)).consumers.list(orders.bus.stream))
+      filters.push(consumer.config.filter_subject ?? '');
+    expect(filters).toContain(orders.bus.wireSubject('payment.window-closed'));
+    expect(filters).not.toContain(orders.bus.wireSubject('expiration.complete'));
   });
 });
 
@@ -202,12 +211,12 @@ describe('payment.created', () => {
 });
 
 describe('races', () => {
-  it('a cancel racing an expiry and a payment makes exactly one transition and one event', async () => {
-    const expiration = new ExpirationCompleteListener(orders.pool, testLogger);
+  it('a cancel racing a window close and a payment makes exactly one transition and one event', async () => {
+    const expiration = new PaymentWindowClosedListener(orders.pool, testLogger);
     const payments = new PaymentCreatedListener(orders.pool, testLogger);
     for (let round = 0; round < 10; round += 1) {
       const { orderId, buyer } = await placeOrder();
-      const expired = makeEnvelope('expiration.complete', { orderId });
+      const expired = makeEnvelope('payment.window-closed', { orderId });
       const paid = makeEnvelope('payment.created', payment(orderId));
       const [cancel] = await Promise.all([
         request(orders.server).delete(`/api/orders/${orderId}`).set('Cookie', buyer.cookie),

@@ -26,9 +26,9 @@ interface OrderRow {
 }
 
 const SELECT_ORDER = `
-  SELECT o.id, o.user_id, o.status, o.expires_at, o.version, o.ticket_id, o.ticket_price_cents, o.cancel_reason,
-    t.title AS ticket_title
-  FROM orders o JOIN tickets t ON t.id = o.ticket_id`;
+  SELECT o.id, o.user_id, o.status, o.expires_at, o.version, o.ticket_id, o.ticket_price_cents, o.ticket_title,
+    o.cancel_reason
+  FROM orders o`;
 
 const toRecord = (row: OrderRow): OrderRecord => ({
   id: row.id,
@@ -63,16 +63,20 @@ export async function lockOrder(client: PoolClient, id: string): Promise<OrderRe
 
 export type Transition = { status: 'complete' } | { status: 'cancelled'; reason: CancelReason };
 
-/** Moves a locked open order to cancelled or complete, bumps its version and records order.updated. */
+/**
+ * Moves a locked open order to cancelled or complete, bumps its version, gives the buyer's hold back
+ * (buyer_holds) and records order.updated.
+ */
 export async function transitionOrder(client: PoolClient, order: OrderRecord, transition: Transition): Promise<void> {
   const { status } = transition;
   const reason = transition.status === 'cancelled' ? transition.reason : null;
   const { rowCount } = await client.query(
-    `UPDATE orders SET status = $2, cancel_reason = $4, version = version + 1
+    `UPDATE orders SET status = $2, cancel_reason = $4, version = version + 1, closed_at = clock_timestamp()
      WHERE id = $1 AND version = $3 AND status = 'created'`,
     [order.id, status, order.version, reason],
   );
   if (rowCount !== 1) throw new Error(`order ${order.id} changed under its row lock`);
+  await client.query('UPDATE buyer_holds SET open_orders = open_orders - 1 WHERE user_id = $1', [order.userId]);
   await recordEvent(client, 'order.updated', {
     id: order.id,
     userId: order.userId,

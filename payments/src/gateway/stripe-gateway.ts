@@ -16,6 +16,8 @@ export function createStripeClient(secretKey: string, apiBase?: StripeApiBase): 
 /** Creates and confirms a PaymentIntent server-side with the buyer's PaymentMethod. */
 export class StripeGateway implements PaymentGateway {
   readonly name = 'stripe';
+  /** The SDK's defaults: an 80 s timeout, two retries; and a margin for their backoff. */
+  readonly maxChargeMs = 3 * 80_000 + 30_000;
 
   constructor(private readonly stripe: Stripe) {}
 

@@ -12,9 +12,8 @@ import {
 } from '@microtick/common';
 import { Router } from 'express';
 import { z } from 'zod';
-import { chargeRefusal } from '../rules';
-import { findOrderToPay } from '../store/orders';
-import { recordSucceededCharge } from '../store/payments';
+import { endCharge, startCharge } from '../store/payment-window';
+import { recordSucceededCharge, type RecordOutcome } from '../store/payments';
 import { CardDeclinedError, InvalidPaymentMethodError, type ChargeResult, type PaymentGateway } from '../gateway';
 import { refundPendingPayments } from '../store/refunds';
 import { presentPayment } from './present';
@@ -35,6 +34,12 @@ const paymentSchema = z.object({
  */
 export const chargeIdempotencyKey = (orderId: string, paymentMethod: string) => `order-${orderId}-${paymentMethod}`;
 
+const refusal = {
+  paid: 'Order has already been paid; this charge was refunded',
+  cancelled: 'Order was cancelled; the charge was refunded',
+  expired: 'Order has expired; the charge was refunded',
+};
+
 export const providerUnavailable = () =>
   new HttpError(502, [{ message: 'The payment provider is unavailable, try again' }]);
 
@@ -42,57 +47,58 @@ export function createPaymentRouter(pool: Pool, gateway: PaymentGateway, logger:
   return Router().post('/api/payments', requireAuth, async (req, res) => {
     const body = parseRequest(paymentSchema, req.body);
     const orderId = parseIdParam(body.orderId, 'Order not found');
-    const order = await findOrderToPay(pool, orderId);
-    if (!order || order.userId !== req.currentUser!.id) throw new NotFoundError('Order not found');
-    const refusal = chargeRefusal({ ...order, paidByAnotherCharge: order.paid }, Date.now());
-    if (refusal === 'cancelled') throw new ConflictError('Cannot pay for a cancelled order');
-    if (refusal === 'paid') throw new ConflictError('Order has already been paid');
-    if (refusal === 'expired') throw new ConflictError('Order has expired');
-
-    let result: ChargeResult;
+    const start = await startCharge(pool, orderId, req.currentUser!.id);
+    if (start.outcome === 'not found') throw new NotFoundError('Order not found');
+    if (start.outcome === 'cancelled') throw new ConflictError('Cannot pay for a cancelled order');
+    if (start.outcome === 'paid') throw new ConflictError('Order has already been paid');
+    if (start.outcome !== 'started') throw new ConflictError('Order has expired');
+    const { order } = start;
+    // The window waits while this charge is in flight, so it ends marked, whatever happens below.
+    let recorded: RecordOutcome;
     try {
-      result = await gateway.charge({
+      let result: ChargeResult;
+      try {
+        result = await gateway.charge({
+          orderId: order.id,
+          amount: order.price,
+          currency: CURRENCY,
+          paymentMethod: body.paymentMethod,
+          idempotencyKey: chargeIdempotencyKey(order.id, body.paymentMethod),
+        });
+      } catch (err) {
+        if (err instanceof CardDeclinedError) throw new PaymentDeclinedError(err.message);
+        if (err instanceof InvalidPaymentMethodError) throw new BadRequestError(err.message, 'paymentMethod');
+        logger.error({ err, orderId }, 'charge failed at the payment provider');
+        throw providerUnavailable();
+      }
+
+      if (result.status !== 'succeeded') {
+        res.status(202).json({
+          id: result.providerPaymentId,
+          orderId: order.id,
+          status: result.status,
+          ...('clientSecret' in result ? { clientSecret: result.clientSecret } : {}),
+        });
+        return;
+      }
+      recorded = await recordSucceededCharge(pool, {
         orderId: order.id,
+        providerPaymentId: result.providerPaymentId,
         amount: order.price,
         currency: CURRENCY,
-        paymentMethod: body.paymentMethod,
-        idempotencyKey: chargeIdempotencyKey(order.id, body.paymentMethod),
       });
-    } catch (err) {
-      if (err instanceof CardDeclinedError) throw new PaymentDeclinedError(err.message);
-      if (err instanceof InvalidPaymentMethodError) throw new BadRequestError(err.message, 'paymentMethod');
-      logger.error({ err, orderId }, 'charge failed at the payment provider');
-      throw providerUnavailable();
+    } finally {
+      await endCharge(pool, order.id);
     }
-
-    if (result.status !== 'succeeded') {
-      res.status(202).json({
-        id: result.providerPaymentId,
-        orderId: order.id,
-        status: result.status,
-        ...('clientSecret' in result ? { clientSecret: result.clientSecret } : {}),
-      });
-      return;
-    }
-    const recorded = await recordSucceededCharge(pool, {
-      orderId: order.id,
-      providerPaymentId: result.providerPaymentId,
-      amount: order.price,
-      currency: CURRENCY,
-    });
     if (recorded.outcome === 'refund') {
-      // The order was cancelled (or paid by another charge) while this charge was in flight.
+      // The buyer cancelled, or another charge paid the order, while this one was in flight (the window waited for it).
       try {
         await refundPendingPayments(pool, gateway, order.id, logger);
       } catch (err) {
         logger.error({ err, orderId }, 'refund failed at the payment provider; a retried request refunds it');
         throw providerUnavailable();
       }
-      throw new ConflictError(
-        recorded.reason === 'paid'
-          ? 'Order has already been paid; this charge was refunded'
-          : 'Order was cancelled; the charge was refunded',
-      );
+      throw new ConflictError(refusal[recorded.reason ?? 'paid']);
     }
     res.status(201).json(presentPayment(recorded.payment));
   });

@@ -7,31 +7,17 @@ export interface OrderRow {
   price: number;
   expiresAt: Date;
   version: number;
+  /** The payment window was closed by expiration.complete (see payment-window.ts). */
+  windowClosed: boolean;
 }
 
-const columns = 'id, user_id AS "userId", status, price, expires_at AS "expiresAt", version';
+const columns =
+  'id, user_id AS "userId", status, price, expires_at AS "expiresAt", version, window_closed_at IS NOT NULL AS "windowClosed"';
 
 export async function findOrder(db: Pool | PoolClient, id: string, lock = false): Promise<OrderRow | undefined> {
   const { rows } = await db.query<OrderRow>(`SELECT ${columns} FROM orders WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [
     id,
   ]);
-  return rows[0];
-}
-
-export type OrderToPay = OrderRow & {
-  /** A payment that succeeded already stands for the order. */
-  paid: boolean;
-};
-
-/** The order a buyer asks to pay, and whether a succeeded payment stands for it: one round trip. */
-export async function findOrderToPay(pool: Pool, id: string): Promise<OrderToPay | undefined> {
-  const { rows } = await pool.query<OrderToPay>({
-    name: 'find-order-to-pay',
-    text: `SELECT ${columns},
-             EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'succeeded') AS paid
-           FROM orders o WHERE id = $1`,
-    values: [id],
-  });
   return rows[0];
 }
 

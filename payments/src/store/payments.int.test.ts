@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { OrderStatus, Pool } from '@microtick/common';
 import { createTestDatabase } from '@microtick/devstack';
 import { migrationsDir } from './migrations';
-import { findOrderToPay, insertOrder } from './orders';
+import { insertOrder } from './orders';
 import { chargeDecision } from '../rules';
 import {
   decideCharge,
@@ -175,20 +175,5 @@ describe('recordSucceededCharge', () => {
     await expect(recordSucceededCharge(pool, chargeFor(orderId))).rejects.toBeInstanceOf(UnknownOrderError);
     expect(await paymentsOf(orderId)).toEqual([]);
     expect(await eventsFor(orderId)).toEqual([]);
-  });
-});
-
-describe('findOrderToPay', () => {
-  it('tells whether a succeeded payment stands for the order (one marked for refund does not)', async () => {
-    const orderId = await givenOrder();
-    expect(await findOrderToPay(pool, orderId)).toMatchObject({ id: orderId, status: 'created', paid: false });
-
-    await recordSucceededCharge(pool, chargeFor(orderId));
-    await recordSucceededCharge(pool, chargeFor(orderId)); // a second charge: refund_pending
-    expect(await findOrderToPay(pool, orderId)).toMatchObject({ paid: true });
-
-    await pool.query(`UPDATE payments SET status = 'refund_pending' WHERE order_id = $1`, [orderId]);
-    expect(await findOrderToPay(pool, orderId)).toMatchObject({ paid: false });
-    expect(await findOrderToPay(pool, randomUUID())).toBeUndefined();
   });
 });

@@ -27,9 +27,14 @@ export interface SucceededCharge {
 
 /**
  * recorded: the charge pays the order (payment.created is in the outbox).
- * refund: the order was cancelled, or another charge already paid it; the charge awaits its refund.
+ * refund: the order was cancelled, its payment window closed, or another charge already paid it; the
+ * charge awaits its refund.
  */
-export type RecordOutcome = { outcome: 'recorded' | 'refund'; payment: PaymentRow; reason?: 'cancelled' | 'paid' };
+export type RecordOutcome = {
+  outcome: 'recorded' | 'refund';
+  payment: PaymentRow;
+  reason?: 'cancelled' | 'expired' | 'paid';
+};
 
 export class UnknownOrderError extends Error {}
 
@@ -66,7 +71,7 @@ export async function recordPayingCharge(pool: Pool, charge: SucceededCharge): P
   const { rows } = await pool.query<PaymentRow>({
     name: 'record-paying-charge',
     text: `WITH locked AS (
-             SELECT id FROM orders WHERE id = $2 AND status <> 'cancelled' FOR UPDATE
+             SELECT id FROM orders WHERE id = $2 AND status <> 'cancelled' AND window_closed_at IS NULL FOR UPDATE
            ), inserted AS (
              INSERT INTO payments (id, order_id, provider_payment_id, amount, currency, status)
              SELECT $1, id, $3, $4, $5, 'succeeded' FROM locked
@@ -98,8 +103,13 @@ export async function decideCharge(pool: Pool, charge: SucceededCharge): Promise
       order.id,
       'succeeded',
     ]);
-    const decision = chargeDecision({ status: order.status, paidByAnotherCharge: paid.rowCount === 1 });
-    const reason = decision === 'keep' ? undefined : decision === 'refund: cancelled' ? 'cancelled' : 'paid';
+    const decision = chargeDecision({
+      status: order.status,
+      windowClosed: order.windowClosed,
+      paidByAnotherCharge: paid.rowCount === 1,
+    });
+    const reason =
+      decision === 'keep' ? undefined : (decision.slice('refund: '.length) as 'cancelled' | 'expired' | 'paid');
     const { rows } = await client.query<PaymentRow>(
       `INSERT INTO payments (order_id, provider_payment_id, amount, currency, status) VALUES ($1, $2, $3, $4, $5)
        RETURNING ${columns}`,

@@ -70,6 +70,25 @@ describe('order.created', () => {
     });
   });
 
+  it('reserves the ticket even when the seller edited it after the order was placed', async () => {
+    const seller = aSeller();
+    const ticket = await createTicketAs(service.app, seller.cookie);
+    const order = anOrderCreatedFor(ticket); // placed against version 0
+    await request(service.app)
+      .put(`/api/tickets/${ticket.id}`)
+      .set('Cookie', seller.cookie)
+      .send({ title: 'Changed after the order', price: 999 })
+      .expect(200);
+    await publish('order.created', order);
+    await eventually(async () => (await show(ticket.id)).status === 'reserved');
+    expect(await show(ticket.id)).toMatchObject({ status: 'reserved', orderId: order.id, version: 2 });
+    await request(service.app)
+      .put(`/api/tickets/${ticket.id}`)
+      .set('Cookie', seller.cookie)
+      .send({ title: 'Changed again', price: 5 })
+      .expect(409);
+  });
+
   it('changes nothing when the same event is redelivered', async () => {
     const ticket = await createTicketAs(service.app, aSeller().cookie);
     const listener = new OrderCreatedListener(pool());
