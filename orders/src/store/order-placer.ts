@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eventsCommitted, outboxRow, queryKeepingConnection, type Pool } from '@microtick/common';
+import { makeEnvelope, queryKeepingConnection, recordInStatement, type Pool } from '@microtick/common';
 import { placementOutcome } from '../rules';
 import type { OrderRecord } from './orders';
 
@@ -124,7 +124,7 @@ export class OrderPlacer {
 export async function placeOrders(pool: Pool, requests: OrderRequest[]): Promise<PlaceOrderResult[]> {
   const orderIds = requests.map(() => randomUUID());
   const events = requests.map((request, i) =>
-    outboxRow('order.created', {
+    makeEnvelope('order.created', {
       id: orderIds[i],
       userId: request.userId,
       status: 'created',
@@ -133,19 +133,21 @@ export async function placeOrders(pool: Pool, requests: OrderRequest[]): Promise
       version: 0,
     }),
   );
-  const { rows } = await queryKeepingConnection<ResultRow>(pool, {
-    name: 'place-orders',
-    text: PLACE_ORDERS,
-    values: [
-      orderIds,
-      requests.map((r) => r.userId),
-      requests.map((r) => r.ticketId),
-      requests.map((r) => r.expiresAt),
-      events.map((e) => e.envelope.id),
-      events.map((e) => e.values[2]),
-      'order.created',
-    ],
-  });
+  const { rows } = await recordInStatement(events, (outbox) =>
+    queryKeepingConnection<ResultRow>(pool, {
+      name: 'place-orders',
+      text: PLACE_ORDERS,
+      values: [
+        orderIds,
+        requests.map((r) => r.userId),
+        requests.map((r) => r.ticketId),
+        requests.map((r) => r.expiresAt),
+        outbox.ids,
+        outbox.envelopes,
+        'order.created',
+      ],
+    }),
+  );
   const byPosition = new Map(rows.map((row) => [row.n, row]));
   const results = requests.map((request, i): PlaceOrderResult => {
     const row = byPosition.get(i + 1);
@@ -169,6 +171,5 @@ export async function placeOrders(pool: Pool, requests: OrderRequest[]): Promise
       },
     };
   });
-  if (results.some((r) => r.outcome === 'placed')) eventsCommitted();
   return results;
 }

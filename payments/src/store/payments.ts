@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eventsCommitted, outboxRow, recordEvent, withTransaction, type Pool } from '@microtick/common';
+import { makeEnvelope, recordEvent, recordInStatement, withTransaction, type Pool } from '@microtick/common';
 import { chargeDecision } from '../rules';
 import { findOrder } from './orders';
 
@@ -57,15 +57,16 @@ export async function recordSucceededCharge(pool: Pool, charge: SucceededCharge)
  */
 export async function recordPayingCharge(pool: Pool, charge: SucceededCharge): Promise<PaymentRow | undefined> {
   const id = randomUUID();
-  const event = outboxRow('payment.created', {
+  const event = makeEnvelope('payment.created', {
     id,
     orderId: charge.orderId,
     amount: charge.amount,
     providerPaymentId: charge.providerPaymentId,
   });
-  const { rows } = await pool.query<PaymentRow>({
-    name: 'record-paying-charge',
-    text: `WITH locked AS (
+  const { rows } = await recordInStatement([event], (outbox) =>
+    pool.query<PaymentRow>({
+      name: 'record-paying-charge',
+      text: `WITH locked AS (
              SELECT id FROM orders WHERE id = $2 AND status <> 'cancelled' FOR UPDATE
            ), inserted AS (
              INSERT INTO payments (id, order_id, provider_payment_id, amount, currency, status)
@@ -76,9 +77,18 @@ export async function recordPayingCharge(pool: Pool, charge: SucceededCharge): P
              INSERT INTO outbox (id, subject, envelope) SELECT $6, $7, $8 FROM inserted
            )
            SELECT * FROM inserted`,
-    values: [id, charge.orderId, charge.providerPaymentId, charge.amount, charge.currency, ...event.values],
-  });
-  if (rows[0]) eventsCommitted();
+      values: [
+        id,
+        charge.orderId,
+        charge.providerPaymentId,
+        charge.amount,
+        charge.currency,
+        outbox.ids[0],
+        outbox.subjects[0],
+        outbox.envelopes[0],
+      ],
+    }),
+  );
   return rows[0];
 }
 
