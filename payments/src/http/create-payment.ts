@@ -53,7 +53,7 @@ export function createPaymentRouter(pool: Pool, gateway: PaymentGateway, logger:
     try {
       result = await gateway.charge({
         orderId: order.id,
-        amount: order.price,
+        amountCents: order.priceCents,
         currency: CURRENCY,
         paymentMethod: body.paymentMethod,
         idempotencyKey: chargeIdempotencyKey(order.id, body.paymentMethod),
@@ -77,7 +77,7 @@ export function createPaymentRouter(pool: Pool, gateway: PaymentGateway, logger:
     const recorded = await recordSucceededCharge(pool, {
       orderId: order.id,
       providerPaymentId: result.providerPaymentId,
-      amount: order.price,
+      amountCents: order.priceCents,
       currency: CURRENCY,
     });
     if (recorded.outcome === 'refund') {

@@ -9,19 +9,19 @@ export interface PaymentRow {
   id: string;
   orderId: string;
   providerPaymentId: string;
-  amount: number;
+  amountCents: number;
   currency: string;
   status: PaymentStatus;
   providerRefundId: string | null;
 }
 
-const columns = `id, order_id AS "orderId", provider_payment_id AS "providerPaymentId", amount, currency, status,
+const columns = `id, order_id AS "orderId", provider_payment_id AS "providerPaymentId", amount_cents AS "amountCents", currency, status,
   provider_refund_id AS "providerRefundId"`;
 
 export interface SucceededCharge {
   orderId: string;
   providerPaymentId: string;
-  amount: number;
+  amountCents: number;
   currency: string;
 }
 
@@ -60,7 +60,7 @@ export async function recordPayingCharge(pool: Pool, charge: SucceededCharge): P
   const event = makeEnvelope('payment.created', {
     id,
     orderId: charge.orderId,
-    amount: charge.amount,
+    amount: charge.amountCents,
     providerPaymentId: charge.providerPaymentId,
   });
   const { rows } = await recordInStatement([event], (outbox) =>
@@ -69,7 +69,7 @@ export async function recordPayingCharge(pool: Pool, charge: SucceededCharge): P
       text: `WITH locked AS (
              SELECT id FROM orders WHERE id = $2 AND status <> 'cancelled' FOR UPDATE
            ), inserted AS (
-             INSERT INTO payments (id, order_id, provider_payment_id, amount, currency, status)
+             INSERT INTO payments (id, order_id, provider_payment_id, amount_cents, currency, status)
              SELECT $1, id, $3, $4, $5, 'succeeded' FROM locked
              ON CONFLICT DO NOTHING
              RETURNING ${columns}
@@ -81,7 +81,7 @@ export async function recordPayingCharge(pool: Pool, charge: SucceededCharge): P
         id,
         charge.orderId,
         charge.providerPaymentId,
-        charge.amount,
+        charge.amountCents,
         charge.currency,
         outbox.ids[0],
         outbox.subjects[0],
@@ -111,16 +111,22 @@ export async function decideCharge(pool: Pool, charge: SucceededCharge): Promise
     const decision = chargeDecision({ status: order.status, paidByAnotherCharge: paid.rowCount === 1 });
     const reason = decision === 'keep' ? undefined : decision === 'refund: cancelled' ? 'cancelled' : 'paid';
     const { rows } = await client.query<PaymentRow>(
-      `INSERT INTO payments (order_id, provider_payment_id, amount, currency, status) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO payments (order_id, provider_payment_id, amount_cents, currency, status) VALUES ($1, $2, $3, $4, $5)
        RETURNING ${columns}`,
-      [order.id, charge.providerPaymentId, charge.amount, charge.currency, reason ? 'refund_pending' : 'succeeded'],
+      [
+        order.id,
+        charge.providerPaymentId,
+        charge.amountCents,
+        charge.currency,
+        reason ? 'refund_pending' : 'succeeded',
+      ],
     );
     const payment = rows[0];
     if (reason) return { outcome: 'refund', payment, reason };
     await recordEvent(client, 'payment.created', {
       id: payment.id,
       orderId: order.id,
-      amount: payment.amount,
+      amount: payment.amountCents,
       providerPaymentId: payment.providerPaymentId,
     });
     return { outcome: 'recorded', payment };
