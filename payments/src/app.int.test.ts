@@ -168,7 +168,7 @@ describe('POST /api/payments', () => {
     expect(sent.idempotencyKey).toContain(order.id);
 
     const [payment] = await paymentsOf(order.id);
-    expect(payment).toMatchObject({ id: res.body.id, amount: 12345, currency: 'usd', status: 'succeeded' });
+    expect(payment).toMatchObject({ id: res.body.id, amount_cents: 12345, currency: 'usd', status: 'succeeded' });
     const [event] = await eventually(
       async () => collector.envelopesAbout(order.id).length > 0 && collector.envelopesAbout(order.id),
     );
@@ -238,7 +238,7 @@ describe('POST /api/payments', () => {
 
     const payments = await paymentsOf(order.id);
     expect(payments).toHaveLength(1);
-    expect(payments[0]).toMatchObject({ provider_payment_id: intent.id, amount: 9900, status: 'succeeded' });
+    expect(payments[0]).toMatchObject({ provider_payment_id: intent.id, amount_cents: 9900, status: 'succeeded' });
     await eventually(async () => collector.envelopesAbout(order.id).length === 1);
   });
 });

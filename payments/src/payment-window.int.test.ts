@@ -192,7 +192,7 @@ describe('the payment window', () => {
     const recorded = await recordSucceededCharge(pool, {
       orderId: order.id,
       providerPaymentId: `pi_${randomUUID()}`,
-      amount: 1500,
+      amountCents: 1500,
       currency: 'usd',
     });
     expect(recorded).toMatchObject({ outcome: 'refund', reason: 'expired', payment: { status: 'refund_pending' } });

@@ -7,10 +7,10 @@ import {
   testBusNamespace,
   testLogger,
 } from '@microtick/devstack';
-import { Bus } from '../bus/bus';
+import { Bus, makeEnvelope } from '../bus/bus';
 import { withTransaction, type Pool } from '../db/pool';
 import { applyOnce } from './inbox';
-import { recordEvent } from './outbox';
+import { recordEvent, recordInStatement } from './outbox';
 import { OutboxRelay } from './relay';
 
 describe('outbox', () => {
@@ -67,6 +67,22 @@ describe('outbox', () => {
     await eventually(async () => collector.received.length === 20, 3000);
     await relay.stop();
     expect(collector.received.map((e) => e.id)).toEqual(ids);
+  });
+
+  it('wakes the relay when a single statement that recorded events returns', async () => {
+    const collector = await collectEvents(bus, 'expiration.complete');
+    const relay = new OutboxRelay({ pool, bus, logger: testLogger, pollIntervalMs: 60_000 });
+    await relay.start();
+    const event = makeEnvelope('expiration.complete', { orderId: randomUUID() });
+    await recordInStatement([event], (outbox) =>
+      pool.query(
+        'INSERT INTO outbox (id, subject, envelope) SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[])',
+        [outbox.ids, outbox.subjects, outbox.envelopes],
+      ),
+    );
+    await eventually(async () => collector.received.length === 1, 3000);
+    await relay.stop();
+    expect(collector.received[0]).toEqual(event);
   });
 
   it('a re-publish after a crash between publish and delete is de-duplicated by the bus', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eventsCommitted, outboxRow, queryKeepingConnection, type Pool } from '@microtick/common';
+import { makeEnvelope, queryKeepingConnection, recordInStatement, type Pool } from '@microtick/common';
 import { placementOutcome } from '../rules';
 import type { OrderRecord } from './orders';
 
@@ -165,7 +165,7 @@ export async function placeOrders(
 ): Promise<PlaceOrderResult[]> {
   const orderIds = requests.map(() => randomUUID());
   const events = requests.map((request, i) =>
-    outboxRow('order.created', {
+    makeEnvelope('order.created', {
       id: orderIds[i],
       userId: request.userId,
       status: 'created',
@@ -176,21 +176,23 @@ export async function placeOrders(
   );
   let rows: ResultRow[];
   try {
-    ({ rows } = await queryKeepingConnection<ResultRow>(pool, {
-      name: 'place-orders',
-      text: PLACE_ORDERS,
-      values: [
-        orderIds,
-        requests.map((r) => r.userId),
-        requests.map((r) => r.ticketId),
-        requests.map((r) => r.expiresAt),
-        events.map((e) => e.envelope.id),
-        events.map((e) => e.values[2]),
-        'order.created',
-        limits.maxOpenOrders,
-        limits.reorderCooldownSeconds,
-      ],
-    }));
+    ({ rows } = await recordInStatement(events, (outbox) =>
+      queryKeepingConnection<ResultRow>(pool, {
+        name: 'place-orders',
+        text: PLACE_ORDERS,
+        values: [
+          orderIds,
+          requests.map((r) => r.userId),
+          requests.map((r) => r.ticketId),
+          requests.map((r) => r.expiresAt),
+          outbox.ids,
+          outbox.envelopes,
+          'order.created',
+          limits.maxOpenOrders,
+          limits.reorderCooldownSeconds,
+        ],
+      }),
+    ));
   } catch (err) {
     if (requests.length === 1 && pastTheCap(err)) return [{ outcome: 'too many holds' }];
     throw err;
@@ -219,6 +221,5 @@ export async function placeOrders(
       },
     };
   });
-  if (results.some((r) => r.outcome === 'placed')) eventsCommitted();
   return results;
 }

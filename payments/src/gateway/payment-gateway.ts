@@ -3,7 +3,7 @@
 export interface ChargeRequest {
   orderId: string;
   /** Integer cents. */
-  amount: number;
+  amountCents: number;
   currency: string;
   /** A PaymentMethod id from Stripe Elements, or a Stripe test method name such as pm_card_visa. */
   paymentMethod: string;

@@ -21,12 +21,18 @@ export class StripeGateway implements PaymentGateway {
 
   constructor(private readonly stripe: Stripe) {}
 
-  async charge({ orderId, amount, currency, paymentMethod, idempotencyKey }: ChargeRequest): Promise<ChargeResult> {
+  async charge({
+    orderId,
+    amountCents,
+    currency,
+    paymentMethod,
+    idempotencyKey,
+  }: ChargeRequest): Promise<ChargeResult> {
     let intent: Stripe.PaymentIntent;
     try {
       intent = await this.stripe.paymentIntents.create(
         {
-          amount,
+          amount: amountCents,
           currency,
           payment_method: paymentMethod,
           confirm: true,

@@ -60,7 +60,7 @@ export function createPaymentRouter(pool: Pool, gateway: PaymentGateway, logger:
       try {
         result = await gateway.charge({
           orderId: order.id,
-          amount: order.price,
+          amountCents: order.priceCents,
           currency: CURRENCY,
           paymentMethod: body.paymentMethod,
           idempotencyKey: chargeIdempotencyKey(order.id, body.paymentMethod),
@@ -84,7 +84,7 @@ export function createPaymentRouter(pool: Pool, gateway: PaymentGateway, logger:
       recorded = await recordSucceededCharge(pool, {
         orderId: order.id,
         providerPaymentId: result.providerPaymentId,
-        amount: order.price,
+        amountCents: order.priceCents,
         currency: CURRENCY,
       });
     } finally {

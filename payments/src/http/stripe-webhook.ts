@@ -24,7 +24,7 @@ async function settleSucceeded(
     recorded = await recordSucceededCharge(pool, {
       orderId,
       providerPaymentId: intent.id,
-      amount: intent.amount,
+      amountCents: intent.amount,
       currency: intent.currency,
     });
   } catch (err) {

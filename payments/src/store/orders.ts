@@ -4,7 +4,7 @@ export interface OrderRow {
   id: string;
   userId: string;
   status: OrderStatus;
-  price: number;
+  priceCents: number;
   expiresAt: Date;
   version: number;
   /** The payment window was closed by expiration.complete (see payment-window.ts). */
@@ -12,7 +12,7 @@ export interface OrderRow {
 }
 
 const columns =
-  'id, user_id AS "userId", status, price, expires_at AS "expiresAt", version, window_closed_at IS NOT NULL AS "windowClosed"';
+  'id, user_id AS "userId", status, price_cents AS "priceCents", expires_at AS "expiresAt", version, window_closed_at IS NOT NULL AS "windowClosed"';
 
 export async function findOrder(db: Pool | PoolClient, id: string, lock = false): Promise<OrderRow | undefined> {
   const { rows } = await db.query<OrderRow>(`SELECT ${columns} FROM orders WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [
@@ -24,7 +24,7 @@ export async function findOrder(db: Pool | PoolClient, id: string, lock = false)
 /** order.created: version 0; a duplicate changes nothing. */
 export async function insertOrder(pool: Pool, order: EventData<'order.created'>): Promise<void> {
   await pool.query(
-    `INSERT INTO orders (id, user_id, status, price, expires_at, version) VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO orders (id, user_id, status, price_cents, expires_at, version) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (id) DO NOTHING`,
     [order.id, order.userId, order.status, order.ticket.price, order.expiresAt, order.version],
   );

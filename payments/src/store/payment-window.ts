@@ -5,7 +5,7 @@ import { judgeWindow, type WindowState } from '../rules';
 export type ChargeStart =
   | { outcome: 'not found' }
   | { outcome: 'cancelled' | 'paid' | 'expired' }
-  | { outcome: 'started'; order: { id: string; price: number } };
+  | { outcome: 'started'; order: { id: string; priceCents: number } };
 
 /**
  * Checks that the buyer's order can be paid and marks a charge in flight, in one statement under the
@@ -14,7 +14,7 @@ export type ChargeStart =
  */
 export async function startCharge(pool: Pool, orderId: string, userId: string): Promise<ChargeStart> {
   const { rows } = await pool.query<{
-    price: number;
+    price_cents: number;
     status: OrderStatus;
     paid: boolean;
     closed: boolean;
@@ -23,7 +23,7 @@ export async function startCharge(pool: Pool, orderId: string, userId: string): 
   }>({
     name: 'start-charge',
     text: `WITH o AS (
-             SELECT id, status, price, window_closed_at IS NOT NULL AS judged,
+             SELECT id, status, price_cents, window_closed_at IS NOT NULL AS judged,
                window_closed_at IS NOT NULL OR expires_at <= clock_timestamp() AS closed,
                EXISTS (SELECT 1 FROM payments p WHERE p.order_id = orders.id AND p.status = 'succeeded') AS paid
              FROM orders WHERE id = $1 AND user_id = $2 FOR UPDATE
@@ -32,12 +32,12 @@ export async function startCharge(pool: Pool, orderId: string, userId: string): 
              FROM o WHERE orders.id = o.id AND o.status = 'created' AND NOT o.paid AND NOT o.closed
              RETURNING orders.id
            )
-           SELECT o.status, o.price, o.paid, o.closed, o.judged, EXISTS (SELECT 1 FROM started) AS started FROM o`,
+           SELECT o.status, o.price_cents, o.paid, o.closed, o.judged, EXISTS (SELECT 1 FROM started) AS started FROM o`,
     values: [orderId, userId],
   });
   const row = rows[0];
   if (!row) return { outcome: 'not found' };
-  if (row.started) return { outcome: 'started', order: { id: orderId, price: row.price } };
+  if (row.started) return { outcome: 'started', order: { id: orderId, priceCents: row.price_cents } };
   // An order cancelled because its window closed unpaid has expired, as far as its buyer is concerned.
   if (row.status === 'cancelled') return { outcome: row.judged ? 'expired' : 'cancelled' };
   if (row.status === 'complete' || row.paid) return { outcome: 'paid' };

@@ -41,7 +41,7 @@ async function givenOrder(status: 'created' | 'cancelled' = 'created'): Promise<
 const chargeFor = (orderId: string, providerPaymentId = `pi_${randomUUID()}`): SucceededCharge => ({
   orderId,
   providerPaymentId,
-  amount: 2500,
+  amountCents: 2500,
   currency: 'usd',
 });
 
@@ -100,7 +100,7 @@ describe('recordSucceededCharge', () => {
         id: expect.any(String),
         orderId,
         providerPaymentId: charge.providerPaymentId,
-        amount: 2500,
+        amountCents: 2500,
         currency: 'usd',
         status: 'succeeded',
         providerRefundId: null,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eventsCommitted, outboxRow, recordEvent, withTransaction, type Pool } from '@microtick/common';
+import { makeEnvelope, recordEvent, recordInStatement, withTransaction, type Pool } from '@microtick/common';
 import { chargeDecision } from '../rules';
 import { findOrder } from './orders';
 
@@ -9,19 +9,19 @@ export interface PaymentRow {
   id: string;
   orderId: string;
   providerPaymentId: string;
-  amount: number;
+  amountCents: number;
   currency: string;
   status: PaymentStatus;
   providerRefundId: string | null;
 }
 
-const columns = `id, order_id AS "orderId", provider_payment_id AS "providerPaymentId", amount, currency, status,
+const columns = `id, order_id AS "orderId", provider_payment_id AS "providerPaymentId", amount_cents AS "amountCents", currency, status,
   provider_refund_id AS "providerRefundId"`;
 
 export interface SucceededCharge {
   orderId: string;
   providerPaymentId: string;
-  amount: number;
+  amountCents: number;
   currency: string;
 }
 
@@ -62,18 +62,19 @@ export async function recordSucceededCharge(pool: Pool, charge: SucceededCharge)
  */
 export async function recordPayingCharge(pool: Pool, charge: SucceededCharge): Promise<PaymentRow | undefined> {
   const id = randomUUID();
-  const event = outboxRow('payment.created', {
+  const event = makeEnvelope('payment.created', {
     id,
     orderId: charge.orderId,
-    amount: charge.amount,
+    amount: charge.amountCents,
     providerPaymentId: charge.providerPaymentId,
   });
-  const { rows } = await pool.query<PaymentRow>({
-    name: 'record-paying-charge',
-    text: `WITH locked AS (
+  const { rows } = await recordInStatement([event], (outbox) =>
+    pool.query<PaymentRow>({
+      name: 'record-paying-charge',
+      text: `WITH locked AS (
              SELECT id FROM orders WHERE id = $2 AND status <> 'cancelled' AND window_closed_at IS NULL FOR UPDATE
            ), inserted AS (
-             INSERT INTO payments (id, order_id, provider_payment_id, amount, currency, status)
+             INSERT INTO payments (id, order_id, provider_payment_id, amount_cents, currency, status)
              SELECT $1, id, $3, $4, $5, 'succeeded' FROM locked
              ON CONFLICT DO NOTHING
              RETURNING ${columns}
@@ -81,9 +82,18 @@ export async function recordPayingCharge(pool: Pool, charge: SucceededCharge): P
              INSERT INTO outbox (id, subject, envelope) SELECT $6, $7, $8 FROM inserted
            )
            SELECT * FROM inserted`,
-    values: [id, charge.orderId, charge.providerPaymentId, charge.amount, charge.currency, ...event.values],
-  });
-  if (rows[0]) eventsCommitted();
+      values: [
+        id,
+        charge.orderId,
+        charge.providerPaymentId,
+        charge.amountCents,
+        charge.currency,
+        outbox.ids[0],
+        outbox.subjects[0],
+        outbox.envelopes[0],
+      ],
+    }),
+  );
   return rows[0];
 }
 
@@ -111,16 +121,22 @@ export async function decideCharge(pool: Pool, charge: SucceededCharge): Promise
     const reason =
       decision === 'keep' ? undefined : (decision.slice('refund: '.length) as 'cancelled' | 'expired' | 'paid');
     const { rows } = await client.query<PaymentRow>(
-      `INSERT INTO payments (order_id, provider_payment_id, amount, currency, status) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO payments (order_id, provider_payment_id, amount_cents, currency, status) VALUES ($1, $2, $3, $4, $5)
        RETURNING ${columns}`,
-      [order.id, charge.providerPaymentId, charge.amount, charge.currency, reason ? 'refund_pending' : 'succeeded'],
+      [
+        order.id,
+        charge.providerPaymentId,
+        charge.amountCents,
+        charge.currency,
+        reason ? 'refund_pending' : 'succeeded',
+      ],
     );
     const payment = rows[0];
     if (reason) return { outcome: 'refund', payment, reason };
     await recordEvent(client, 'payment.created', {
       id: payment.id,
       orderId: order.id,
-      amount: payment.amount,
+      amount: payment.amountCents,
       providerPaymentId: payment.providerPaymentId,
     });
     return { outcome: 'recorded', payment };

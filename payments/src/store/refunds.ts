@@ -19,7 +19,10 @@ export async function refundPendingPayments(
       idempotencyKey: `refund-${payment.id}`,
     });
     await markRefunded(pool, payment.id, providerRefundId);
-    logger.info({ orderId, paymentId: payment.id, providerRefundId, amount: payment.amount }, 'payment refunded');
+    logger.info(
+      { orderId, paymentId: payment.id, providerRefundId, amountCents: payment.amountCents },
+      'payment refunded',
+    );
   }
   return pending.length;
 }
