@@ -48,6 +48,9 @@ export const ticketCreated = (overrides: Partial<EventData<'ticket.created'>> = 
   price: 2500,
   userId: randomUUID(),
   version: 0,
+  venue: null,
+  startsAt: null,
+  seat: null,
   ...overrides,
 });
 

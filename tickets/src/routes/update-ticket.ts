@@ -21,13 +21,16 @@ const MAX_ATTEMPTS = 5;
 export function updateTicketRouter(pool: Pool): Router {
   return Router().put('/api/tickets/:id', requireAuth, async (req, res) => {
     const id = parseIdParam(req.params.id, 'Ticket not found');
-    const changes = parseRequest(ticketBodySchema, req.body);
+    const body = parseRequest(ticketBodySchema, req.body);
+    // A field the body leaves out stays as it is.
+    const changes = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       const ticket = await findTicket(pool, id);
       if (!ticket) throw new NotFoundError('Ticket not found');
       if (ticket.userId !== req.currentUser!.id) throw new ForbiddenError('Only the seller can edit this ticket');
       if (ticket.status === TicketStatus.Reserved) throw new ConflictError('Cannot edit a reserved ticket');
       if (ticket.status === TicketStatus.Sold) throw new ConflictError('Cannot edit a sold ticket');
+      if (ticket.status === TicketStatus.Withdrawn) throw new NotFoundError('Ticket not found');
       const updated = await withTransaction(pool, (client) => changeTicket(client, ticket, changes));
       if (updated) {
         res.json(toTicketResponse(updated));

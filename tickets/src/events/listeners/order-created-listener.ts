@@ -26,6 +26,9 @@ export class OrderCreatedListener extends Listener<'order.created'> {
       if (await isCancelledOrder(client, order.id)) return;
       if (!ticket) throw new RetryLaterError(`ticket ${order.ticket.id} is not known yet`, 1000);
       if (ticket.orderId === order.id) return;
+      // Withdrawn after orders placed this order and before the withdrawal reached its replica: the order
+      // cannot get this ticket, and retrying would not change that. It ends when its window does.
+      if (ticket.status === TicketStatus.Withdrawn) return;
       if (ticket.status !== TicketStatus.Available) {
         // The orders service allows one open order per ticket, so the holder's cancellation is on its way.
         throw new RetryLaterError(`ticket ${ticket.id} is still held by order ${ticket.orderId}`, 1000);

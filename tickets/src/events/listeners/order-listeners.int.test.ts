@@ -69,6 +69,9 @@ describe('order.created', () => {
       version: 1,
       status: 'reserved',
       orderId: order.id,
+      venue: null,
+      startsAt: null,
+      seat: null,
     });
   });
 
