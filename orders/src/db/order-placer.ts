@@ -12,6 +12,7 @@ export type PlaceOrderResult =
   | { outcome: 'placed'; order: OrderRecord }
   | { outcome: 'unknown ticket' }
   | { outcome: 'own ticket' }
+  | { outcome: 'event started' }
   | { outcome: 'reserved' };
 
 /** Stands in for the price in the events built here; the statement sets the replica's price. */
@@ -31,12 +32,13 @@ const PLACE_ORDERS = `
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::uuid[], $6::jsonb[])
       WITH ORDINALITY AS i (order_id, user_id, ticket_id, expires_at, event_id, envelope, n)
   ), candidate AS (
-    SELECT i.*, t.title, t.price, t.user_id AS seller_id
-    FROM input i LEFT JOIN tickets t ON t.id = i.ticket_id
+    -- A withdrawn ticket is not for sale at all: it reads as unknown.
+    SELECT i.*, t.title, t.price, t.user_id AS seller_id, coalesce(t.starts_at <= now(), false) AS started
+    FROM input i LEFT JOIN tickets t ON t.id = i.ticket_id AND t.status <> 'withdrawn'
   ), placed AS (
     INSERT INTO orders (id, user_id, ticket_id, ticket_price, status, expires_at, version)
     SELECT order_id, user_id, ticket_id, price, 'created', expires_at, 0
-    FROM candidate WHERE price IS NOT NULL AND seller_id <> user_id
+    FROM candidate WHERE price IS NOT NULL AND seller_id <> user_id AND NOT started
     ORDER BY ticket_id, n
     ON CONFLICT (ticket_id) WHERE status IN ('created', 'complete') DO NOTHING
     RETURNING id
@@ -46,7 +48,7 @@ const PLACE_ORDERS = `
     FROM candidate c JOIN placed p ON p.id = c.order_id
     ORDER BY c.n
   )
-  SELECT c.n::int, c.title, c.price, c.seller_id = c.user_id AS own, p.id IS NOT NULL AS placed
+  SELECT c.n::int, c.title, c.price, c.seller_id = c.user_id AS own, c.started, p.id IS NOT NULL AS placed
   FROM candidate c LEFT JOIN placed p ON p.id = c.order_id`;
 
 interface ResultRow {
@@ -54,6 +56,7 @@ interface ResultRow {
   title: string | null;
   price: number | null;
   own: boolean | null;
+  started: boolean;
   placed: boolean;
 }
 
@@ -150,6 +153,7 @@ export async function placeOrders(pool: Pool, requests: OrderRequest[]): Promise
     const row = byPosition.get(i + 1);
     if (!row || row.price === null || row.title === null) return { outcome: 'unknown ticket' };
     if (row.own) return { outcome: 'own ticket' };
+    if (row.started) return { outcome: 'event started' };
     if (!row.placed) return { outcome: 'reserved' };
     return {
       outcome: 'placed',
