@@ -58,18 +58,17 @@ describe('the ticket replica', () => {
 });
 
 describe('POST /api/orders for events', () => {
-  it('refuses a ticket whose event has started with 409 and creates nothing', async () => {
+  it('orders a ticket until its event starts, then refuses it with 409 and creates nothing', async () => {
     const ticket = await seedTicket(orders.pool, { startsAt: inDays(1) });
+    const first = await order(ticket.id).expect(201);
+    await orders.pool.query("UPDATE orders SET status = 'cancelled', cancel_reason = 'buyer' WHERE id = $1", [
+      first.body.id,
+    ]);
     await orders.pool.query("UPDATE tickets SET starts_at = now() - interval '1 minute' WHERE id = $1", [ticket.id]);
     const before = await orderCount();
     const res = await order(ticket.id).expect(409);
     expect(res.body).toEqual({ errors: [{ message: 'Event has already started' }] });
     expect(await orderCount()).toBe(before);
-  });
-
-  it('orders a ticket whose event is still to come, and one without a start', async () => {
-    await order((await seedTicket(orders.pool, { startsAt: inDays(1) })).id).expect(201);
-    await order((await seedTicket(orders.pool)).id).expect(201);
   });
 
   it('answers 404 for a withdrawn ticket and creates nothing', async () => {
@@ -79,9 +78,5 @@ describe('POST /api/orders for events', () => {
     const res = await order(ticket.id).expect(404);
     expect(res.body).toEqual({ errors: [{ message: 'Ticket not found' }] });
     expect(await orderCount()).toBe(before);
-  });
-
-  it('still answers 404 for an unknown ticket', async () => {
-    await order(randomUUID()).expect(404);
   });
 });

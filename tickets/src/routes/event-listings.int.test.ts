@@ -176,15 +176,6 @@ describe('GET /api/tickets for events', () => {
     for (const limit of [1, 2]) expect(await walk({ q: token, sort: 'price', limit })).toEqual(expected);
   });
 
-  it('keeps newest first as the default order', async () => {
-    const token = randomUUID();
-    const seller = aSeller().cookie;
-    const first = await createTicketAs(app(), seller, { title: `Play ${token} 1`, price: 1, startsAt: eventStart(9) });
-    const second = await createTicketAs(app(), seller, { title: `Play ${token} 2`, price: 9, startsAt: eventStart(2) });
-    expect(ids(await list({ q: token }).expect(200))).toEqual([second.id, first.id]);
-    expect(await walk({ q: token, sort: 'newest', limit: 1 })).toEqual([second.id, first.id]);
-  });
-
   it('filters on the start with from and to, both inclusive, and leaves out tickets without a start', async () => {
     const token = randomUUID();
     const seller = aSeller().cookie;
@@ -224,8 +215,6 @@ describe('GET /api/tickets for events', () => {
     [{ from: '2040-06-01T20:00:00' }, 'from'],
     [{ to: '2040-06-01' }, 'to'],
     [{ from: '2040-06-02T00:00:00Z', to: '2040-06-01T00:00:00Z' }, 'to'],
-    [{ q: 'x'.repeat(201) }, 'q'],
-    [{ q: 'rock\u001b' }, 'q'],
   ])('rejects %j with 400 naming %s', async (query, field) => {
     const res = await list(query).expect(400);
     expect(res.body).toEqual({ errors: [{ field, message: expect.any(String) }] });
