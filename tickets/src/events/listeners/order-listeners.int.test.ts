@@ -121,6 +121,15 @@ describe('order.created', () => {
     await processed('tickets.order.created', created.id);
     expect(await show(ticket.id)).toEqual(ticket);
   });
+
+  it('drops an order placed just before its ticket was withdrawn, leaving the ticket withdrawn', async () => {
+    const seller = aSeller();
+    const ticket = await createTicketAs(service.app, seller.cookie);
+    await request(service.app).delete(`/api/tickets/${ticket.id}`).set('Cookie', seller.cookie).expect(204);
+    const created = await publish('order.created', anOrderCreated(ticket));
+    await processed('tickets.order.created', created.id);
+    expect(await findTicket(pool(), ticket.id)).toMatchObject({ status: 'withdrawn', orderId: null, version: 1 });
+  });
 });
 
 describe('order.updated', () => {
