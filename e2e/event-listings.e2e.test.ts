@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { startTestStack } from './support';
+import { startTestStack } from '@microtick/devstack';
 
 /**
  * Listings belong to an event, in a real browser on the real stack: the event fields from the sell form

@@ -1,9 +1,9 @@
 import Link from 'next/link';
-import { FormAlert } from '@/components/FormAlert';
-import { TicketCard } from '@/components/TicketCard';
-import { TimeZoneField } from '@/components/TimeZoneField';
+import { TicketCard } from '@/components/tickets/TicketCard';
+import { TimeZoneField } from '@/components/tickets/TimeZoneField';
+import { FormAlert } from '@/components/ui/FormAlert';
 import { redirect } from 'next/navigation';
-import { ApiError, listTickets } from '@/lib/api';
+import { ApiError, listTickets } from '@/lib/server-api';
 import { dayBoundary } from '@/lib/event-time';
 import type { FieldError, Ticket } from '@/lib/types';
 

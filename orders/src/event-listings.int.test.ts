@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus, EventData } from '@microtick/common';
-import { connectTestBus, eventually, sessionCookie, testLogger } from '@microtick/common/testing';
+import {
+  aTicketCreated,
+  aTicketUpdated,
+  connectTestBus,
+  eventually,
+  sessionCookie,
+  testLogger,
+} from '@microtick/devstack';
 import request from 'supertest';
-import { findTicket } from './db/tickets';
-import { startListeners } from './events/listeners';
-import { seedTicket, startOrders, ticketCreated, ticketUpdated, type OrdersUnderTest } from './test-support';
+import { startListeners } from './events';
+import { findTicket } from './store/tickets';
+import { seedTicket, startOrders, type OrdersUnderTest } from './testing/orders-under-test';
 
 // The replica keeps each ticket's start and the withdrawn status (DESIGN.md, Additions December 2026).
 let orders: OrdersUnderTest;
@@ -26,25 +33,25 @@ const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
 
 describe('the ticket replica', () => {
   it('keeps the start from ticket.created and ticket.updated, and applies a withdrawal', async () => {
-    const created = ticketCreated({ venue: 'Paradiso', startsAt: '2040-05-01T20:00:00+02:00', seat: 'A1' });
+    const created = aTicketCreated({ venue: 'Paradiso', startsAt: '2040-05-01T20:00:00+02:00', seat: 'A1' });
     await tickets.publish('ticket.created', created);
     await eventually(async () => (await findTicket(orders.pool, created.id)) !== undefined);
     expect((await findTicket(orders.pool, created.id))!.startsAt).toEqual(new Date('2040-05-01T18:00:00Z'));
 
     await tickets.publish(
       'ticket.updated',
-      ticketUpdated(created, { version: 1, startsAt: '2040-06-01T09:30:00-04:00' }),
+      aTicketUpdated(created, { version: 1, startsAt: '2040-06-01T09:30:00-04:00' }),
     );
     await eventually(async () => (await findTicket(orders.pool, created.id))!.version === 1);
     expect((await findTicket(orders.pool, created.id))!.startsAt).toEqual(new Date('2040-06-01T13:30:00Z'));
 
-    await tickets.publish('ticket.updated', ticketUpdated(created, { version: 2, status: 'withdrawn' }));
+    await tickets.publish('ticket.updated', aTicketUpdated(created, { version: 2, status: 'withdrawn' }));
     await eventually(async () => (await findTicket(orders.pool, created.id))!.version === 2);
     expect(await findTicket(orders.pool, created.id)).toEqual(expect.objectContaining({ status: 'withdrawn' }));
   });
 
   it('accepts a ticket.created recorded before events had details', async () => {
-    const { venue: _venue, startsAt: _startsAt, seat: _seat, ...older } = ticketCreated();
+    const { venue: _venue, startsAt: _startsAt, seat: _seat, ...older } = aTicketCreated();
     // Written straight to the bus: publish() would validate the payload and fill the nulls in.
     await tickets.publishEnvelope({
       id: randomUUID(),

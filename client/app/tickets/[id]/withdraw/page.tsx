@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { EventDetails } from '@/components/EventDetails';
-import { FormAlert } from '@/components/FormAlert';
-import { getTicket, requireUser } from '@/lib/api';
+import { EventDetails } from '@/components/tickets/EventDetails';
+import { FormAlert } from '@/components/ui/FormAlert';
+import { getTicket, requireUser } from '@/lib/server-api';
 import { withdrawTicket } from './actions';
 
 export const metadata: Metadata = { title: 'Withdraw listing' };
