@@ -1,11 +1,21 @@
 import Link from 'next/link';
 import { TicketCard } from '@/components/tickets/TicketCard';
+import { TimeZoneField } from '@/components/tickets/TimeZoneField';
+import { FormAlert } from '@/components/ui/FormAlert';
 import { redirect } from 'next/navigation';
 import { ApiError, listTickets } from '@/lib/server-api';
+import { dayBoundary } from '@/lib/event-time';
+import type { FieldError, Ticket } from '@/lib/types';
 
 function first(value: string | string[] | undefined): string {
   return (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
 }
+
+const SORTS = [
+  ['newest', 'Newest'],
+  ['startsAt', 'Date'],
+  ['price', 'Price'],
+] as const;
 
 export default async function HomePage({
   searchParams,
@@ -14,43 +24,95 @@ export default async function HomePage({
 }) {
   const params = await searchParams;
   const q = first(params.q);
+  const sort = SORTS.some(([value]) => value === first(params.sort)) ? first(params.sort) : 'newest';
+  const fromDay = first(params.from);
+  const toDay = first(params.to);
+  const tz = Number.parseInt(first(params.tz), 10);
+  const offset = Number.isFinite(tz) && Math.abs(tz) <= 18 * 60 ? tz : 0;
   const cursor = first(params.cursor) || undefined;
-  const page = await listTickets(q, cursor).catch((error: unknown) => {
-    // A stale or hand-edited cursor: start again from the first page.
-    if (cursor && error instanceof ApiError && error.status === 400)
-      redirect(q ? `/?${new URLSearchParams({ q })}` : '/');
-    throw error;
-  });
+
+  // What the page was asked for, kept in every link it makes.
+  const kept: Record<string, string> = {};
+  if (q) kept.q = q;
+  if (sort !== 'newest') kept.sort = sort;
+  if (fromDay) kept.from = fromDay;
+  if (toDay) kept.to = toDay;
+  if ((fromDay || toDay) && offset) kept.tz = String(offset);
+  const href = (extra: Record<string, string> = {}) => {
+    const query = new URLSearchParams({ ...kept, ...extra }).toString();
+    return query ? `/?${query}` : '/';
+  };
+
+  const errors: FieldError[] = [];
+  const from = fromDay ? dayBoundary(fromDay, 'start', offset) : undefined;
+  const to = toDay ? dayBoundary(toDay, 'end', offset) : undefined;
+  if (from === null) errors.push({ field: 'from', message: 'From must be a date' });
+  if (to === null) errors.push({ field: 'to', message: 'To must be a date' });
+
+  let page: { tickets: Ticket[]; nextCursor: string | null } = { tickets: [], nextCursor: null };
+  if (errors.length === 0) {
+    try {
+      page = await listTickets({ q, sort, from: from ?? undefined, to: to ?? undefined, cursor });
+    } catch (error) {
+      // A stale or hand-edited cursor: start again from the first page.
+      if (cursor && error instanceof ApiError && error.status === 400) redirect(href());
+      if (!(error instanceof ApiError) || error.status !== 400) throw error;
+      errors.push(...error.errors);
+    }
+  }
   const { tickets, nextCursor } = page;
-  const nextHref = nextCursor ? `/?${new URLSearchParams({ ...(q ? { q } : {}), cursor: nextCursor })}` : null;
-  const firstHref = q ? `/?${new URLSearchParams({ q })}` : '/';
+  const filtered = Boolean(q || fromDay || toDay);
 
   return (
     <>
       <section className="hero">
         <h1>Tickets for sale</h1>
         <p className="muted">Order a ticket and it is held for you while you pay.</p>
-        <form role="search" action="/" method="get" className="search">
-          <label htmlFor="search-q" className="visually-hidden">
-            Search tickets by title
-          </label>
-          <input id="search-q" name="q" type="search" placeholder="Search by title…" defaultValue={q} />
-          <button type="submit" className="button button-primary">
-            Search
-          </button>
+        <form role="search" action="/" method="get" data-testid="list-controls">
+          <div className="search">
+            <label htmlFor="search-q" className="visually-hidden">
+              Search tickets by event or venue
+            </label>
+            <input id="search-q" name="q" type="search" placeholder="Search by event or venue…" defaultValue={q} />
+            <button type="submit" className="button button-primary">
+              Search
+            </button>
+          </div>
+          <div className="list-controls">
+            <label>
+              Sort by
+              <select name="sort" defaultValue={sort} data-testid="sort">
+                {SORTS.map(([value, label]) => (
+                  <option key={value} value={value}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              From
+              <input type="date" name="from" defaultValue={fromDay} data-testid="from" />
+            </label>
+            <label>
+              To
+              <input type="date" name="to" defaultValue={toDay} data-testid="to" />
+            </label>
+            <TimeZoneField />
+          </div>
         </form>
+        <FormAlert messages={errors.map((e) => e.message)} />
       </section>
 
-      {q && (
+      {filtered && (
         <p className="muted" data-testid="search-summary">
-          Results for “{q}” · <Link href="/">Clear search</Link>
+          {q ? <>Results for “{q}”</> : 'Filtered by date'} · <Link href="/">Clear search</Link>
         </p>
       )}
 
-      {tickets.length === 0 ? (
+      {errors.length > 0 ? null : tickets.length === 0 ? (
         <div className="empty card" data-testid="empty-tickets">
-          {q ? (
-            <p>No tickets match “{q}”. Try another search.</p>
+          {filtered ? (
+            <p>No tickets match. Try another search or dates.</p>
           ) : cursor ? (
             <p>No more tickets.</p>
           ) : (
@@ -68,15 +130,20 @@ export default async function HomePage({
         </ul>
       )}
 
-      {(nextHref || cursor) && (
+      {(nextCursor || cursor) && (
         <nav className="pagination" aria-label="Pages">
           {cursor && (
-            <Link href={firstHref} className="button button-secondary">
+            <Link href={href()} className="button button-secondary">
               ← First page
             </Link>
           )}
-          {nextHref && (
-            <Link href={nextHref} className="button button-secondary" rel="next" data-testid="next-page">
+          {nextCursor && (
+            <Link
+              href={href({ cursor: nextCursor })}
+              className="button button-secondary"
+              rel="next"
+              data-testid="next-page"
+            >
               Next page →
             </Link>
           )}
