@@ -60,7 +60,11 @@ describe('the payment window across all services', () => {
         const res = await p.buyer.request('GET', `/api/orders/${p.orderId}`);
         return res.body.status !== 'created' && res.body;
       }, 30_000);
-      const ticket = (await p.buyer.request('GET', `/api/tickets/${p.ticketId}`)).body;
+      // Tickets learns the outcome from the bus after orders does: wait for it to settle too.
+      const ticket = await eventually(async () => {
+        const body = (await p.buyer.request('GET', `/api/tickets/${p.ticketId}`)).body;
+        return (settled.status !== 'complete' || body.status === 'sold') && body;
+      }, 30_000).catch(async () => (await p.buyer.request('GET', `/api/tickets/${p.ticketId}`)).body);
       const outcome = { answer: p.status, order: settled.status, ticket: ticket.status };
       if (p.status === 201) {
         expect(outcome).toEqual({ answer: 201, order: 'complete', ticket: 'sold' });
