@@ -1,7 +1,10 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { Header } from '@/components/Header';
+import { HoldBanner } from '@/components/HoldBanner';
+import { RouteFocus } from '@/components/RouteFocus';
 import { getCurrentUser } from '@/lib/api';
+import { getOpenHolds } from '@/lib/holds';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -13,6 +16,7 @@ export const viewport: Viewport = { width: 'device-width', initialScale: 1, them
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const user = await getCurrentUser();
+  const holds = user ? await getOpenHolds() : [];
   return (
     <html lang="en">
       <body>
@@ -20,9 +24,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <Header user={user} />
+        {holds.length > 0 && <HoldBanner holds={holds} serverNow={Date.now()} />}
         <main id="main" className="container main" tabIndex={-1}>
           {children}
         </main>
+        <RouteFocus />
         <footer className="site-footer container muted small">MicroTick — a ticket resale marketplace.</footer>
       </body>
     </html>

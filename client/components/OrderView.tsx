@@ -2,7 +2,8 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useState } from 'react';
+import { useActionState, useCallback, useEffect, useState } from 'react';
+import { cancelOrderAction } from '@/lib/actions';
 import { api } from '@/lib/client-api';
 import { formatPrice, orderDisplayStatus } from '@/lib/format';
 import { useNow } from '@/lib/use-now';
@@ -35,7 +36,8 @@ export function OrderView({
   const [order, setOrder] = useState(initialOrder);
   const [phase, setPhase] = useState<Phase>('idle');
   const [sawExpiry, setSawExpiry] = useState(false);
-  const cancel = useSubmit([]);
+  const [cancelState, cancelAction] = useActionState(cancelOrderAction, null);
+  const cancel = useSubmit([], cancelState?.errors);
 
   const status = orderDisplayStatus(order, now, sawExpiry);
   const open = order.status === 'created';
@@ -116,7 +118,7 @@ export function OrderView({
 
       {phase === 'idle' && status === 'awaiting-payment' && (
         <>
-          <Countdown expiresAt={order.expiresAt} now={now} />
+          <Countdown expiresAt={order.expiresAt} now={now} title={order.ticket.title} />
           <div className="card">
             <h2 className="section-title">Payment</h2>
             {stripeKey ? (
@@ -127,6 +129,7 @@ export function OrderView({
           </div>
           <form
             ref={cancel.formRef}
+            action={cancelAction}
             className="cancel-order"
             onSubmit={(event) => {
               event.preventDefault();
@@ -142,6 +145,7 @@ export function OrderView({
               });
             }}
           >
+            <input type="hidden" name="orderId" value={order.id} />
             <FormAlert messages={cancel.generalErrors} testId="cancel-error" />
             <SubmitButton variant="secondary" pending={cancel.pending} pendingLabel="Cancelling…">
               Cancel order

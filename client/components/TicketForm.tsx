@@ -2,32 +2,25 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useActionState, useState, type FormEvent } from 'react';
+import { saveTicketAction } from '@/lib/actions';
 import { api } from '@/lib/client-api';
+import { parsePrice } from '@/lib/price';
 import { useSubmit } from '@/lib/use-submit';
-import type { FieldError, Ticket } from '@/lib/types';
+import type { Ticket } from '@/lib/types';
 import { Field } from './Field';
 import { FormAlert } from './FormAlert';
 import { SubmitButton } from './SubmitButton';
 
 const FIELDS = ['title', 'price'] as const;
 
-/** "12.5" → 12.5; the API checks the range and the two decimal places and answers with field errors. */
-function parsePrice(raw: string): number | FieldError {
-  const value = raw.trim().replace(/^\$/, '');
-  if (value === '') return { field: 'price', message: 'Enter a price' };
-  if (!/^-?\d+(\.\d+)?$/.test(value) && !/^-?\.\d+$/.test(value)) {
-    return { field: 'price', message: 'Price must be a number, like 25 or 12.50' };
-  }
-  return Number(value);
-}
-
 export function TicketForm({ ticket }: { ticket?: Ticket }) {
   const router = useRouter();
   const editing = !!ticket;
-  const [title, setTitle] = useState(ticket?.title ?? '');
-  const [price, setPrice] = useState(ticket ? ticket.price.toFixed(2) : '');
-  const { pending, run, formRef, fieldErrors, generalErrors } = useSubmit(FIELDS);
+  const [state, formAction] = useActionState(saveTicketAction, null);
+  const [title, setTitle] = useState(state?.values?.title ?? ticket?.title ?? '');
+  const [price, setPrice] = useState(state?.values?.price ?? (ticket ? ticket.price.toFixed(2) : ''));
+  const { pending, run, formRef, fieldErrors, generalErrors } = useSubmit(FIELDS, state?.errors);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -45,7 +38,15 @@ export function TicketForm({ ticket }: { ticket?: Ticket }) {
   }
 
   return (
-    <form ref={formRef} className="form card" onSubmit={onSubmit} noValidate data-testid="ticket-form">
+    <form
+      ref={formRef}
+      action={formAction}
+      className="form card"
+      onSubmit={onSubmit}
+      noValidate
+      data-testid="ticket-form"
+    >
+      {ticket && <input type="hidden" name="id" value={ticket.id} />}
       <FormAlert messages={generalErrors} />
       <Field
         name="title"

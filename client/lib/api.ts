@@ -1,5 +1,6 @@
 import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
+import { cache } from 'react';
 import { serviceUrl, type Service } from './config';
 import { parseErrors } from './errors';
 import { signInPath } from './paths';
@@ -76,9 +77,10 @@ export function listTickets(q: string, cursor: string | undefined) {
   return serverFetch<{ tickets: Ticket[]; nextCursor: string | null }>('tickets', `/api/tickets?${params}`);
 }
 
-export function getTicket(id: string) {
-  return guarded(serverFetch<Ticket>('tickets', `/api/tickets/${encodeURIComponent(id)}`), `/tickets/${id}`);
-}
+/** Cached per request: the page and its title both ask. */
+export const getTicket = cache((id: string) =>
+  guarded(serverFetch<Ticket>('tickets', `/api/tickets/${encodeURIComponent(id)}`), `/tickets/${id}`),
+);
 
 export function listMyTickets() {
   return guarded(serverFetch<{ tickets: Ticket[] }>('tickets', '/api/tickets/mine'), '/tickets/mine');
@@ -88,6 +90,7 @@ export function listMyOrders() {
   return guarded(serverFetch<{ orders: Order[] }>('orders', '/api/orders'), '/orders');
 }
 
-export function getOrder(id: string) {
-  return guarded(serverFetch<Order>('orders', `/api/orders/${encodeURIComponent(id)}`), `/orders/${id}`);
-}
+/** Cached per request: the page and its title both ask. */
+export const getOrder = cache((id: string) =>
+  guarded(serverFetch<Order>('orders', `/api/orders/${encodeURIComponent(id)}`), `/orders/${id}`),
+);

@@ -34,7 +34,6 @@ describe('gateway', () => {
     ['/api/tickets/mine', 'tickets'],
     ['/api/orders/123', 'orders'],
     ['/api/payments/webhook', 'payments'],
-    ['/api/ticketsfoo', 'client'],
     ['/', 'client'],
     ['/tickets/new', 'client'],
     ['/_next/static/chunk.js', 'client'],
@@ -43,6 +42,17 @@ describe('gateway', () => {
     expect(res.body).toEqual(expect.objectContaining({ upstream, url: path }));
     expect(res.body.forwardedFor).toEqual(expect.any(String));
   });
+
+  it.each(['/api', '/api/', '/api/nothing-here', '/api/ticketsfoo', '/api/user/currentuser?x=1'])(
+    'answers an unknown API path, %s, with a JSON 404 in the error shape',
+    async (path) => {
+      for (const method of ['GET', 'POST'] as const) {
+        const res = await request(gateway)[method === 'GET' ? 'get' : 'post'](path).expect(404);
+        expect(res.headers['content-type']).toMatch(/^application\/json/);
+        expect(res.body).toEqual({ errors: [{ message: 'Not found' }] });
+      }
+    },
+  );
 
   it('answers 502 in the error shape when an upstream is down', async () => {
     const down = buildGateway({

@@ -1,9 +1,10 @@
 import http from 'node:http';
 import { createProxyMiddleware } from 'http-proxy-middleware';
-import { upstreamFor, type Upstreams } from './routes';
+import { isUnknownApiPath, upstreamFor, type Upstreams } from './routes';
 
 const UPSTREAM_IDLE_TIMEOUT_MS = 60_000;
 const unavailable = JSON.stringify({ errors: [{ message: 'Service unavailable, try again shortly' }] });
+const notFound = JSON.stringify({ errors: [{ message: 'Not found' }] });
 
 /** A plain HTTP server that forwards each request to the upstream the ingress would choose. */
 export function buildGateway(upstreams: Upstreams, onError: (err: Error, target: string) => void = () => undefined) {
@@ -27,10 +28,12 @@ export function buildGateway(upstreams: Upstreams, onError: (err: Error, target:
     },
   });
   const server = http.createServer((req, res) => {
+    if (isUnknownApiPath(req.url ?? '/')) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(notFound);
+      return;
+    }
     void proxy(req, res, () => {
-      res
-        .writeHead(404, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ errors: [{ message: 'Not found' }] }));
+      res.writeHead(404, { 'content-type': 'application/json' }).end(notFound);
     });
   });
   // Requests Node's parser rejects (headers too large, malformed HTTP) still get the error shape.

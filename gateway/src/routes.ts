@@ -22,3 +22,11 @@ export function upstreamFor(url: string, upstreams: Upstreams): string {
   }
   return upstreams.client;
 }
+
+/** An `/api` path that no service serves: answered with a JSON 404, never the client's HTML page. */
+export function isUnknownApiPath(url: string): boolean {
+  const path = url.split('?')[0];
+  return (
+    (path === '/api' || path.startsWith('/api/')) && !prefixes.some(([p]) => path === p || path.startsWith(`${p}/`))
+  );
+}

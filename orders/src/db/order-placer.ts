@@ -39,14 +39,14 @@ const PLACE_ORDERS = `
     FROM candidate WHERE price IS NOT NULL AND seller_id <> user_id
     ORDER BY ticket_id, n
     ON CONFLICT (ticket_id) WHERE status IN ('created', 'complete') DO NOTHING
-    RETURNING id
+    RETURNING id, created_at
   ), recorded AS (
     INSERT INTO outbox (id, subject, envelope)
     SELECT c.event_id, $7, jsonb_set(c.envelope, '{data,ticket,price}', to_jsonb(c.price))
     FROM candidate c JOIN placed p ON p.id = c.order_id
     ORDER BY c.n
   )
-  SELECT c.n::int, c.title, c.price, c.seller_id = c.user_id AS own, p.id IS NOT NULL AS placed
+  SELECT c.n::int, c.title, c.price, c.seller_id = c.user_id AS own, p.id IS NOT NULL AS placed, p.created_at
   FROM candidate c LEFT JOIN placed p ON p.id = c.order_id`;
 
 interface ResultRow {
@@ -55,6 +55,7 @@ interface ResultRow {
   price: number | null;
   own: boolean | null;
   placed: boolean;
+  created_at: Date | null;
 }
 
 interface Waiting {
@@ -158,6 +159,7 @@ export async function placeOrders(pool: Pool, requests: OrderRequest[]): Promise
         userId: request.userId,
         status: 'created',
         expiresAt: request.expiresAt,
+        createdAt: row.created_at ?? new Date(),
         version: 0,
         ticket: { id: request.ticketId, title: row.title, price: row.price },
         cancelReason: null,

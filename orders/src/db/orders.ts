@@ -5,6 +5,8 @@ export interface OrderRecord {
   userId: string;
   status: OrderStatus;
   expiresAt: Date;
+  /** When the buyer placed the order. */
+  createdAt: Date;
   version: number;
   ticket: { id: string; title: string; price: number };
   /** Set when the order is cancelled: by its buyer, or because its window ended. */
@@ -18,6 +20,7 @@ interface OrderRow {
   user_id: string;
   status: OrderStatus;
   expires_at: Date;
+  created_at: Date;
   version: number;
   ticket_id: string;
   ticket_title: string;
@@ -26,7 +29,7 @@ interface OrderRow {
 }
 
 const SELECT_ORDER = `
-  SELECT o.id, o.user_id, o.status, o.expires_at, o.version, o.ticket_id, o.ticket_price, o.cancel_reason,
+  SELECT o.id, o.user_id, o.status, o.expires_at, o.created_at, o.version, o.ticket_id, o.ticket_price, o.cancel_reason,
     t.title AS ticket_title
   FROM orders o JOIN tickets t ON t.id = o.ticket_id`;
 
@@ -35,6 +38,7 @@ const toRecord = (row: OrderRow): OrderRecord => ({
   userId: row.user_id,
   status: row.status,
   expiresAt: row.expires_at,
+  createdAt: row.created_at,
   version: row.version,
   ticket: { id: row.ticket_id, title: row.ticket_title, price: row.ticket_price },
   cancelReason: row.cancel_reason,

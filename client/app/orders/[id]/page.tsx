@@ -4,7 +4,10 @@ import { OrderView } from '@/components/OrderView';
 import { getOrder } from '@/lib/api';
 import { stripePublishableKey } from '@/lib/config';
 
-export const metadata: Metadata = { title: 'Your order' };
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { id } = await params;
+  return { title: `Your order: ${(await getOrder(id)).ticket.title}` };
+}
 
 export default async function OrderPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
