@@ -6,7 +6,9 @@ import { stripePublishableKey } from '@/lib/config';
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const { id } = await params;
-  return { title: `Your order: ${(await getOrder(id)).ticket.title}` };
+  // A missing order is the page's to answer (404, or sign in); thrown here it renders an empty error shell.
+  const order = await getOrder(id).catch(() => null);
+  return { title: order ? `Your order: ${order.ticket.title}` : 'Your order' };
 }
 
 export default async function OrderPage({ params }: { params: Promise<{ id: string }> }) {

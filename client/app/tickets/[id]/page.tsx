@@ -11,7 +11,9 @@ import { signInPath } from '@/lib/paths';
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const { id } = await params;
-  return { title: (await getTicket(id)).title };
+  // A missing ticket is the page's to answer (404); a notFound() thrown here renders an empty error shell.
+  const ticket = await getTicket(id).catch(() => null);
+  return { title: ticket?.title ?? 'Ticket' };
 }
 
 export default async function TicketPage({ params }: { params: Promise<{ id: string }> }) {
