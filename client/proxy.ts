@@ -7,7 +7,7 @@ import { serviceUrl, type Service } from './lib/config';
  * (vercel/next.js#62228), so a visitor without JavaScript saw a blank page. Asking the service first and
  * rewriting to a path no page serves renders the not-found page on the server. One GET by id per page view.
  */
-export const config = { matcher: ['/tickets/:id', '/tickets/:id/edit', '/orders/:id'] };
+export const config = { matcher: ['/tickets/:id', '/tickets/:id/edit', '/orders/:id', '/orders/:id/receipt'] };
 
 const LOOKUP_TIMEOUT_MS = 3000;
 

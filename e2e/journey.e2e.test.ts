@@ -186,7 +186,8 @@ describe('the buyer journey in the browser, on the real stack', () => {
     await signUp(buyer, email('buyer-nojs'));
     const firstOrder = await buy(buyer, ticketId);
     await buyer.getByTestId('countdown').waitFor();
-    await buyer.getByRole('button', { name: 'Cancel order' }).click();
+    await buyer.getByTestId('cancel-order').click();
+    await buyer.getByRole('button', { name: 'Yes, cancel order' }).click();
     await buyer.getByTestId('order-cancelled').waitFor();
     expect(new URL(buyer.url()).pathname).toBe(`/orders/${firstOrder}`);
 
@@ -200,9 +201,16 @@ describe('the buyer journey in the browser, on the real stack', () => {
       .waitFor();
     await buyer.getByLabel(/4242/).check();
     await buyer.getByRole('button', { name: 'Pay $1,200.00' }).click();
-    await buyer.getByTestId('order-complete').waitFor({ timeout: 15_000 });
-    expect(new URL(buyer.url()).pathname).toBe(`/orders/${orderId}`);
-    await check(buyer, 'order-complete-no-js', { axeCheck: false });
+    // Paid: straight to the receipt.
+    await buyer.getByTestId('receipt').waitFor({ timeout: 15_000 });
+    expect(new URL(buyer.url()).pathname).toBe(`/orders/${orderId}/receipt`);
+    expect(await buyer.getByTestId('receipt-ticket').textContent()).toBe(`Quiet piano evening ${run}`);
+    expect(await buyer.getByTestId('receipt-amount').textContent()).toBe('$1,200.00 USD');
+    expect(await buyer.getByTestId('receipt-reference').textContent()).toMatch(/\S{6,}/);
+    expect(await buyer.getByTestId('receipt-date').textContent()).toMatch(/ UTC$/);
+    await check(buyer, 'receipt-no-js', { axeCheck: false });
+    await buyer.goto(`/orders/${orderId}`);
+    await buyer.getByTestId('order-complete').waitFor();
 
     await buyer.getByRole('button', { name: 'Sign out' }).click();
     await buyer.getByRole('link', { name: 'Sign in' }).first().waitFor();
@@ -283,6 +291,19 @@ describe('the buyer journey in the browser, on the real stack', () => {
     await buyer.goto('/orders');
     const row = buyer.getByTestId('my-order').filter({ has: buyer.locator(`a[href="/orders/${orderId}"]`) });
     await row.getByTestId('order-date').filter({ hasText: 'GMT+5:30' }).waitFor();
+    await row.getByTestId('pay-by').filter({ hasText: 'GMT+5:30' }).waitFor();
+
+    await buyer.goto(`/orders/${orderId}`);
+    await buyer.getByRole('button', { name: 'Pay $20.00' }).click();
+    await buyer.getByTestId('order-complete').waitFor({ timeout: 15_000 });
+    await buyer.getByTestId('receipt-link').click();
+    await buyer.getByTestId('receipt-date').filter({ hasText: 'GMT+5:30' }).waitFor();
+    expect(await buyer.getByTestId('receipt-amount').textContent()).toBe('$20.00 USD');
+    expect(await buyer.title()).toContain(`Sunrise choir ${run}`);
+    await check(buyer, 'receipt');
+
+    await buyer.goto('/orders');
+    await row.getByTestId('receipt-link').waitFor();
     await check(buyer, 'my-orders');
 
     // The server does not know the zone: without JavaScript the page says UTC.
@@ -291,6 +312,34 @@ describe('the buyer journey in the browser, on the real stack', () => {
     await plain.goto(`/orders/${orderId}`);
     expect(await plain.getByTestId('pay-by').textContent()).toMatch(/ UTC$/);
   }, 90_000);
+
+  it('answers bad input with field errors: long or NUL searches, every sell-form error at once', async () => {
+    const seller = await newPage();
+    await signUp(seller, email('seller-input'));
+    for (const [query, message] of [
+      ['a'.repeat(201), /at most 200 characters/],
+      ['jazz%00', /control characters/],
+    ] as const) {
+      await seller.goto(`/?q=${query}`);
+      await seller.getByTestId('error-q').filter({ hasText: message }).waitFor();
+      expect(await seller.getByLabel('Search tickets by title').getAttribute('aria-invalid')).toBe('true');
+      expect(await seller.getByTestId('error-page').count()).toBe(0);
+    }
+    await check(seller, 'home-search-error');
+
+    await seller.goto('/tickets/new');
+    await seller.getByLabel('Title').fill('Brass band');
+    await seller.getByTestId('count-title').filter({ hasText: '10 / 200 characters' }).waitFor();
+    await seller.getByLabel('Title').fill('   ');
+    await seller.getByLabel('Price (USD)').fill('twelve');
+    await seller.getByRole('button', { name: 'List ticket' }).click();
+    await seller.getByTestId('error-title').waitFor();
+    await seller
+      .getByTestId('error-price')
+      .filter({ hasText: /must be a number/ })
+      .waitFor();
+    await check(seller, 'sell-errors');
+  }, 60_000);
 
   it('keeps the countdown and the Pay button on a phone’s first screen, even with a 200-character title', async () => {
     const seller = await newPage();

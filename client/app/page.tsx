@@ -15,7 +15,14 @@ export default async function HomePage({
   const params = await searchParams;
   const q = first(params.q);
   const cursor = first(params.cursor) || undefined;
+  let searchError: string | null = null;
   const page = await listTickets(q, cursor).catch((error: unknown) => {
+    // A search the API refuses (too long, control characters) is a field error, not a broken page.
+    const qError = error instanceof ApiError && error.status === 400 && error.errors.find((e) => e.field === 'q');
+    if (qError) {
+      searchError = qError.message;
+      return { tickets: [], nextCursor: null };
+    }
     // A stale or hand-edited cursor: start again from the first page.
     if (cursor && error instanceof ApiError && error.status === 400)
       redirect(q ? `/?${new URLSearchParams({ q })}` : '/');
@@ -34,20 +41,34 @@ export default async function HomePage({
           <label htmlFor="search-q" className="visually-hidden">
             Search tickets by title
           </label>
-          <input id="search-q" name="q" type="search" placeholder="Search by title…" defaultValue={q} />
+          <input
+            id="search-q"
+            name="q"
+            type="search"
+            placeholder="Search by title…"
+            defaultValue={q}
+            aria-invalid={searchError ? true : undefined}
+            aria-describedby={searchError ? 'search-q-error' : undefined}
+          />
           <button type="submit" className="button button-primary">
             Search
           </button>
         </form>
       </section>
 
-      {q && (
+      {searchError ? (
+        <p id="search-q-error" className="field-error" role="alert" data-testid="error-q">
+          {searchError}
+        </p>
+      ) : null}
+
+      {q && !searchError && (
         <p className="muted" data-testid="search-summary">
           Results for “{q}” · <Link href="/">Clear search</Link>
         </p>
       )}
 
-      {tickets.length === 0 ? (
+      {searchError ? null : tickets.length === 0 ? (
         <div className="empty card" data-testid="empty-tickets">
           {q ? (
             <p>No tickets match “{q}”. Try another search.</p>

@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useActionState, useState, type FormEvent } from 'react';
 import { saveTicketAction } from '@/lib/actions';
 import { api } from '@/lib/client-api';
-import { parsePrice } from '@/lib/price';
+import { parsePrice, withPriceError } from '@/lib/price';
 import { useSubmit } from '@/lib/use-submit';
 import type { Ticket } from '@/lib/types';
 import { Field } from './Field';
@@ -26,11 +26,11 @@ export function TicketForm({ ticket }: { ticket?: Ticket }) {
     event.preventDefault();
     void run(async () => {
       const parsed = parsePrice(price);
-      if (typeof parsed !== 'number') return [parsed];
-      const body = { title: title.trim(), price: parsed };
+      const body = { title: title.trim(), price: typeof parsed === 'number' ? parsed : null };
       const result = editing
         ? await api<Ticket>('PUT', `/api/tickets/${ticket.id}`, body)
         : await api<Ticket>('POST', '/api/tickets', body);
+      if (typeof parsed !== 'number') return withPriceError(result.ok ? [] : result.errors, parsed);
       if (!result.ok) return result.errors;
       router.push(`/tickets/${result.data.id}`);
       router.refresh();
@@ -54,6 +54,7 @@ export function TicketForm({ ticket }: { ticket?: Ticket }) {
         hint="The event, date and seat, e.g. “Arctic Monkeys — Sat 14 June, Row F”."
         required
         maxLength={200}
+        counter
         value={title}
         onChange={(e) => setTitle(e.target.value)}
         error={fieldErrors.title}

@@ -3,7 +3,7 @@
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { safeNext, signInPath } from './paths';
-import { parsePrice } from './price';
+import { parsePrice, withPriceError } from './price';
 import { serverWrite } from './server-write';
 import type { CurrentUser, Order, Payment, Ticket } from './types';
 import type { FormState } from './form-state';
@@ -42,11 +42,12 @@ export async function saveTicketAction(_previous: FormState, form: FormData): Pr
   const title = text(form, 'title').trim();
   const rawPrice = text(form, 'price');
   const values = { title, price: rawPrice };
-  const price = parsePrice(rawPrice);
-  if (typeof price !== 'number') return { errors: [price], values };
+  const parsed = parsePrice(rawPrice);
+  const body = { title, price: typeof parsed === 'number' ? parsed : null };
   const result = id
-    ? await serverWrite<Ticket>('tickets', 'PUT', `/api/tickets/${encodeURIComponent(id)}`, { title, price })
-    : await serverWrite<Ticket>('tickets', 'POST', '/api/tickets', { title, price });
+    ? await serverWrite<Ticket>('tickets', 'PUT', `/api/tickets/${encodeURIComponent(id)}`, body)
+    : await serverWrite<Ticket>('tickets', 'POST', '/api/tickets', body);
+  if (typeof parsed !== 'number') return { errors: withPriceError(result.ok ? [] : result.errors, parsed), values };
   if (!result.ok) {
     if (result.status === 401) redirect(signInPath(id ? `/tickets/${id}/edit` : '/tickets/new'));
     return { errors: result.errors, values };
@@ -84,6 +85,7 @@ export async function payAction(_previous: FormState, form: FormData): Promise<F
   const deadline = Date.now() + CONFIRM_WAIT_MS;
   while (Date.now() < deadline) {
     const order = await serverWrite<Order>('orders', 'GET', `/api/orders/${encodeURIComponent(orderId)}`);
+    if (order.ok && order.data.status === 'complete') redirect(`/orders/${orderId}/receipt`);
     if (order.ok && order.data.status !== 'created') break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

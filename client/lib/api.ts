@@ -4,7 +4,7 @@ import { cache } from 'react';
 import { serviceUrl, type Service } from './config';
 import { parseErrors } from './errors';
 import { signInPath } from './paths';
-import type { CurrentUser, FieldError, Order, Ticket } from './types';
+import type { CurrentUser, FieldError, Order, Receipt, Ticket } from './types';
 
 /**
  * Server-side calls to the services, forwarding the visitor's cookie. The services serve the
@@ -88,6 +88,13 @@ export function listMyTickets() {
 
 export function listMyOrders() {
   return guarded(serverFetch<{ orders: Order[] }>('orders', '/api/orders'), '/orders');
+}
+
+export function getReceipt(orderId: string) {
+  return guarded(
+    serverFetch<Receipt>('payments', `/api/payments/receipts/${encodeURIComponent(orderId)}`),
+    `/orders/${orderId}/receipt`,
+  );
 }
 
 /** Cached per request: the page and its title both ask. */

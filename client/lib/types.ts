@@ -47,6 +47,16 @@ export interface FieldError {
   field?: string;
 }
 
+/** GET /api/payments/receipts/:orderId */
+export interface Receipt {
+  orderId: string;
+  amount: number;
+  currency: string;
+  /** The payment provider's reference (a PaymentIntent id, or the sandbox's). */
+  reference: string;
+  paidAt: string;
+}
+
 export interface Payment {
   id: string;
   orderId: string;

@@ -35,6 +35,11 @@ export default async function MyOrdersPage() {
                   Ordered <LocalTime iso={order.createdAt} />
                 </span>
                 <span className="row-action muted small">
+                  {status === 'complete' && (
+                    <Link href={`/orders/${order.id}/receipt`} data-testid="receipt-link">
+                      Receipt
+                    </Link>
+                  )}
                   {status === 'awaiting-payment' && (
                     <>
                       Pay by <LocalTime iso={order.expiresAt} testId="pay-by" />
