@@ -5,8 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { freePort, waitForPort } from '../common/src/infra/processes';
-import { startTestStack } from '../e2e/support';
+import { freePort, startTestStack, waitForPort } from '@microtick/devstack';
 
 /** Shared measuring helpers for bench/*.bench.ts: percentiles, concurrency loops, baselines. */
 
@@ -138,11 +137,11 @@ export async function openLoop(options: {
  * its database for seeding and checks, and the stack's JWT key for signing sessions.
  * BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=<dir>" profiles the service while it is measured.
  */
-export async function startServiceForBench(service: 'orders' | 'payments') {
+export async function startServiceForBench(service: 'orders' | 'payments', env: Record<string, string> = {}) {
   const stack = await startTestStack({
     services: [service],
     durable: true,
-    env: { LOG_LEVEL: 'warn' },
+    env: { LOG_LEVEL: 'warn', ...env },
     nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean),
   });
   const pool = new pg.Pool({ connectionString: stack.databaseUrl(service), max: 4 });

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { startTestStack } from './support';
+import { startTestStack } from '@microtick/devstack';
 
 /**
  * The buyer's journey in a real browser on the real stack: status codes, the whole journey with

@@ -1,22 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, TEST_JWT_KEY, testLogger } from '@microtick/common/testing';
+import { TEST_JWT_KEY } from '@microtick/devstack';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import type { Express } from 'express';
-import { buildApp } from './app';
 import { readConfig } from './config';
-import { migrationsDir } from './db/migrations';
+import { startAuthUnderTest, type AuthUnderTest } from './testing/auth-under-test';
 
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let auth: AuthUnderTest;
+let db: AuthUnderTest['db'];
 beforeAll(async () => {
-  db = await createTestDatabase([migrationsDir]);
+  auth = await startAuthUnderTest();
+  db = auth.db;
 });
-afterAll(() => db.drop());
+afterAll(() => auth.stop());
 
-function appWith(env: Record<string, string | undefined> = {}): Express {
-  const config = readConfig({ DATABASE_URL: db.url, JWT_KEY: TEST_JWT_KEY, AUTH_RATE_LIMIT: '1000', ...env });
-  return buildApp({ pool: db.pool, config, logger: testLogger });
-}
+const appWith = (env: Record<string, string | undefined> = {}) => auth.app(env);
 
 const newEmail = () => `buyer-${randomUUID()}@example.com`;
 const password = 'correct horse battery';

@@ -2,10 +2,10 @@ import { createServiceApp, TooManyRequestsError, type Logger, type Pool } from '
 import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { AuthConfig } from './config';
-import { currentUserRouter } from './routes/current-user';
-import { signinRouter } from './routes/signin';
-import { signoutRouter } from './routes/signout';
-import { signupRouter } from './routes/signup';
+import { currentUserRouter } from './http/current-user';
+import { signinRouter } from './http/signin';
+import { signoutRouter } from './http/signout';
+import { signupRouter } from './http/signup';
 
 export interface AuthDeps {
   pool: Pool;

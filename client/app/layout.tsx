@@ -1,10 +1,10 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
-import { Header } from '@/components/Header';
-import { HoldBanner } from '@/components/HoldBanner';
-import { RouteFocus } from '@/components/RouteFocus';
-import { getCurrentUser } from '@/lib/api';
+import { Header } from '@/components/layout/Header';
+import { RouteFocus } from '@/components/layout/RouteFocus';
+import { HoldBanner } from '@/components/orders/HoldBanner';
 import { getOpenHolds } from '@/lib/holds';
+import { getCurrentUser } from '@/lib/server-api';
 import './globals.css';
 
 export const metadata: Metadata = {

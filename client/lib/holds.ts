@@ -1,5 +1,5 @@
 import { cache } from 'react';
-import { serverFetch } from './api';
+import { serverFetch } from './server-api';
 import type { Hold, Order } from './types';
 
 /** The signed-in buyer's open orders (none when signed out, or when orders cannot be reached). */

@@ -3,6 +3,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { buildGateway } from './app';
+import { routedServices } from '@microtick/devstack';
 import type { Upstreams } from './routes';
 
 /** Stand-in upstreams that answer with their own name, so the test sees where each request went. */
@@ -19,7 +20,7 @@ describe('gateway', () => {
   let gateway: http.Server;
   beforeAll(async () => {
     const upstreams = {} as Upstreams;
-    for (const name of ['auth', 'tickets', 'orders', 'payments', 'client'] as const) {
+    for (const name of [...routedServices.map((s) => s.name), 'client'] as const) {
       const server = await echoServer(name);
       servers.push(server);
       upstreams[name] = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -43,8 +44,8 @@ describe('gateway', () => {
     expect(res.body.forwardedFor).toEqual(expect.any(String));
   });
 
-  it.each(['/api', '/api/', '/api/nothing-here', '/api/ticketsfoo', '/api/user/currentuser?x=1'])(
-    'answers an unknown API path, %s, with a JSON 404 in the error shape',
+  it.each(['/api', '/api/', '/api/unknown', '/api/ticketsfoo', '/api/users-x/1', '/api/user/currentuser?x=1'])(
+    'answers %s itself: 404 in the error shape, not the client page',
     async (path) => {
       for (const method of ['GET', 'POST'] as const) {
         const res = await request(gateway)[method === 'GET' ? 'get' : 'post'](path).expect(404);

@@ -16,7 +16,7 @@
 #                                   run by `tsx watch`, so files synced into the pod restart the
 #                                   process without an image rebuild.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- every dependency (dev included), from the root lockfile --------------------------------
 FROM ${NODE_IMAGE} AS deps
@@ -25,6 +25,7 @@ ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=fals
 # npm ci checks the lockfile against every workspace's package.json, so all of them are copied.
 COPY package.json package-lock.json ./
 COPY common/package.json common/
+COPY devstack/package.json devstack/
 COPY auth/package.json auth/
 COPY tickets/package.json tickets/
 COPY orders/package.json orders/
@@ -55,6 +56,7 @@ WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
 COPY package.json package-lock.json ./
 COPY common/package.json common/
+COPY devstack/package.json devstack/
 COPY auth/package.json auth/
 COPY tickets/package.json tickets/
 COPY orders/package.json orders/

@@ -1,24 +1,18 @@
-import { createLogger, exitOnStartupError, runEventService } from '@microtick/common';
+import { createLogger, runService } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { migrationsDir } from './db/migrations';
-import { startListeners } from './events/listeners';
+import { migrationsDir } from './store/migrations';
+import { startListeners } from './events';
 
 const logger = createLogger('orders');
 
-async function main() {
-  const config = readConfig();
-  logger.level = config.LOG_LEVEL;
-  await runEventService({
-    name: 'orders',
-    logger,
-    config,
-    migrationsDir,
-    async start({ pool, bus }) {
-      await startListeners(bus, pool, logger);
-      return { app: buildApp({ pool, bus, config, logger }) };
-    },
-  });
-}
-
-main().catch(exitOnStartupError(logger));
+void runService({
+  name: 'orders',
+  logger,
+  readConfig,
+  needs: { db: { migrationsDir }, bus: true },
+  async start({ pool, bus, config }) {
+    await startListeners(bus, pool, logger);
+    return { app: buildApp({ pool, bus, config, logger }) };
+  },
+});

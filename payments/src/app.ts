@@ -2,9 +2,9 @@ import { createServiceApp, type Bus, type Logger, type Pool } from '@microtick/c
 import { Router } from 'express';
 import type { PaymentsConfig } from './config';
 import type { PaymentGateway } from './gateway';
-import { createPaymentRouter } from './routes/create-payment';
-import { showReceiptRouter } from './routes/show-receipt';
-import { stripeWebhookRouter } from './routes/stripe-webhook';
+import { createPaymentRouter } from './http/create-payment';
+import { showReceiptRouter } from './http/show-receipt';
+import { stripeWebhookRouter } from './http/stripe-webhook';
 
 export interface PaymentsDeps {
   pool: Pool;

@@ -38,6 +38,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       DATABASE_URL: f.databaseUrl,
       DATABASE_POOL_SIZE: f.positiveInt.default(20),
       NATS_URL: f.natsUrl,
+      NATS_STREAM_REPLICAS: f.natsStreamReplicas,
       NATS_STREAM: z.string().min(1).optional(),
       NATS_SUBJECT_PREFIX: z.string().min(1).optional(),
       JWT_KEY: f.jwtKey,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { connectTestBus, testBusNamespace, TEST_JWT_KEY, testLogger, testNatsUrl } from '@microtick/common/testing';
+import { connectTestBus, testBusNamespace, TEST_JWT_KEY, testLogger, testNatsUrl } from '@microtick/devstack';
 import request from 'supertest';
 import { buildApp } from './app';
 import { readConfig } from './config';

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { LocalTime } from '@/components/LocalTime';
-import { OrderStatusBadge } from '@/components/StatusBadge';
-import { listMyOrders } from '@/lib/api';
+import { LocalTime } from '@/components/ui/LocalTime';
+import { OrderStatusBadge } from '@/components/ui/StatusBadge';
+import { listMyOrders } from '@/lib/server-api';
 import { formatPrice, orderDisplayStatus } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'My orders' };

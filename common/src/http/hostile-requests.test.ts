@@ -3,9 +3,10 @@ import { gzipSync } from 'node:zlib';
 import { Router } from 'express';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import { testLogger } from '../testing/harness';
+import { testLogger } from '@microtick/devstack';
 import { createServiceApp } from './create-app';
-import { parseIdParam, priceSchema } from './validation';
+import { priceSchema } from '../money';
+import { parseIdParam } from './validation';
 import { JWT_ISSUER, signSession, verifySession } from './session';
 
 // Found by e2e/hostile-input: each of these answered 500 before.

@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { BuyButton, UnavailableNotice } from '@/components/BuyButton';
-import { HoldDeadline } from '@/components/HoldDeadline';
-import { TicketStatusBadge } from '@/components/StatusBadge';
-import { getCurrentUser, getTicket } from '@/lib/api';
+import { HoldDeadline } from '@/components/orders/HoldDeadline';
+import { BuyButton, UnavailableNotice } from '@/components/tickets/BuyButton';
+import { TicketStatusBadge } from '@/components/ui/StatusBadge';
+import { getCurrentUser, getTicket } from '@/lib/server-api';
 import { orderHoldSeconds } from '@/lib/config';
 import { formatPrice } from '@/lib/format';
 import { getOpenHolds } from '@/lib/holds';

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { LocalTime } from '@/components/LocalTime';
-import { getCurrentUser, getOrder, getReceipt } from '@/lib/api';
+import { LocalTime } from '@/components/ui/LocalTime';
+import { getCurrentUser, getOrder, getReceipt } from '@/lib/server-api';
 import { formatPrice } from '@/lib/format';
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {

@@ -1,0 +1,26 @@
+// Test-only: the auth service wired to the harness's real PostgreSQL.
+import { createTestDatabase, TEST_JWT_KEY, testLogger } from '@microtick/devstack';
+import type { Express } from 'express';
+import { buildApp } from '../app';
+import { readConfig } from '../config';
+import { migrationsDir } from '../store/migrations';
+
+export interface AuthUnderTest {
+  db: Awaited<ReturnType<typeof createTestDatabase>>;
+  /** The service's app with these environment variables on top of the test defaults. */
+  app(env?: Record<string, string | undefined>): Express;
+  stop(): Promise<void>;
+}
+
+/** A fresh database; each app() is the service as configured by its environment. */
+export async function startAuthUnderTest(): Promise<AuthUnderTest> {
+  const db = await createTestDatabase([migrationsDir]);
+  return {
+    db,
+    app(env = {}) {
+      const config = readConfig({ DATABASE_URL: db.url, JWT_KEY: TEST_JWT_KEY, AUTH_RATE_LIMIT: '1000', ...env });
+      return buildApp({ pool: db.pool, config, logger: testLogger });
+    },
+    stop: () => db.drop(),
+  };
+}
