@@ -91,7 +91,7 @@ export async function run(): Promise<string> {
        WHERE status = 'available' ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1`,
       [DEEP_POSITION - 1],
     );
-    const deepCursor = encodeCursor({ createdAtMicros: rows[0].micros, id: rows[0].id });
+    const deepCursor = encodeCursor({ sort: 'newest', key: rows[0].micros, id: rows[0].id });
     const cookie = `session=${signSession({ id: randomUUID(), email: 'bench@example.com' }, { jwtKey, ttlSeconds: 3600 })}`;
 
     const http = {

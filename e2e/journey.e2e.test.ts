@@ -183,6 +183,9 @@ describe('the buyer journey in the browser, on the real stack', () => {
     await signUp(seller, email('seller-nojs'));
     await seller.goto('/tickets/new');
     await seller.getByLabel('Title').fill('Quiet piano evening');
+    await seller.getByLabel('Venue').fill('Salle Cortot, Paris');
+    await seller.getByLabel('Date and time').fill('2031-05-01T20:00');
+    await seller.getByLabel('Seat (optional)').fill('Row C, seat 7');
     await seller.getByLabel('Price (USD)').fill('0');
     await seller.getByRole('button', { name: 'List ticket' }).click();
     await seller
@@ -190,13 +193,26 @@ describe('the buyer journey in the browser, on the real stack', () => {
       .filter({ hasText: /greater than 0/i })
       .waitFor();
     expect(await seller.getByLabel('Title').inputValue()).toBe('Quiet piano evening');
-    const ticketId = await listTicket(seller, `Quiet piano evening ${run}`, '1,234.50');
+    expect(await seller.getByLabel('Venue').inputValue()).toBe('Salle Cortot, Paris');
+    expect(await seller.getByLabel('Date and time').inputValue()).toBe('2031-05-01T20:00');
+    expect(await seller.getByLabel('Seat (optional)').inputValue()).toBe('Row C, seat 7');
+    await seller.getByLabel('Title').fill(`Quiet piano evening ${run}`);
+    await seller.getByLabel('Price (USD)').fill('1,234.50');
+    await seller.getByRole('button', { name: 'List ticket' }).click();
+    await seller.getByTestId('ticket-detail').waitFor();
+    const ticketId = new URL(seller.url()).pathname.split('/tickets/')[1];
     expect(await seller.getByTestId('ticket-price').textContent()).toBe('$1,234.50');
+    expect(await seller.getByTestId('event-venue').textContent()).toBe('Salle Cortot, Paris');
+    expect(await seller.getByTestId('event-seat').textContent()).toBe('Row C, seat 7');
+    // Without JavaScript the browser's zone is unknown: the start is read in UTC, and shown so.
+    expect(await seller.getByTestId('event-starts-at').getAttribute('datetime')).toBe('2031-05-01T20:00:00Z');
+    expect(await seller.getByTestId('event-starts-at').textContent()).toBe('Thu, May 1, 2031, 8:00 PM (UTC)');
 
     await seller.getByTestId('edit-ticket').click();
     await seller.getByLabel('Price (USD)').fill('1,200');
     await seller.getByRole('button', { name: 'Save changes' }).click();
     await seller.getByTestId('ticket-price').filter({ hasText: '$1,200.00' }).waitFor();
+    expect(await seller.getByTestId('event-starts-at').getAttribute('datetime')).toBe('2031-05-01T20:00:00Z');
 
     const buyer = await newPage({ javaScriptEnabled: false });
     await signUp(buyer, email('buyer-nojs'));
@@ -348,7 +364,7 @@ describe('the buyer journey in the browser, on the real stack', () => {
     ] as const) {
       await seller.goto(`/?q=${query}`);
       await seller.getByTestId('error-q').filter({ hasText: message }).waitFor();
-      expect(await seller.getByLabel('Search tickets by title').getAttribute('aria-invalid')).toBe('true');
+      expect(await seller.getByLabel('Search tickets by event or venue').getAttribute('aria-invalid')).toBe('true');
       expect(await seller.getByTestId('error-page').count()).toBe(0);
     }
     await check(seller, 'home-search-error');

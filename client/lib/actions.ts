@@ -3,9 +3,10 @@
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { safeNext, signInPath } from './paths';
-import { parsePrice, withPriceError } from './price';
+import { fromDateTimeLocalAt, parseOffset, startToSend } from './event-time';
+import { parsePrice, withLocalErrors } from './price';
 import { serverWrite } from './server-write';
-import type { CurrentUser, Order, Payment, Ticket } from './types';
+import type { CurrentUser, FieldError, Order, Payment, Ticket } from './types';
 import type { FormState } from './form-state';
 
 /**
@@ -37,21 +38,41 @@ export async function signOutAction(): Promise<void> {
   redirect('/');
 }
 
+/**
+ * The sell and edit form. Its date-and-time field is read at the offset TimeZoneField puts in `tz` (the
+ * browser's offset now, once JavaScript ran); without JavaScript the seller's zone is unknown, so it is read
+ * in UTC, like the home page's date filter, and the ticket page then shows it as UTC. An edit that leaves the
+ * start as it was (`startsAtInitial`) does not send it, so it keeps its offset.
+ */
 export async function saveTicketAction(_previous: FormState, form: FormData): Promise<FormState> {
   const id = text(form, 'id');
   const title = text(form, 'title').trim();
   const rawPrice = text(form, 'price');
-  const values = { title, price: rawPrice };
+  const venue = text(form, 'venue').trim();
+  const rawStart = text(form, 'startsAt').trim();
+  const seat = text(form, 'seat').trim();
+  const values = { title, price: rawPrice, venue, startsAt: rawStart, seat };
+  const local: FieldError[] = [];
   const parsed = parsePrice(rawPrice);
-  const body = { title, price: typeof parsed === 'number' ? parsed : null };
+  if (typeof parsed !== 'number') local.push(parsed);
+  const offset = parseOffset(text(form, 'tz'));
+  const start = startToSend(rawStart, text(form, 'startsAtInitial'), Boolean(id), (value) =>
+    fromDateTimeLocalAt(value, offset),
+  );
+  if (start.error) local.push(start.error);
+  const body = {
+    title,
+    price: typeof parsed === 'number' ? parsed : null,
+    venue: venue || null,
+    startsAt: start.startsAt,
+    seat: seat || null,
+  };
   const result = id
     ? await serverWrite<Ticket>('tickets', 'PUT', `/api/tickets/${encodeURIComponent(id)}`, body)
     : await serverWrite<Ticket>('tickets', 'POST', '/api/tickets', body);
-  if (typeof parsed !== 'number') return { errors: withPriceError(result.ok ? [] : result.errors, parsed), values };
-  if (!result.ok) {
-    if (result.status === 401) redirect(signInPath(id ? `/tickets/${id}/edit` : '/tickets/new'));
-    return { errors: result.errors, values };
-  }
+  if (!result.ok && result.status === 401) redirect(signInPath(id ? `/tickets/${id}/edit` : '/tickets/new'));
+  if (local.length > 0) return { errors: withLocalErrors(result.ok ? [] : result.errors, local), values };
+  if (!result.ok) return { errors: result.errors, values };
   redirect(`/tickets/${result.data.id}`);
 }
 

@@ -27,6 +27,7 @@ export const ticketStatusLabel: Record<TicketStatus, string> = {
   available: 'Available',
   reserved: 'Reserved',
   sold: 'Sold',
+  withdrawn: 'Withdrawn',
 };
 
 export type OrderDisplayStatus = 'awaiting-payment' | 'complete' | 'cancelled' | 'expired';

@@ -5,11 +5,12 @@ import type { FieldError } from './types';
  * sit every three digits. The API checks the range and the two decimal places and answers with field errors.
  */
 /**
- * The API answers every field error at once; a price that could not even be read is sent as null (the
- * API refuses it, so nothing is saved) and its error here replaces the API's.
+ * The API answers every field error at once. A value the form could not even read (a price, a start) is
+ * sent so that the API refuses it (nothing is saved), and the form's own error replaces the API's for that field.
  */
-export function withPriceError(apiErrors: FieldError[], priceError: FieldError): FieldError[] {
-  return [...apiErrors.filter((e) => e.field !== 'price'), priceError];
+export function withLocalErrors(apiErrors: FieldError[], local: FieldError[]): FieldError[] {
+  const fields = new Set(local.map((e) => e.field));
+  return [...apiErrors.filter((e) => !fields.has(e.field)), ...local];
 }
 
 export function parsePrice(raw: string): number | FieldError {

@@ -72,10 +72,18 @@ async function guarded<T>(promise: Promise<T>, next: string): Promise<T> {
 
 export const PAGE_SIZE = 12;
 
-export function listTickets(q: string, cursor: string | undefined) {
+export interface TicketListQuery {
+  q?: string;
+  sort?: string;
+  /** ISO-8601 date-times bounding the event's start. */
+  from?: string;
+  to?: string;
+  cursor?: string;
+}
+
+export function listTickets(query: TicketListQuery) {
   const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
-  if (q) params.set('q', q);
-  if (cursor) params.set('cursor', cursor);
+  for (const [key, value] of Object.entries(query)) if (value) params.set(key, value);
   return serverFetch<{ tickets: Ticket[]; nextCursor: string | null }>('tickets', `/api/tickets?${params}`);
 }
 

@@ -5,7 +5,7 @@ export interface CurrentUser {
   email: string;
 }
 
-export type TicketStatus = 'available' | 'reserved' | 'sold';
+export type TicketStatus = 'available' | 'reserved' | 'sold' | 'withdrawn';
 
 export interface Ticket {
   id: string;
@@ -16,6 +16,10 @@ export interface Ticket {
   version: number;
   status: TicketStatus;
   orderId: string | null;
+  /** The event: where, when (ISO-8601 with the seller's offset) and which seat; null when not given. */
+  venue: string | null;
+  startsAt: string | null;
+  seat: string | null;
 }
 
 export type OrderStatus = 'created' | 'cancelled' | 'complete';

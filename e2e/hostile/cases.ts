@@ -534,6 +534,13 @@ function casesForPathRoutes(f: Fixtures): HostileCase[] {
     Array.isArray(body?.[key]) && body[key].length === 0 ? undefined : `not empty`;
   cases.push(
     {
+      name: "withdraw the seller's ticket as the buyer",
+      method: 'DELETE',
+      path: `/api/tickets/${f.availableTicketId}`,
+      headers: { cookie: f.buyer.cookie },
+      expected: [403],
+    },
+    {
       name: 'cancel the open order as a user that does not exist',
       method: 'DELETE',
       path: `/api/orders/${f.openOrderId}`,
@@ -575,7 +582,6 @@ function casesForPathRoutes(f: Fixtures): HostileCase[] {
   // Routes and methods that do not exist.
   for (const [method, path] of [
     ['PATCH', `/api/tickets/${f.availableTicketId}`],
-    ['DELETE', `/api/tickets/${f.availableTicketId}`],
     ['POST', `/api/tickets/${f.availableTicketId}`],
     ['PUT', `/api/orders/${f.openOrderId}`],
     ['GET', '/api/tickets/mine/extra'],

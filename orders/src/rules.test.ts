@@ -27,6 +27,12 @@ describe('orders rules', () => {
     expect(placementOutcome({ ticket, buyerId: buyer, inserted })).toBe(expected);
   });
 
+  it('refuses an order for a ticket whose event has started', () => {
+    expect(
+      placementOutcome({ ticket: { sellerId: randomUUID() }, buyerId: buyer, eventStarted: true, inserted: false }),
+    ).toBe('event started');
+  });
+
   it('refuses a buyer who let the ticket go less than the cool-down ago', () => {
     expect(
       placementOutcome({ ticket: { sellerId: randomUUID() }, buyerId: buyer, coolingDown: true, inserted: false }),

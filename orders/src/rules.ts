@@ -22,12 +22,15 @@ export function orderChange(status: OrderStatus, event: OrderEvent): Transition 
 export function placementOutcome(attempt: {
   ticket: { sellerId: string } | undefined;
   buyerId: string;
+  /** The replica says the ticket's event has started: a listing leaves the list when its event starts. */
+  eventStarted?: boolean;
   /** The buyer let this ticket go less than the cool-down ago. */
   coolingDown?: boolean;
   inserted: boolean;
-}): 'placed' | 'unknown ticket' | 'own ticket' | 'cooling down' | 'reserved' {
+}): 'placed' | 'unknown ticket' | 'own ticket' | 'event started' | 'cooling down' | 'reserved' {
   if (!attempt.ticket) return 'unknown ticket';
   if (attempt.ticket.sellerId === attempt.buyerId) return 'own ticket';
+  if (attempt.eventStarted) return 'event started';
   if (attempt.coolingDown) return 'cooling down';
   // The partial unique index is the guard: an open or complete order already holds this ticket.
   return attempt.inserted ? 'placed' : 'reserved';

@@ -62,11 +62,26 @@ describe('POST /api/tickets', () => {
       version: 0,
       status: 'available',
       orderId: null,
+      venue: null,
+      startsAt: null,
+      seat: null,
     });
     const { rows } = await pool().query('SELECT price_cents FROM tickets WHERE id = $1', [res.body.id]);
     expect(rows[0].price_cents).toBe(1999);
     expect(await outboxEventsAbout(res.body.id)).toEqual([
-      { subject: 'ticket.created', data: { id: res.body.id, title, price: 1999, userId: user.id, version: 0 } },
+      {
+        subject: 'ticket.created',
+        data: {
+          id: res.body.id,
+          title,
+          price: 1999,
+          userId: user.id,
+          version: 0,
+          venue: null,
+          startsAt: null,
+          seat: null,
+        },
+      },
     ]);
   });
 
@@ -321,7 +336,18 @@ describe('PUT /api/tickets/:id', () => {
     expect(await stored(ticket.id)).toEqual(res.body);
     expect((await outboxEventsAbout(ticket.id)).map((e) => e.data)).toEqual([
       expect.objectContaining({ version: 0 }),
-      { id: ticket.id, title, price: 1250, userId: seller.user.id, version: 1, status: 'available', orderId: null },
+      {
+        id: ticket.id,
+        title,
+        price: 1250,
+        userId: seller.user.id,
+        version: 1,
+        status: 'available',
+        orderId: null,
+        venue: null,
+        startsAt: null,
+        seat: null,
+      },
     ]);
   });
 

@@ -6,6 +6,7 @@ import { listMyTicketsRouter } from './http/list-my-tickets';
 import { listTicketsRouter } from './http/list-tickets';
 import { showTicketRouter } from './http/show-ticket';
 import { updateTicketRouter } from './http/update-ticket';
+import { withdrawTicketRouter } from './http/withdraw-ticket';
 
 export interface TicketsDeps {
   pool: Pool;
@@ -21,7 +22,8 @@ export function buildApp({ pool, bus, config, logger }: TicketsDeps) {
     .use(listMyTicketsRouter(pool))
     .use(showTicketRouter(pool))
     .use(createTicketRouter(pool))
-    .use(updateTicketRouter(pool));
+    .use(updateTicketRouter(pool))
+    .use(withdrawTicketRouter(pool));
   return createServiceApp({
     name: 'tickets',
     logger,

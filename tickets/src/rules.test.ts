@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { editRefusal, mayRelease, reservation, sale } from './rules';
+import { editRefusal, mayRelease, reservation, sale, withdrawRefusal } from './rules';
 
 const seller = randomUUID();
 const order = randomUUID();
@@ -7,6 +7,7 @@ const other = randomUUID();
 const available = { userId: seller, status: 'available', orderId: null } as const;
 const reservedBy = (orderId: string) => ({ userId: seller, status: 'reserved', orderId }) as const;
 const soldTo = (orderId: string) => ({ userId: seller, status: 'sold', orderId }) as const;
+const withdrawn = { userId: seller, status: 'withdrawn', orderId: null } as const;
 
 describe('tickets rules', () => {
   it.each([
@@ -15,8 +16,20 @@ describe('tickets rules', () => {
     ['the seller, reserved', reservedBy(order), seller, 'reserved'],
     ['the seller, sold', soldTo(order), seller, 'sold'],
     ['someone else, sold', soldTo(order), other, 'not the seller'],
+    ['the seller, withdrawn', withdrawn, seller, 'withdrawn'],
   ] as const)('editing as %s: %s', (_case, ticket, userId, expected) => {
     expect(editRefusal(ticket, userId)).toBe(expected);
+  });
+
+  it.each([
+    ['the seller, available', available, seller, undefined],
+    ['someone else, available', available, other, 'not the seller'],
+    ['the seller, reserved', reservedBy(order), seller, 'reserved'],
+    ['the seller, sold', soldTo(order), seller, 'sold'],
+    ['the seller, withdrawn', withdrawn, seller, 'withdrawn'],
+    ['someone else, withdrawn', withdrawn, other, 'withdrawn'],
+  ] as const)('withdrawing as %s: %s', (_case, ticket, userId, expected) => {
+    expect(withdrawRefusal(ticket, userId)).toBe(expected);
   });
 
   it.each([
@@ -25,6 +38,7 @@ describe('tickets rules', () => {
     ['a ticket this order already holds', reservedBy(order), false, 'done'],
     ['a ticket another order holds', reservedBy(other), false, 'wait for the holder'],
     ['a ticket sold to another order', soldTo(other), false, 'wait for the holder'],
+    ['a withdrawn ticket', withdrawn, false, 'done'],
     ['any ticket, for an order already cancelled', available, true, 'done'],
     ['an unknown ticket, for an order already cancelled', undefined, true, 'done'],
   ] as const)('order.created for %s: %s', (_case, ticket, cancelled, expected) => {

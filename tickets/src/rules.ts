@@ -1,15 +1,25 @@
 import { TicketStatus } from '@microtick/common';
 import type { Ticket } from './store/tickets';
 
-/** Only the seller edits a ticket, and only while it is available. */
+/** Only the seller edits a ticket, and only while it is available. A withdrawn listing is gone. */
 export function editRefusal(
   ticket: Pick<Ticket, 'userId' | 'status'>,
   userId: string,
-): 'not the seller' | 'reserved' | 'sold' | undefined {
+): 'not the seller' | 'reserved' | 'sold' | 'withdrawn' | undefined {
   if (ticket.userId !== userId) return 'not the seller';
+  if (ticket.status === TicketStatus.Withdrawn) return 'withdrawn';
   if (ticket.status === TicketStatus.Reserved) return 'reserved';
   if (ticket.status === TicketStatus.Sold) return 'sold';
   return undefined;
+}
+
+/** Only the seller withdraws a ticket, and only while it is available; a withdrawn listing is gone for all. */
+export function withdrawRefusal(
+  ticket: Pick<Ticket, 'userId' | 'status'>,
+  userId: string,
+): 'not the seller' | 'reserved' | 'sold' | 'withdrawn' | undefined {
+  if (ticket.status === TicketStatus.Withdrawn) return 'withdrawn';
+  return editRefusal(ticket, userId);
 }
 
 /**
@@ -24,6 +34,9 @@ export function reservation(
   if (order.cancelled) return 'done';
   if (!ticket) return 'wait for the ticket';
   if (ticket.orderId === order.id) return 'done';
+  // Withdrawn after orders placed this order and before the withdrawal reached its replica: the order
+  // cannot get this ticket, and retrying would not change that. It ends when its window does.
+  if (ticket.status === TicketStatus.Withdrawn) return 'done';
   if (ticket.status !== TicketStatus.Available) return 'wait for the holder';
   return 'reserve';
 }

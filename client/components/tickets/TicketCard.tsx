@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { formatPrice } from '@/lib/format';
 import type { Ticket } from '@/lib/types';
+import { EventDetails } from './EventDetails';
 
 export function TicketCard({ ticket }: { ticket: Ticket }) {
   return (
@@ -8,6 +9,7 @@ export function TicketCard({ ticket }: { ticket: Ticket }) {
       <Link href={`/tickets/${ticket.id}`} className="ticket-card-link">
         <span className="ticket-card-title">{ticket.title}</span>
       </Link>
+      <EventDetails ticket={ticket} />
       <span className="ticket-card-price">{formatPrice(ticket.price)}</span>
     </li>
   );

@@ -5,32 +5,50 @@ import { useRouter } from 'next/navigation';
 import { useActionState, useState, type FormEvent } from 'react';
 import { saveTicketAction } from '@/lib/actions';
 import { api } from '@/lib/browser-api';
-import { parsePrice, withPriceError } from '@/lib/price';
+import { fromDateTimeLocal, startToSend, toDateTimeLocal } from '@/lib/event-time';
+import { parsePrice, withLocalErrors } from '@/lib/price';
 import { useSubmit } from '@/lib/use-submit';
-import type { Ticket } from '@/lib/types';
+import type { FieldError, Ticket } from '@/lib/types';
 import { Field } from '../ui/Field';
 import { FormAlert } from '../ui/FormAlert';
 import { SubmitButton } from '../ui/SubmitButton';
+import { TimeZoneField } from './TimeZoneField';
 
-const FIELDS = ['title', 'price'] as const;
+const FIELDS = ['title', 'price', 'venue', 'startsAt', 'seat'] as const;
 
 export function TicketForm({ ticket }: { ticket?: Ticket }) {
   const router = useRouter();
   const editing = !!ticket;
   const [state, formAction] = useActionState(saveTicketAction, null);
-  const [title, setTitle] = useState(state?.values?.title ?? ticket?.title ?? '');
-  const [price, setPrice] = useState(state?.values?.price ?? (ticket ? ticket.price.toFixed(2) : ''));
+  // After a refused post without JavaScript, the form comes back with what was typed.
+  const typed = state?.values;
+  const [title, setTitle] = useState(typed?.title ?? ticket?.title ?? '');
+  const [price, setPrice] = useState(typed?.price ?? (ticket ? ticket.price.toFixed(2) : ''));
+  const [venue, setVenue] = useState(typed?.venue ?? ticket?.venue ?? '');
+  const initialStart = ticket?.startsAt ? toDateTimeLocal(ticket.startsAt) : '';
+  const [startsAt, setStartsAt] = useState(typed?.startsAt ?? initialStart);
+  const [seat, setSeat] = useState(typed?.seat ?? ticket?.seat ?? '');
   const { pending, run, formRef, fieldErrors, generalErrors } = useSubmit(FIELDS, state?.errors);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     void run(async () => {
+      const local: FieldError[] = [];
       const parsed = parsePrice(price);
-      const body = { title: title.trim(), price: typeof parsed === 'number' ? parsed : null };
+      if (typeof parsed !== 'number') local.push(parsed);
+      const start = startToSend(startsAt, initialStart, editing, fromDateTimeLocal);
+      if (start.error) local.push(start.error);
+      const body = {
+        title: title.trim(),
+        price: typeof parsed === 'number' ? parsed : null,
+        venue: venue.trim() || null,
+        startsAt: start.startsAt,
+        seat: seat.trim() || null,
+      };
       const result = editing
         ? await api<Ticket>('PUT', `/api/tickets/${ticket.id}`, body)
         : await api<Ticket>('POST', '/api/tickets', body);
-      if (typeof parsed !== 'number') return withPriceError(result.ok ? [] : result.errors, parsed);
+      if (local.length > 0) return withLocalErrors(result.ok ? [] : result.errors, local);
       if (!result.ok) return result.errors;
       router.push(`/tickets/${result.data.id}`);
       router.refresh();
@@ -47,17 +65,46 @@ export function TicketForm({ ticket }: { ticket?: Ticket }) {
       data-testid="ticket-form"
     >
       {ticket && <input type="hidden" name="id" value={ticket.id} />}
+      {ticket && <input type="hidden" name="startsAtInitial" value={initialStart} />}
+      <TimeZoneField />
       <FormAlert messages={generalErrors} />
       <Field
         name="title"
         label="Title"
-        hint="The event, date and seat, e.g. “Arctic Monkeys — Sat 14 June, Row F”."
+        hint="The event, e.g. “Arctic Monkeys — The Car tour”."
         required
         maxLength={200}
         counter
         value={title}
         onChange={(e) => setTitle(e.target.value)}
         error={fieldErrors.title}
+      />
+      <Field
+        name="venue"
+        label="Venue"
+        hint="Where the event is, e.g. “Olympia, Paris”."
+        maxLength={120}
+        value={venue}
+        onChange={(e) => setVenue(e.target.value)}
+        error={fieldErrors.venue}
+      />
+      <Field
+        name="startsAt"
+        label="Date and time"
+        hint="When the event starts, in your time zone (in UTC if JavaScript is off)."
+        type="datetime-local"
+        value={startsAt}
+        onChange={(e) => setStartsAt(e.target.value)}
+        error={fieldErrors.startsAt}
+      />
+      <Field
+        name="seat"
+        label="Seat (optional)"
+        hint="Section, row and seat, e.g. “Balcony B, row 2, seat 14”."
+        maxLength={60}
+        value={seat}
+        onChange={(e) => setSeat(e.target.value)}
+        error={fieldErrors.seat}
       />
       <Field
         name="price"

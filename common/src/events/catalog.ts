@@ -5,8 +5,19 @@ import { z } from 'zod';
 const uuid = z.uuid();
 const cents = z.number().int().positive();
 const version = z.number().int().nonnegative();
+// The event a ticket is for. Null when the seller gave none; events recorded before these fields existed lack them.
+const eventDetails = {
+  venue: z.string().min(1).max(120).nullable().default(null),
+  startsAt: z.iso.datetime({ offset: true }).nullable().default(null),
+  seat: z.string().min(1).max(60).nullable().default(null),
+};
 
-export const TicketStatus = { Available: 'available', Reserved: 'reserved', Sold: 'sold' } as const;
+export const TicketStatus = {
+  Available: 'available',
+  Reserved: 'reserved',
+  Sold: 'sold',
+  Withdrawn: 'withdrawn',
+} as const;
 export type TicketStatus = (typeof TicketStatus)[keyof typeof TicketStatus];
 
 export const OrderStatus = {
@@ -23,6 +34,7 @@ export const eventSchemas = {
     price: cents,
     userId: uuid,
     version: z.literal(0),
+    ...eventDetails,
   }),
   'ticket.updated': z.object({
     id: uuid,
@@ -31,7 +43,8 @@ export const eventSchemas = {
     userId: uuid,
     version,
     orderId: uuid.nullable(),
-    status: z.enum(['available', 'reserved', 'sold']),
+    status: z.enum(['available', 'reserved', 'sold', 'withdrawn']),
+    ...eventDetails,
   }),
   'order.created': z.object({
     id: uuid,

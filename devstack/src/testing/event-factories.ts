@@ -13,6 +13,9 @@ const defaults: { [S in Subject]: () => EventData<S> } = {
     price: 2500,
     userId: randomUUID(),
     version: 0,
+    venue: null,
+    startsAt: null,
+    seat: null,
   }),
   'ticket.updated': () => ({ ...defaults['ticket.created'](), version: 1, orderId: null, status: 'available' }),
   'order.created': () => ({

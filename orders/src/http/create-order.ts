@@ -29,6 +29,8 @@ export function createOrderRouter(
     const placed = await placer.place({ userId: buyer.id, ticketId: ticketId.toLowerCase(), expiresAt });
     if (placed.outcome === 'unknown ticket') throw new NotFoundError('Ticket not found');
     if (placed.outcome === 'own ticket') throw new ForbiddenError('You cannot order your own ticket');
+    // Decided on the replica's start time: a listing leaves the list when its event starts.
+    if (placed.outcome === 'event started') throw new ConflictError('Event has already started');
     // The partial unique index is the guard: an open or complete order already holds this ticket.
     if (placed.outcome === 'reserved') throw new ConflictError('Ticket is already reserved');
     if (placed.outcome === 'too many holds') {

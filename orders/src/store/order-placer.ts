@@ -13,6 +13,7 @@ export type PlaceOrderResult =
   | { outcome: 'placed'; order: OrderRecord }
   | { outcome: 'unknown ticket' }
   | { outcome: 'own ticket' }
+  | { outcome: 'event started' }
   | { outcome: 'reserved' }
   /** The buyer already holds `maxOpenOrders` open orders. */
   | { outcome: 'too many holds' }
@@ -48,17 +49,18 @@ const PLACE_ORDERS = `
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::uuid[], $6::jsonb[])
       WITH ORDINALITY AS i (order_id, user_id, ticket_id, expires_at, event_id, envelope, n)
   ), candidate AS (
-    SELECT i.*, t.title, t.price_cents, t.user_id AS seller_id,
+    -- A withdrawn ticket is not for sale at all: it reads as unknown.
+    SELECT i.*, t.title, t.price_cents, t.user_id AS seller_id, coalesce(t.starts_at <= now(), false) AS started,
       EXISTS (
         SELECT 1 FROM orders o
         WHERE o.user_id = i.user_id AND o.ticket_id = i.ticket_id AND o.status = 'cancelled'
           AND o.closed_at > clock_timestamp() - $9 * interval '1 second'
       ) AS cooling
-    FROM input i LEFT JOIN tickets t ON t.id = i.ticket_id
+    FROM input i LEFT JOIN tickets t ON t.id = i.ticket_id AND t.status <> 'withdrawn'
   ), placed AS (
     INSERT INTO orders (id, user_id, ticket_id, ticket_price_cents, ticket_title, status, expires_at, version)
     SELECT order_id, user_id, ticket_id, price_cents, title, 'created', expires_at, 0
-    FROM candidate WHERE price_cents IS NOT NULL AND seller_id <> user_id AND NOT cooling
+    FROM candidate WHERE price_cents IS NOT NULL AND seller_id <> user_id AND NOT started AND NOT cooling
     ORDER BY ticket_id, n
     ON CONFLICT (ticket_id) WHERE status IN ('created', 'complete') DO NOTHING
     RETURNING id, user_id, created_at
@@ -73,7 +75,7 @@ const PLACE_ORDERS = `
     FROM candidate c JOIN placed p ON p.id = c.order_id
     ORDER BY c.n
   )
-  SELECT c.n::int, c.title, c.price_cents, c.seller_id, c.cooling, p.id IS NOT NULL AS placed, p.created_at
+  SELECT c.n::int, c.title, c.price_cents, c.seller_id, c.started, c.cooling, p.id IS NOT NULL AS placed, p.created_at
   FROM candidate c LEFT JOIN placed p ON p.id = c.order_id`;
 
 interface ResultRow {
@@ -81,6 +83,7 @@ interface ResultRow {
   title: string | null;
   price_cents: number | null;
   seller_id: string | null;
+  started: boolean;
   cooling: boolean;
   placed: boolean;
   created_at: Date | null;
@@ -205,6 +208,7 @@ export async function placeOrders(
     const outcome = placementOutcome({
       ticket: known ? { sellerId: row.seller_id! } : undefined,
       buyerId: request.userId,
+      eventStarted: row?.started ?? false,
       coolingDown: row?.cooling ?? false,
       inserted: row?.placed ?? false,
     });

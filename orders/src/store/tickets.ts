@@ -9,9 +9,11 @@ export interface TicketReplica {
   version: number;
   status: TicketStatus;
   orderId: string | null;
+  startsAt: Date | null;
 }
 
-const COLUMNS = 'id, title, price_cents AS "priceCents", user_id AS "userId", version, status, order_id AS "orderId"';
+const COLUMNS =
+  'id, title, price_cents AS "priceCents", user_id AS "userId", version, status, order_id AS "orderId", starts_at AS "startsAt"';
 
 export async function findTicket(pool: Pool, id: string): Promise<TicketReplica | undefined> {
   const { rows } = await pool.query<TicketReplica>(`SELECT ${COLUMNS} FROM tickets WHERE id = $1`, [id]);
@@ -21,9 +23,9 @@ export async function findTicket(pool: Pool, id: string): Promise<TicketReplica 
 /** ticket.created: version 0, inserted once; a redelivery finds the row and changes nothing. */
 export async function insertTicket(pool: Pool, ticket: EventData<'ticket.created'>): Promise<void> {
   await pool.query(
-    `INSERT INTO tickets (id, title, price_cents, user_id, version, status, order_id)
-     VALUES ($1, $2, $3, $4, $5, 'available', NULL) ON CONFLICT (id) DO NOTHING`,
-    [ticket.id, ticket.title, ticket.price, ticket.userId, ticket.version],
+    `INSERT INTO tickets (id, title, price_cents, user_id, version, status, order_id, starts_at)
+     VALUES ($1, $2, $3, $4, $5, 'available', NULL, $6) ON CONFLICT (id) DO NOTHING`,
+    [ticket.id, ticket.title, ticket.price, ticket.userId, ticket.version, ticket.startsAt],
   );
 }
 
@@ -32,9 +34,18 @@ export type TicketUpdateOutcome = 'applied' | 'stale' | 'future' | 'unknown';
 /** ticket.updated under the version rule: applied only when it is the replica's next version. */
 export async function applyTicketUpdate(pool: Pool, ticket: EventData<'ticket.updated'>): Promise<TicketUpdateOutcome> {
   const { rowCount } = await pool.query(
-    `UPDATE tickets SET title = $2, price_cents = $3, user_id = $4, version = $5, status = $6, order_id = $7
+    `UPDATE tickets SET title = $2, price_cents = $3, user_id = $4, version = $5, status = $6, order_id = $7, starts_at = $8
      WHERE id = $1 AND version = $5 - 1`,
-    [ticket.id, ticket.title, ticket.price, ticket.userId, ticket.version, ticket.status, ticket.orderId],
+    [
+      ticket.id,
+      ticket.title,
+      ticket.price,
+      ticket.userId,
+      ticket.version,
+      ticket.status,
+      ticket.orderId,
+      ticket.startsAt,
+    ],
   );
   if (rowCount === 1) return 'applied';
   const current = await pool.query<{ version: number }>('SELECT version FROM tickets WHERE id = $1', [ticket.id]);

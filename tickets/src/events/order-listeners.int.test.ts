@@ -67,6 +67,9 @@ describe('order.created', () => {
       version: 1,
       status: 'reserved',
       orderId: order.id,
+      venue: null,
+      startsAt: null,
+      seat: null,
     });
   });
 
@@ -134,6 +137,15 @@ describe('order.created', () => {
     const created = await publish('order.created', order);
     await processed('tickets.order.created', created.id);
     expect(await show(ticket.id)).toEqual(ticket);
+  });
+
+  it('drops an order placed just before its ticket was withdrawn, leaving the ticket withdrawn', async () => {
+    const seller = aSeller();
+    const ticket = await createTicketAs(service.app, seller.cookie);
+    await request(service.app).delete(`/api/tickets/${ticket.id}`).set('Cookie', seller.cookie).expect(204);
+    const created = await publish('order.created', anOrderCreatedFor(ticket));
+    await processed('tickets.order.created', created.id);
+    expect(await findTicket(pool(), ticket.id)).toMatchObject({ status: 'withdrawn', orderId: null, version: 1 });
   });
 });
 

@@ -7,9 +7,16 @@ import { presentTicket } from './present';
 
 export function createTicketRouter(pool: Pool): Router {
   return Router().post('/api/tickets', requireAuth, async (req, res) => {
-    const { title, priceCents } = parseRequest(ticketBodySchema, req.body);
+    const { title, priceCents, venue, startsAt, seat } = parseRequest(ticketBodySchema, req.body);
     const ticket = await withTransaction(pool, async (client) => {
-      const created = await insertTicket(client, { title, priceCents, userId: req.currentUser!.id });
+      const created = await insertTicket(client, {
+        title,
+        priceCents,
+        venue: venue ?? null,
+        startsAt: startsAt ?? null,
+        seat: seat ?? null,
+        userId: req.currentUser!.id,
+      });
       await recordTicketCreated(client, created);
       return created;
     });

@@ -1,20 +1,24 @@
 import { BadRequestError } from '@microtick/common';
 import { z } from 'zod';
-import type { ListPosition } from '../store/tickets';
+import type { ListPosition, ListSort } from '../store/tickets';
 
 const positionSchema = z.object({
-  createdAtMicros: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  sort: z.enum(['newest', 'startsAt', 'price']),
+  key: z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).nullable(),
   id: z.uuid(),
 });
 
-/** The opaque `cursor` of GET /api/tickets: where the previous page ended. */
+/** The opaque `cursor` of GET /api/tickets: the order it belongs to and where the previous page ended. */
 export const encodeCursor = (position: ListPosition): string =>
-  Buffer.from(JSON.stringify([position.createdAtMicros, position.id])).toString('base64url');
+  Buffer.from(JSON.stringify([position.sort, position.key, position.id])).toString('base64url');
 
-export function decodeCursor(cursor: string): ListPosition {
+/** A cursor from another order of the list would skip or repeat tickets, so it is refused like a forged one. */
+export function decodeCursor(cursor: string, sort: ListSort): ListPosition {
   try {
-    const [createdAtMicros, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return positionSchema.parse({ createdAtMicros, id });
+    const [cursorSort, key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const position = positionSchema.parse({ sort: cursorSort, key, id });
+    if (position.sort !== sort || (position.key === null && sort !== 'startsAt')) throw new Error('other order');
+    return position;
   } catch {
     throw new BadRequestError('Cursor is invalid', 'cursor');
   }

@@ -9,30 +9,49 @@ const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
 const limitMessage = `Limit must be a whole number from 1 to ${MAX_LIMIT}`;
 
-const listQuerySchema = z.object({
-  q: z
-    .string({ error: 'Search must be a single string' })
-    .trim()
-    .max(200, 'Search must be at most 200 characters')
-    // PostgreSQL rejects NUL in a text parameter; no title contains control characters.
-    .refine((q) => !/[\p{Cc}\p{Cs}]/u.test(q), 'Search must not contain control characters')
-    .optional(),
-  limit: z
-    .string({ error: limitMessage })
-    .regex(/^\d{1,3}$/, limitMessage)
-    .transform(Number)
-    .pipe(z.number().min(1, limitMessage).max(MAX_LIMIT, limitMessage))
-    .optional(),
-  cursor: z.string({ error: 'Cursor is invalid' }).optional(),
-});
+const dateTimeParam = (name: string) =>
+  z
+    .string({ error: `${name} must be a single date-time` })
+    .pipe(z.iso.datetime({ offset: true, error: `${name} must be an ISO-8601 date-time with an offset` }))
+    .transform((text) => new Date(text));
+
+const listQuerySchema = z
+  .object({
+    q: z
+      .string({ error: 'Search must be a single string' })
+      .trim()
+      .max(200, 'Search must be at most 200 characters')
+      // PostgreSQL rejects NUL in a text parameter; no title contains control characters.
+      .refine((q) => !/[\p{Cc}\p{Cs}]/u.test(q), 'Search must not contain control characters')
+      .optional(),
+    limit: z
+      .string({ error: limitMessage })
+      .regex(/^\d{1,3}$/, limitMessage)
+      .transform(Number)
+      .pipe(z.number().min(1, limitMessage).max(MAX_LIMIT, limitMessage))
+      .optional(),
+    cursor: z.string({ error: 'Cursor is invalid' }).optional(),
+    sort: z
+      .enum(['newest', 'startsAt', 'price'], { error: 'Sort must be one of newest, startsAt, price' })
+      .default('newest'),
+    from: dateTimeParam('From').optional(),
+    to: dateTimeParam('To').optional(),
+  })
+  .refine((query) => !query.from || !query.to || query.from <= query.to, {
+    message: 'To must not be before from',
+    path: ['to'],
+  });
 
 export function listTicketsRouter(pool: Pool): Router {
   return Router().get('/api/tickets', async (req, res) => {
     const query = parseRequest(listQuerySchema, req.query);
     const page = await listAvailableTickets(pool, {
       search: query.q || undefined,
+      sort: query.sort,
+      from: query.from,
+      to: query.to,
       limit: query.limit ?? DEFAULT_LIMIT,
-      after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+      after: query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.sort),
     });
     res.json({ tickets: page.tickets.map(presentTicket), nextCursor: page.next ? encodeCursor(page.next) : null });
   });

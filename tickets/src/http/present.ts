@@ -10,4 +10,7 @@ export const presentTicket = (ticket: Ticket) => ({
   version: ticket.version,
   status: ticket.status,
   orderId: ticket.orderId,
+  venue: ticket.venue,
+  startsAt: ticket.startsAt,
+  seat: ticket.seat,
 });

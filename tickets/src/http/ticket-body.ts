@@ -1,6 +1,18 @@
 import { priceSchema, toCents } from '@microtick/common';
 import { z } from 'zod';
 
+// PostgreSQL cannot store NUL, and no title, venue or seat needs control characters or unpaired surrogates.
+const noControlCharacters = (text: string) => !/[\p{Cc}\p{Cs}]/u.test(text);
+
+const text = (name: string, max: number) =>
+  z
+    .string({ error: `${name} must be a string` })
+    .trim()
+    .max(max, `${name} must be at most ${max} characters`)
+    .refine(noControlCharacters, `${name} must not contain control characters`);
+
+// venue, startsAt and seat are optional so that older clients keep working: absent leaves them as they
+// are (none, for a new ticket), null clears them.
 export const ticketBodySchema = z
   .object({
     title: z
@@ -8,8 +20,32 @@ export const ticketBodySchema = z
       .trim()
       .min(1, 'Title is required')
       .max(200, 'Title must be at most 200 characters')
-      // PostgreSQL cannot store NUL, and no title needs control characters or unpaired surrogates.
-      .refine((title) => !/[\p{Cc}\p{Cs}]/u.test(title), 'Title must not contain control characters'),
+      .refine(noControlCharacters, 'Title must not contain control characters'),
     price: priceSchema,
+    venue: text('Venue', 120).pipe(z.string().min(1, 'Venue must not be empty')).nullable().optional(),
+    startsAt: z
+      .string({ error: 'Start must be a date-time' })
+      .pipe(
+        z.iso.datetime({
+          offset: true,
+          error: 'Start must be an ISO-8601 date-time with an offset, like 2027-05-01T20:00:00+02:00',
+        }),
+      )
+      .refine((startsAt) => new Date(startsAt).getTime() > Date.now(), 'Start must be in the future')
+      .nullable()
+      .optional(),
+    // A blank seat is no seat: forms send the empty field.
+    seat: text('Seat', 60)
+      .transform((seat) => seat || null)
+      .nullable()
+      .optional(),
   })
-  .transform(({ title, price }) => ({ title, priceCents: toCents(price) }));
+  .transform(({ title, price, venue, startsAt, seat }) => ({
+    title,
+    priceCents: toCents(price),
+    venue,
+    startsAt,
+    seat,
+  }));
+
+export type TicketBody = z.infer<typeof ticketBodySchema>;

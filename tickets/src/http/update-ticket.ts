@@ -21,12 +21,15 @@ const MAX_ATTEMPTS = 5;
 export function updateTicketRouter(pool: Pool): Router {
   return Router().put('/api/tickets/:id', requireAuth, async (req, res) => {
     const id = parseIdParam(req.params.id, 'Ticket not found');
-    const changes = parseRequest(ticketBodySchema, req.body);
+    const body = parseRequest(ticketBodySchema, req.body);
+    // A field the body leaves out stays as it is.
+    const changes = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       const ticket = await findTicket(pool, id);
       if (!ticket) throw new NotFoundError('Ticket not found');
       const refusal = editRefusal(ticket, req.currentUser!.id);
       if (refusal === 'not the seller') throw new ForbiddenError('Only the seller can edit this ticket');
+      if (refusal === 'withdrawn') throw new NotFoundError('Ticket not found');
       if (refusal) throw new ConflictError(`Cannot edit a ${refusal} ticket`);
       const updated = await withTransaction(pool, (client) => changeTicket(client, ticket, changes));
       if (updated) {

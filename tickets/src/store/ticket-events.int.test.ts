@@ -3,6 +3,7 @@ import { collectEvents, eventually, type CollectedEvents } from '@microtick/devs
 import {
   aSeller,
   createTicketAs,
+  inAYear,
   startTicketsUnderTest,
   uniqueTitle,
   type TicketsUnderTest,
@@ -19,9 +20,15 @@ describe('ticket events', () => {
   });
   afterAll(() => service.stop());
 
-  it('publishes ticket.created with the price in cents and version 0, then ticket.updated with version 1 after an edit', async () => {
+  it('publishes ticket.created with the price in cents, the event details and version 0, then ticket.updated with version 1 after an edit', async () => {
     const seller = aSeller();
-    const ticket = await createTicketAs(service.app, seller.cookie, { price: 30.25 });
+    const startsAt = inAYear('+02:00');
+    const ticket = await createTicketAs(service.app, seller.cookie, {
+      price: 30.25,
+      venue: 'Olympia, Paris',
+      startsAt,
+      seat: 'Balcony B, row 2, seat 14',
+    });
     const [createdEvent] = await eventually(
       async () => created.about(ticket.id).length === 1 && created.about(ticket.id),
     );
@@ -31,13 +38,16 @@ describe('ticket events', () => {
       price: 3025,
       userId: seller.user.id,
       version: 0,
+      venue: 'Olympia, Paris',
+      startsAt,
+      seat: 'Balcony B, row 2, seat 14',
     });
 
     const title = uniqueTitle('Revised');
     await request(service.app)
       .put(`/api/tickets/${ticket.id}`)
       .set('Cookie', seller.cookie)
-      .send({ title, price: 28 })
+      .send({ title, price: 28, seat: null })
       .expect(200);
     const [updatedEvent] = await eventually(
       async () => updated.about(ticket.id).length === 1 && updated.about(ticket.id),
@@ -50,6 +60,38 @@ describe('ticket events', () => {
       version: 1,
       status: 'available',
       orderId: null,
+      venue: 'Olympia, Paris',
+      startsAt,
+      seat: null,
+    });
+  });
+});
+
+describe('withdrawing a ticket', () => {
+  let service: TicketsUnderTest;
+  let updated: CollectedEvents<'ticket.updated'>;
+  beforeAll(async () => {
+    service = await startTicketsUnderTest();
+    updated = await collectEvents(service.otherBus, 'ticket.updated');
+  });
+  afterAll(() => service.stop());
+
+  it('publishes ticket.updated with status withdrawn and the next version', async () => {
+    const seller = aSeller();
+    const ticket = await createTicketAs(service.app, seller.cookie, { venue: 'Paradiso', startsAt: inAYear() });
+    await request(service.app).delete(`/api/tickets/${ticket.id}`).set('Cookie', seller.cookie).expect(204);
+    const [event] = await eventually(async () => updated.about(ticket.id).length === 1 && updated.about(ticket.id));
+    expect(event).toEqual({
+      id: ticket.id,
+      title: ticket.title,
+      price: 2500,
+      userId: seller.user.id,
+      version: 1,
+      status: 'withdrawn',
+      orderId: null,
+      venue: 'Paradiso',
+      startsAt: ticket.startsAt,
+      seat: null,
     });
   });
 });

@@ -8,6 +8,9 @@ export function recordTicketCreated(client: PoolClient, ticket: Ticket): Promise
     price: ticket.priceCents,
     userId: ticket.userId,
     version: 0,
+    venue: ticket.venue,
+    startsAt: ticket.startsAt,
+    seat: ticket.seat,
   });
 }
 
@@ -18,7 +21,7 @@ export function recordTicketCreated(client: PoolClient, ticket: Ticket): Promise
 export async function changeTicket(
   client: PoolClient,
   current: Ticket,
-  changes: Partial<Pick<Ticket, 'title' | 'priceCents' | 'status' | 'orderId'>>,
+  changes: Partial<Pick<Ticket, 'title' | 'priceCents' | 'status' | 'orderId' | 'venue' | 'startsAt' | 'seat'>>,
 ): Promise<Ticket | undefined> {
   const updated = await updateTicketIfVersion(client, { ...current, ...changes });
   if (!updated) return undefined;
@@ -30,6 +33,9 @@ export async function changeTicket(
     version: updated.version,
     orderId: updated.orderId,
     status: updated.status,
+    venue: updated.venue,
+    startsAt: updated.startsAt,
+    seat: updated.seat,
   });
   return updated;
 }

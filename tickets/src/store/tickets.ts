@@ -1,4 +1,5 @@
 import type { Pool, PoolClient, TicketStatus } from '@microtick/common';
+import { formatEventTime, parseEventTime } from './event-time';
 
 type Queryable = Pool | PoolClient;
 
@@ -10,11 +11,23 @@ export interface Ticket {
   version: number;
   status: TicketStatus;
   orderId: string | null;
+  venue: string | null;
+  /** ISO-8601 with the offset the seller gave. */
+  startsAt: string | null;
+  seat: string | null;
 }
 
-/** Where a page of the newest-first list ends: the last ticket's creation time (microseconds) and id. */
+export type TicketDetails = Pick<Ticket, 'title' | 'priceCents' | 'venue' | 'startsAt' | 'seat'>;
+
+export type ListSort = 'newest' | 'startsAt' | 'price';
+
+/**
+ * Where a page of the list ends: the last ticket's sort key and id. The key is the creation time or the
+ * start time in microseconds, or the price in cents; null for a ticket without a start time (listed last).
+ */
 export interface ListPosition {
-  createdAtMicros: number;
+  sort: ListSort;
+  key: number | null;
   id: string;
 }
 
@@ -26,9 +39,14 @@ interface TicketRow {
   version: number;
   status: TicketStatus;
   order_id: string | null;
+  venue: string | null;
+  starts_at: Date | null;
+  starts_at_offset_minutes: number | null;
+  seat: string | null;
 }
 
-const COLUMNS = 'id, title, price_cents, user_id, version, status, order_id';
+const COLUMNS =
+  'id, title, price_cents, user_id, version, status, order_id, venue, starts_at, starts_at_offset_minutes, seat';
 
 const toTicket = (row: TicketRow): Ticket => ({
   id: row.id,
@@ -38,15 +56,26 @@ const toTicket = (row: TicketRow): Ticket => ({
   version: row.version,
   status: row.status,
   orderId: row.order_id,
+  venue: row.venue,
+  startsAt:
+    row.starts_at === null
+      ? null
+      : formatEventTime({ at: row.starts_at, offsetMinutes: row.starts_at_offset_minutes! }),
+  seat: row.seat,
 });
 
-export async function insertTicket(
-  client: Queryable,
-  ticket: Pick<Ticket, 'title' | 'priceCents' | 'userId'>,
-): Promise<Ticket> {
+/** The start as the two columns store it. */
+const startsAtParams = (startsAt: string | null) => {
+  if (startsAt === null) return [null, null];
+  const { at, offsetMinutes } = parseEventTime(startsAt);
+  return [at, offsetMinutes];
+};
+
+export async function insertTicket(client: Queryable, ticket: TicketDetails & Pick<Ticket, 'userId'>): Promise<Ticket> {
   const { rows } = await client.query<TicketRow>(
-    `INSERT INTO tickets (title, price_cents, user_id) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
-    [ticket.title, ticket.priceCents, ticket.userId],
+    `INSERT INTO tickets (title, price_cents, user_id, venue, starts_at, starts_at_offset_minutes, seat)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+    [ticket.title, ticket.priceCents, ticket.userId, ticket.venue, ...startsAtParams(ticket.startsAt), ticket.seat],
   );
   return toTicket(rows[0]);
 }
@@ -72,42 +101,94 @@ export async function lockTicket(client: Queryable, id: string): Promise<Ticket 
  */
 export async function updateTicketIfVersion(client: Queryable, ticket: Ticket): Promise<Ticket | undefined> {
   const { rows } = await client.query<TicketRow>(
-    `UPDATE tickets SET title = $3, price_cents = $4, status = $5, order_id = $6, version = version + 1
+    `UPDATE tickets SET title = $3, price_cents = $4, status = $5, order_id = $6, venue = $7, starts_at = $8,
+       starts_at_offset_minutes = $9, seat = $10, version = version + 1
      WHERE id = $1 AND version = $2 RETURNING ${COLUMNS}`,
-    [ticket.id, ticket.version, ticket.title, ticket.priceCents, ticket.status, ticket.orderId],
+    [
+      ticket.id,
+      ticket.version,
+      ticket.title,
+      ticket.priceCents,
+      ticket.status,
+      ticket.orderId,
+      ticket.venue,
+      ...startsAtParams(ticket.startsAt),
+      ticket.seat,
+    ],
   );
   return rows[0] && toTicket(rows[0]);
 }
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, '\\$&');
 
-/** One page of available tickets, newest first, optionally only those whose title contains `search`. */
+const micros = (expression: string) => `(extract(epoch FROM ${expression}) * 1000000)::bigint`;
+const fromMicros = (param: string) => `(timestamptz 'epoch' + ${param}::bigint * interval '1 microsecond')`;
+
+/** Each order of the list: its sort key (as the cursor stores it), ORDER BY, and the rows after a position. */
+const orders: Record<ListSort, { key: string; orderBy: string; after: (key: string, id: string) => string }> = {
+  newest: {
+    key: micros('created_at'),
+    orderBy: 'created_at DESC, id DESC',
+    after: (key, id) => `(created_at, id) < (${fromMicros(key)}, ${id}::uuid)`,
+  },
+  price: {
+    key: 'price_cents::bigint',
+    orderBy: 'price_cents, id',
+    after: (key, id) => `(price_cents, id) > (${key}::int, ${id}::uuid)`,
+  },
+  // Soonest first; tickets without a start time come last, by id.
+  startsAt: {
+    key: micros('starts_at'),
+    orderBy: 'starts_at NULLS LAST, id',
+    after: (key, id) =>
+      `CASE WHEN ${key}::bigint IS NULL THEN starts_at IS NULL AND id > ${id}::uuid
+       ELSE (starts_at, id) > (${fromMicros(key)}, ${id}::uuid) OR starts_at IS NULL END`,
+  },
+};
+
+export interface ListOptions {
+  search?: string;
+  sort: ListSort;
+  /** Only tickets whose event starts within [from, to]. */
+  from?: Date;
+  to?: Date;
+  limit: number;
+  after?: ListPosition;
+}
+
+/**
+ * One page of the tickets for sale: available, and not for an event that has already started. `search`
+ * matches title or venue, ignoring case and accents.
+ */
 export async function listAvailableTickets(
   pool: Pool,
-  options: { search?: string; limit: number; after?: ListPosition },
+  options: ListOptions,
 ): Promise<{ tickets: Ticket[]; next?: ListPosition }> {
-  const conditions = ["status = 'available'"];
+  const order = orders[options.sort];
+  const conditions = ["status = 'available'", '(starts_at IS NULL OR starts_at > now())'];
   const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
   if (options.search) {
-    params.push(`%${escapeLike(options.search)}%`);
-    conditions.push(`title ILIKE $${params.length}`);
+    conditions.push(`search_text LIKE '%' || fold_for_search(${param(escapeLike(options.search))}) || '%'`);
   }
-  if (options.after) {
-    params.push(options.after.createdAtMicros, options.after.id);
-    conditions.push(
-      `(created_at, id) < (timestamptz 'epoch' + $${params.length - 1}::bigint * interval '1 microsecond', $${params.length}::uuid)`,
-    );
-  }
-  params.push(options.limit + 1);
-  const { rows } = await pool.query<TicketRow & { created_at_micros: number }>(
-    `SELECT ${COLUMNS}, (extract(epoch FROM created_at) * 1000000)::bigint AS created_at_micros
+  if (options.from) conditions.push(`starts_at >= ${param(options.from)}`);
+  if (options.to) conditions.push(`starts_at <= ${param(options.to)}`);
+  if (options.after) conditions.push(order.after(param(options.after.key), param(options.after.id)));
+  const { rows } = await pool.query<TicketRow & { sort_key: string | null }>(
+    `SELECT ${COLUMNS}, ${order.key} AS sort_key
      FROM tickets WHERE ${conditions.join(' AND ')}
-     ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+     ORDER BY ${order.orderBy} LIMIT ${param(options.limit + 1)}`,
     params,
   );
   const page = rows.slice(0, options.limit);
   const last = page[page.length - 1];
-  const next = rows.length > options.limit ? { createdAtMicros: last.created_at_micros, id: last.id } : undefined;
+  const next =
+    rows.length > options.limit
+      ? { sort: options.sort, key: last.sort_key === null ? null : Number(last.sort_key), id: last.id }
+      : undefined;
   return { tickets: page.map(toTicket), next };
 }
 

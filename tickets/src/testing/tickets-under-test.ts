@@ -59,12 +59,23 @@ export async function startTicketsUnderTest(
 }
 
 export const aSeller = () => sessionCookie();
+/**
+ * An event start `days` from now at 20:00 in the given offset, as a seller would write it
+ * (and as the API answers it: seconds, no milliseconds).
+ */
+export function eventStart(days: number, offset = '+02:00'): string {
+  const date = new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  return `${date}T20:00:00${offset}`;
+}
+
+export const inAYear = (offset = '+02:00') => eventStart(365, offset);
+
 export const uniqueTitle = (prefix = 'Concert') => `${prefix} ${randomUUID()}`;
 
 export async function createTicketAs(
   app: Express,
   cookie: string,
-  body: { title?: string; price?: number } = {},
+  body: { title?: string; price?: number; venue?: string | null; startsAt?: string | null; seat?: string | null } = {},
 ): Promise<{
   id: string;
   title: string;
@@ -73,6 +84,9 @@ export async function createTicketAs(
   version: number;
   status: string;
   orderId: string | null;
+  venue: string | null;
+  startsAt: string | null;
+  seat: string | null;
 }> {
   const res = await request(app)
     .post('/api/tickets')

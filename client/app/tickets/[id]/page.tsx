@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { HoldDeadline } from '@/components/orders/HoldDeadline';
 import { BuyButton, UnavailableNotice } from '@/components/tickets/BuyButton';
+import { EventDetails } from '@/components/tickets/EventDetails';
 import { TicketStatusBadge } from '@/components/ui/StatusBadge';
 import { getCurrentUser, getTicket } from '@/lib/server-api';
 import { orderHoldSeconds } from '@/lib/config';
@@ -33,6 +34,7 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
           <h1 data-testid="ticket-title">{ticket.title}</h1>
           <TicketStatusBadge status={ticket.status} />
         </div>
+        <EventDetails ticket={ticket} />
         <p className="price-large" data-testid="ticket-price">
           {formatPrice(ticket.price)}
         </p>
@@ -41,9 +43,18 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
           <div className="ticket-actions">
             <p className="muted">You are selling this ticket.</p>
             {ticket.status === 'available' ? (
-              <Link href={`/tickets/${ticket.id}/edit`} className="button button-secondary" data-testid="edit-ticket">
-                Edit ticket
-              </Link>
+              <div className="form-actions">
+                <Link href={`/tickets/${ticket.id}/edit`} className="button button-secondary" data-testid="edit-ticket">
+                  Edit ticket
+                </Link>
+                <Link
+                  href={`/tickets/${ticket.id}/withdraw`}
+                  className="button button-secondary"
+                  data-testid="withdraw-ticket"
+                >
+                  Withdraw listing
+                </Link>
+              </div>
             ) : (
               <p className="notice" data-testid="edit-locked">
                 {ticket.status === 'sold'

@@ -24,9 +24,14 @@ export default async function MyTicketsPage() {
         <ul className="rows" aria-label="My tickets">
           {tickets.map((ticket) => (
             <li key={ticket.id} className="row card" data-testid="my-ticket">
-              <Link href={`/tickets/${ticket.id}`} className="row-title">
-                {ticket.title}
-              </Link>
+              {ticket.status === 'withdrawn' ? (
+                // Nobody can open a withdrawn listing any more, its seller included.
+                <span className="row-title">{ticket.title}</span>
+              ) : (
+                <Link href={`/tickets/${ticket.id}`} className="row-title">
+                  {ticket.title}
+                </Link>
+              )}
               <span className="row-price">{formatPrice(ticket.price)}</span>
               <TicketStatusBadge status={ticket.status} />
               {ticket.status === 'available' ? (
