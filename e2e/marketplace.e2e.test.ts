@@ -241,7 +241,8 @@ describe('web client: a seller and buyers in the browser, on the real stack', ()
     await shot(rival, 'ticket-reserved-conflict');
 
     // The buyer changes their mind: the order is cancelled and the ticket is for sale again.
-    await buyer.getByRole('button', { name: 'Cancel order' }).click();
+    await buyer.getByTestId('cancel-order').click();
+    await buyer.getByRole('button', { name: 'Yes, cancel order' }).click();
     await buyer.getByTestId('order-cancelled').waitFor();
     await shot(buyer, 'order-cancelled');
     await waitForHome(rival, contested);

@@ -1,6 +1,9 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { Header } from '@/components/layout/Header';
+import { RouteFocus } from '@/components/layout/RouteFocus';
+import { HoldBanner } from '@/components/orders/HoldBanner';
+import { getOpenHolds } from '@/lib/holds';
 import { getCurrentUser } from '@/lib/server-api';
 import './globals.css';
 
@@ -13,6 +16,7 @@ export const viewport: Viewport = { width: 'device-width', initialScale: 1, them
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const user = await getCurrentUser();
+  const holds = user ? await getOpenHolds() : [];
   return (
     <html lang="en">
       <body>
@@ -20,9 +24,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <Header user={user} />
+        {holds.length > 0 && <HoldBanner holds={holds} serverNow={Date.now()} />}
         <main id="main" className="container main" tabIndex={-1}>
           {children}
         </main>
+        <RouteFocus />
         <footer className="site-footer container muted small">MicroTick — a ticket resale marketplace.</footer>
       </body>
     </html>

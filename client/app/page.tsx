@@ -61,6 +61,9 @@ export default async function HomePage({
     }
   }
   const { tickets, nextCursor } = page;
+  // A search the API refuses (too long, control characters) is the search field's error, not a broken page.
+  const searchError = errors.find((e) => e.field === 'q')?.message ?? null;
+  const otherErrors = errors.filter((e) => e.field !== 'q').map((e) => e.message);
   const filtered = Boolean(q || fromDay || toDay);
 
   return (
@@ -73,7 +76,15 @@ export default async function HomePage({
             <label htmlFor="search-q" className="visually-hidden">
               Search tickets by event or venue
             </label>
-            <input id="search-q" name="q" type="search" placeholder="Search by event or venue…" defaultValue={q} />
+            <input
+              id="search-q"
+              name="q"
+              type="search"
+              placeholder="Search by event or venue…"
+              defaultValue={q}
+              aria-invalid={searchError ? true : undefined}
+              aria-describedby={searchError ? 'search-q-error' : undefined}
+            />
             <button type="submit" className="button button-primary">
               Search
             </button>
@@ -99,11 +110,16 @@ export default async function HomePage({
             </label>
             <TimeZoneField />
           </div>
+          {searchError ? (
+            <p id="search-q-error" className="field-error" role="alert" data-testid="error-q">
+              {searchError}
+            </p>
+          ) : null}
         </form>
-        <FormAlert messages={errors.map((e) => e.message)} />
+        <FormAlert messages={otherErrors} />
       </section>
 
-      {filtered && (
+      {filtered && !searchError && (
         <p className="muted" data-testid="search-summary">
           {q ? <>Results for “{q}”</> : 'Filtered by date'} · <Link href="/">Clear search</Link>
         </p>

@@ -13,6 +13,12 @@ export function serviceUrl(service: Service): string {
   return (process.env[env] || url).replace(/\/+$/, '');
 }
 
+/** How long an order holds its ticket; the orders service reads the same variable. */
+export function orderHoldSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.ORDER_EXPIRATION_SECONDS);
+  return Number.isInteger(seconds) && seconds > 0 ? seconds : 900;
+}
+
 /**
  * Stripe publishable key. STRIPE_PUBLISHABLE_KEY is read at request time (one image, any key);
  * NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY is also honoured (inlined at build time).

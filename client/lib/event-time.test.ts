@@ -1,4 +1,11 @@
-import { dayBoundary, formatEventStart, fromDateTimeLocal, toDateTimeLocal } from './event-time';
+import {
+  dayBoundary,
+  formatEventStart,
+  fromDateTimeLocal,
+  fromDateTimeLocalAt,
+  parseOffset,
+  toDateTimeLocal,
+} from './event-time';
 
 describe('event times', () => {
   it('shows the start at the wall-clock time the seller gave, naming the offset', () => {
@@ -16,6 +23,22 @@ describe('event times', () => {
     expect(iso).toMatch(/^2027-05-01T20:00:00([+-]\d{2}:\d{2})$/);
     expect(new Date(iso).getTime()).toBe(new Date('2027-05-01T20:00').getTime());
     expect(fromDateTimeLocal('tomorrow')).toBeNull();
+  });
+
+  it('reads a datetime-local value at a given offset, for the form posted without JavaScript', () => {
+    expect(fromDateTimeLocalAt('2027-05-01T20:00', 120)).toBe('2027-05-01T20:00:00+02:00');
+    expect(fromDateTimeLocalAt('2027-05-01T20:00', -330)).toBe('2027-05-01T20:00:00-05:30');
+    expect(fromDateTimeLocalAt('2027-05-01T20:00', 0)).toBe('2027-05-01T20:00:00+00:00');
+    expect(fromDateTimeLocalAt('2027-13-01T20:00', 0)).toBeNull();
+    expect(fromDateTimeLocalAt('tomorrow', 0)).toBeNull();
+  });
+
+  it('reads the offset TimeZoneField sends, else UTC', () => {
+    expect(parseOffset('-300')).toBe(-300);
+    expect(parseOffset('330')).toBe(330);
+    expect(parseOffset('')).toBe(0);
+    expect(parseOffset('9999')).toBe(0);
+    expect(parseOffset('1e3')).toBe(0);
   });
 
   it('turns a day into the first and last second of that day in an offset', () => {

@@ -1,10 +1,11 @@
 import 'server-only';
 import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
+import { cache } from 'react';
 import { serviceUrl, type Service } from './config';
 import { parseErrors } from './errors';
 import { signInPath } from './paths';
-import type { CurrentUser, FieldError, Order, Ticket } from './types';
+import type { CurrentUser, FieldError, Order, Receipt, Ticket } from './types';
 
 /**
  * Server-side calls to the services, forwarding the visitor's cookie (server-only: a client component
@@ -86,9 +87,10 @@ export function listTickets(query: TicketListQuery) {
   return serverFetch<{ tickets: Ticket[]; nextCursor: string | null }>('tickets', `/api/tickets?${params}`);
 }
 
-export function getTicket(id: string) {
-  return guarded(serverFetch<Ticket>('tickets', `/api/tickets/${encodeURIComponent(id)}`), `/tickets/${id}`);
-}
+/** Cached per request: the page and its title both ask. */
+export const getTicket = cache((id: string) =>
+  guarded(serverFetch<Ticket>('tickets', `/api/tickets/${encodeURIComponent(id)}`), `/tickets/${id}`),
+);
 
 export function listMyTickets() {
   return guarded(serverFetch<{ tickets: Ticket[] }>('tickets', '/api/tickets/mine'), '/tickets/mine');
@@ -98,6 +100,14 @@ export function listMyOrders() {
   return guarded(serverFetch<{ orders: Order[] }>('orders', '/api/orders'), '/orders');
 }
 
-export function getOrder(id: string) {
-  return guarded(serverFetch<Order>('orders', `/api/orders/${encodeURIComponent(id)}`), `/orders/${id}`);
+export function getReceipt(orderId: string) {
+  return guarded(
+    serverFetch<Receipt>('payments', `/api/payments/receipts/${encodeURIComponent(orderId)}`),
+    `/orders/${orderId}/receipt`,
+  );
 }
+
+/** Cached per request: the page and its title both ask. */
+export const getOrder = cache((id: string) =>
+  guarded(serverFetch<Order>('orders', `/api/orders/${encodeURIComponent(id)}`), `/orders/${id}`),
+);

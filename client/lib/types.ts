@@ -30,15 +30,35 @@ export interface Order {
   status: OrderStatus;
   /** ISO-8601 instant when an unpaid order is cancelled and the ticket released. */
   expiresAt: string;
+  /** ISO-8601 instant when the buyer placed the order. */
+  createdAt: string;
   ticket: { id: string; title: string; price: number };
   version: number;
   /** Not in the contract; used when a service sends it to tell an expiry from a cancellation. */
   cancelReason?: 'buyer' | 'expired' | null;
 }
 
+/** A ticket the signed-in buyer holds (an open order within its window). */
+export interface Hold {
+  orderId: string;
+  ticketId: string;
+  title: string;
+  expiresAt: string;
+}
+
 export interface FieldError {
   message: string;
   field?: string;
+}
+
+/** GET /api/payments/receipts/:orderId */
+export interface Receipt {
+  orderId: string;
+  amount: number;
+  currency: string;
+  /** The payment provider's reference (a PaymentIntent id, or the sandbox's). */
+  reference: string;
+  paidAt: string;
 }
 
 export interface Payment {

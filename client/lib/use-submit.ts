@@ -7,11 +7,12 @@ import type { FieldError } from './types';
 /**
  * Form submission state: `pending` while a request runs (a second submit is ignored, even a
  * double click before React re-renders), field errors for `fields`, the rest as general errors.
+ * `initialErrors` are those a server action answered when the form was posted without JavaScript.
  */
-export function useSubmit(fields: readonly string[]) {
+export function useSubmit(fields: readonly string[], initialErrors: FieldError[] = []) {
   const running = useRef(false);
   const [pending, setPending] = useState(false);
-  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [errors, setErrors] = useState<FieldError[]>(initialErrors);
   const formRef = useRef<HTMLFormElement>(null);
 
   // After a failed submit, move focus to the first invalid field, else to the error message.

@@ -44,12 +44,14 @@ describe('gateway', () => {
     expect(res.body.forwardedFor).toEqual(expect.any(String));
   });
 
-  it.each(['/api', '/api/unknown', '/api/ticketsfoo', '/api/users-x/1'])(
+  it.each(['/api', '/api/', '/api/unknown', '/api/ticketsfoo', '/api/users-x/1', '/api/user/currentuser?x=1'])(
     'answers %s itself: 404 in the error shape, not the client page',
     async (path) => {
-      const res = await request(gateway).get(path).expect(404);
-      expect(res.headers['content-type']).toMatch(/^application\/json/);
-      expect(res.body).toEqual({ errors: [{ message: 'Not found' }] });
+      for (const method of ['GET', 'POST'] as const) {
+        const res = await request(gateway)[method === 'GET' ? 'get' : 'post'](path).expect(404);
+        expect(res.headers['content-type']).toMatch(/^application\/json/);
+        expect(res.body).toEqual({ errors: [{ message: 'Not found' }] });
+      }
     },
   );
 

@@ -32,9 +32,7 @@ export function buildGateway(upstreams: Upstreams, onError: (err: Error, target:
       return;
     }
     void proxy(req, res, () => {
-      res
-        .writeHead(404, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ errors: [{ message: 'Not found' }] }));
+      res.writeHead(404, { 'content-type': 'application/json' }).end(apiNotFoundBody);
     });
   });
   // Requests Node's parser rejects (headers too large, malformed HTTP) still get the error shape.

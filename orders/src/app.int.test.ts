@@ -36,10 +36,13 @@ describe('POST /api/orders', () => {
       userId: buyer.user.id,
       status: 'created',
       expiresAt: expect.any(String),
+      createdAt: expect.any(String),
       ticket: { id: ticket.id, title: 'Opera night', price: 49.99 },
       version: 0,
       cancelReason: null,
     });
+    const shown = await api().get(`/api/orders/${res.body.id}`).set('Cookie', buyer.cookie).expect(200);
+    expect(shown.body.createdAt).toBe(res.body.createdAt);
     const expiresAt = Date.parse(res.body.expiresAt);
     expect(expiresAt).toBeGreaterThanOrEqual(before + 900_000);
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + 900_000);

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { PaymentsConfig } from './config';
 import type { PaymentGateway } from './gateway';
 import { createPaymentRouter } from './http/create-payment';
+import { showReceiptRouter } from './http/show-receipt';
 import { stripeWebhookRouter } from './http/stripe-webhook';
 
 export interface PaymentsDeps {
@@ -20,6 +21,8 @@ export function buildApp({ pool, bus, gateway, config, logger }: PaymentsDeps) {
     jwtKey: config.JWT_KEY,
     healthChecks: { database: () => pool.query('SELECT 1'), bus: () => bus.ping() },
     rawRoutes: stripeWebhookRouter(pool, gateway, config.STRIPE_WEBHOOK_SECRET, logger),
-    routes: Router().use(createPaymentRouter(pool, gateway, logger)),
+    routes: Router()
+      .use(createPaymentRouter(pool, gateway, logger))
+      .use(showReceiptRouter(pool)),
   });
 }

@@ -1,8 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { LocalTime } from '@/components/ui/LocalTime';
 import { OrderStatusBadge } from '@/components/ui/StatusBadge';
 import { listMyOrders } from '@/lib/server-api';
-import { formatDateTime, formatPrice, orderDisplayStatus } from '@/lib/format';
+import { formatPrice, orderDisplayStatus } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'My orders' };
 
@@ -30,8 +31,20 @@ export default async function MyOrdersPage() {
                 </Link>
                 <span className="row-price">{formatPrice(order.ticket.price)}</span>
                 <OrderStatusBadge status={status} />
+                <span className="row-date muted small" data-testid="order-date">
+                  Ordered <LocalTime iso={order.createdAt} />
+                </span>
                 <span className="row-action muted small">
-                  {status === 'awaiting-payment' ? `Pay by ${formatDateTime(order.expiresAt)}` : ''}
+                  {status === 'complete' && (
+                    <Link href={`/orders/${order.id}/receipt`} data-testid="receipt-link">
+                      Receipt
+                    </Link>
+                  )}
+                  {status === 'awaiting-payment' && (
+                    <>
+                      Pay by <LocalTime iso={order.expiresAt} testId="pay-by" />
+                    </>
+                  )}
                 </span>
               </li>
             );

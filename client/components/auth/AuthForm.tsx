@@ -2,7 +2,8 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useActionState, useState, type FormEvent } from 'react';
+import { authAction } from '@/lib/actions';
 import { api } from '@/lib/browser-api';
 import { safeNext } from '@/lib/paths';
 import { useSubmit } from '@/lib/use-submit';
@@ -15,9 +16,10 @@ const FIELDS = ['email', 'password'] as const;
 
 export function AuthForm({ mode, next }: { mode: 'signup' | 'signin'; next?: string }) {
   const router = useRouter();
-  const [email, setEmail] = useState('');
+  const [state, formAction] = useActionState(authAction, null);
+  const [email, setEmail] = useState(state?.values?.email ?? '');
   const [password, setPassword] = useState('');
-  const { pending, run, formRef, fieldErrors, generalErrors } = useSubmit(FIELDS);
+  const { pending, run, formRef, fieldErrors, generalErrors } = useSubmit(FIELDS, state?.errors);
   const signup = mode === 'signup';
   const target = safeNext(next);
 
@@ -33,7 +35,16 @@ export function AuthForm({ mode, next }: { mode: 'signup' | 'signin'; next?: str
 
   const otherHref = `${signup ? '/auth/signin' : '/auth/signup'}${next ? `?next=${encodeURIComponent(target)}` : ''}`;
   return (
-    <form ref={formRef} method="post" className="form card" onSubmit={onSubmit} noValidate data-testid={`${mode}-form`}>
+    <form
+      ref={formRef}
+      action={formAction}
+      className="form card"
+      onSubmit={onSubmit}
+      noValidate
+      data-testid={`${mode}-form`}
+    >
+      <input type="hidden" name="mode" value={mode} />
+      <input type="hidden" name="next" value={target} />
       <FormAlert messages={generalErrors} />
       <Field
         name="email"

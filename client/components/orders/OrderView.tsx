@@ -2,7 +2,8 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useState } from 'react';
+import { useActionState, useCallback, useEffect, useState } from 'react';
+import { cancelOrderAction } from '@/lib/actions';
 import { api } from '@/lib/browser-api';
 import { formatPrice, orderDisplayStatus } from '@/lib/format';
 import { useNow } from '@/lib/use-now';
@@ -35,7 +36,8 @@ export function OrderView({
   const [order, setOrder] = useState(initialOrder);
   const [phase, setPhase] = useState<Phase>('idle');
   const [sawExpiry, setSawExpiry] = useState(false);
-  const cancel = useSubmit([]);
+  const [cancelState, cancelAction] = useActionState(cancelOrderAction, null);
+  const cancel = useSubmit([], cancelState?.errors);
 
   const status = orderDisplayStatus(order, now, sawExpiry);
   const open = order.status === 'created';
@@ -116,7 +118,7 @@ export function OrderView({
 
       {phase === 'idle' && status === 'awaiting-payment' && (
         <>
-          <Countdown expiresAt={order.expiresAt} now={now} />
+          <Countdown expiresAt={order.expiresAt} now={now} title={order.ticket.title} />
           <div className="card">
             <h2 className="section-title">Payment</h2>
             {stripeKey ? (
@@ -125,34 +127,46 @@ export function OrderView({
               <SandboxPaymentForm {...paymentProps} />
             )}
           </div>
-          <form
-            ref={cancel.formRef}
-            className="cancel-order"
-            onSubmit={(event) => {
-              event.preventDefault();
-              void cancel.run(async () => {
-                const result = await api('DELETE', `/api/orders/${order.id}`);
-                if (!result.ok) {
-                  void reload();
-                  return result.errors;
-                }
-                cancel.reset();
-                setOrder({ ...order, status: 'cancelled', cancelReason: 'buyer' });
-                router.refresh();
-              });
-            }}
-          >
-            <FormAlert messages={cancel.generalErrors} testId="cancel-error" />
-            <SubmitButton variant="secondary" pending={cancel.pending} pendingLabel="Cancelling…">
+          <details className="cancel-confirm">
+            {/* A native disclosure: the confirmation step works without JavaScript too. */}
+            <summary className="button button-secondary" data-testid="cancel-order">
               Cancel order
-            </SubmitButton>
-          </form>
+            </summary>
+            <p>Cancel this order? The ticket is no longer held for you and goes back on sale.</p>
+            <form
+              ref={cancel.formRef}
+              action={cancelAction}
+              className="cancel-order"
+              onSubmit={(event) => {
+                event.preventDefault();
+                void cancel.run(async () => {
+                  const result = await api('DELETE', `/api/orders/${order.id}`);
+                  if (!result.ok) {
+                    void reload();
+                    return result.errors;
+                  }
+                  cancel.reset();
+                  setOrder({ ...order, status: 'cancelled', cancelReason: 'buyer' });
+                  router.refresh();
+                });
+              }}
+            >
+              <input type="hidden" name="orderId" value={order.id} />
+              <FormAlert messages={cancel.generalErrors} testId="cancel-error" />
+              <SubmitButton variant="danger" pending={cancel.pending} pendingLabel="Cancelling…">
+                Yes, cancel order
+              </SubmitButton>
+            </form>
+          </details>
         </>
       )}
 
       {phase === 'idle' && status === 'complete' && (
         <div className="alert alert-success" role="status" data-testid="order-complete">
-          <strong>Payment complete.</strong> The ticket is yours — enjoy the show!
+          <strong>Payment complete.</strong> The ticket is yours — enjoy the show!{' '}
+          <Link href={`/orders/${order.id}/receipt`} data-testid="receipt-link">
+            View your receipt
+          </Link>
         </div>
       )}
       {phase === 'idle' && status === 'expired' && (

@@ -1,6 +1,7 @@
 'use client';
 
-import { useState, type FormEvent } from 'react';
+import { useActionState, useState, type FormEvent } from 'react';
+import { payAction } from '@/lib/actions';
 import { api } from '@/lib/browser-api';
 import { formatPrice } from '@/lib/format';
 import { useSubmit } from '@/lib/use-submit';
@@ -25,7 +26,8 @@ const TEST_CARDS = [
 /** No Stripe key configured: the server's sandbox gateway accepts Stripe's test payment methods. */
 export function SandboxPaymentForm({ orderId, amount, onAccepted, onRejected }: PaymentFormProps) {
   const [method, setMethod] = useState<string>(TEST_CARDS[0].id);
-  const { pending, run, reset, formRef, generalErrors } = useSubmit([]);
+  const [state, formAction] = useActionState(payAction, null);
+  const { pending, run, reset, formRef, generalErrors } = useSubmit([], state?.errors);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -41,7 +43,14 @@ export function SandboxPaymentForm({ orderId, amount, onAccepted, onRejected }: 
   }
 
   return (
-    <form ref={formRef} className="form payment-form" onSubmit={onSubmit} data-testid="payment-form">
+    <form
+      ref={formRef}
+      action={formAction}
+      className="form payment-form"
+      onSubmit={onSubmit}
+      data-testid="payment-form"
+    >
+      <input type="hidden" name="orderId" value={orderId} />
       <p className="test-mode" data-testid="test-mode">
         <strong>TEST MODE</strong> — no real card is charged. Pick a test card.
       </p>

@@ -1,6 +1,8 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
+import { useActionState } from 'react';
+import { orderAction } from '@/lib/actions';
 import { api } from '@/lib/browser-api';
 import { signInPath } from '@/lib/paths';
 import { useSubmit } from '@/lib/use-submit';
@@ -24,11 +26,13 @@ export function UnavailableNotice({ status }: { status: TicketStatus }) {
  */
 export function BuyButton({ ticketId, status }: { ticketId: string; status: TicketStatus }) {
   const router = useRouter();
-  const { pending, run, formRef, generalErrors } = useSubmit([]);
+  const [state, formAction] = useActionState(orderAction, null);
+  const { pending, run, formRef, generalErrors } = useSubmit([], state?.errors);
 
   return (
     <form
       ref={formRef}
+      action={formAction}
       className="buy"
       onSubmit={(event) => {
         event.preventDefault();
@@ -44,6 +48,7 @@ export function BuyButton({ ticketId, status }: { ticketId: string; status: Tick
         });
       }}
     >
+      <input type="hidden" name="ticketId" value={ticketId} />
       <FormAlert messages={generalErrors} />
       {status === 'available' ? (
         <SubmitButton pending={pending} pendingLabel="Reserving…" className="button-large">

@@ -2,61 +2,53 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useActionState, useState, type FormEvent } from 'react';
+import { saveTicketAction } from '@/lib/actions';
 import { api } from '@/lib/browser-api';
-import { fromDateTimeLocal, toDateTimeLocal } from '@/lib/event-time';
+import { fromDateTimeLocal, startToSend, toDateTimeLocal } from '@/lib/event-time';
+import { parsePrice, withLocalErrors } from '@/lib/price';
 import { useSubmit } from '@/lib/use-submit';
 import type { FieldError, Ticket } from '@/lib/types';
 import { Field } from '../ui/Field';
 import { FormAlert } from '../ui/FormAlert';
 import { SubmitButton } from '../ui/SubmitButton';
+import { TimeZoneField } from './TimeZoneField';
 
 const FIELDS = ['title', 'price', 'venue', 'startsAt', 'seat'] as const;
-
-/** "12.5" → 12.5; the API checks the range and the two decimal places and answers with field errors. */
-function parsePrice(raw: string): number | FieldError {
-  const value = raw.trim().replace(/^\$/, '');
-  if (value === '') return { field: 'price', message: 'Enter a price' };
-  if (!/^-?\d+(\.\d+)?$/.test(value) && !/^-?\.\d+$/.test(value)) {
-    return { field: 'price', message: 'Price must be a number, like 25 or 12.50' };
-  }
-  return Number(value);
-}
 
 export function TicketForm({ ticket }: { ticket?: Ticket }) {
   const router = useRouter();
   const editing = !!ticket;
-  const [title, setTitle] = useState(ticket?.title ?? '');
-  const [price, setPrice] = useState(ticket ? ticket.price.toFixed(2) : '');
-  const [venue, setVenue] = useState(ticket?.venue ?? '');
+  const [state, formAction] = useActionState(saveTicketAction, null);
+  // After a refused post without JavaScript, the form comes back with what was typed.
+  const typed = state?.values;
+  const [title, setTitle] = useState(typed?.title ?? ticket?.title ?? '');
+  const [price, setPrice] = useState(typed?.price ?? (ticket ? ticket.price.toFixed(2) : ''));
+  const [venue, setVenue] = useState(typed?.venue ?? ticket?.venue ?? '');
   const initialStart = ticket?.startsAt ? toDateTimeLocal(ticket.startsAt) : '';
-  const [startsAt, setStartsAt] = useState(initialStart);
-  const [seat, setSeat] = useState(ticket?.seat ?? '');
-  const { pending, run, formRef, fieldErrors, generalErrors } = useSubmit(FIELDS);
+  const [startsAt, setStartsAt] = useState(typed?.startsAt ?? initialStart);
+  const [seat, setSeat] = useState(typed?.seat ?? ticket?.seat ?? '');
+  const { pending, run, formRef, fieldErrors, generalErrors } = useSubmit(FIELDS, state?.errors);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     void run(async () => {
-      const errors: FieldError[] = [];
+      const local: FieldError[] = [];
       const parsed = parsePrice(price);
-      if (typeof parsed !== 'number') errors.push(parsed);
-      // An unchanged start is left out, so it keeps the offset it was given (and an edit still saves once it passed).
-      let start: string | null | undefined = startsAt === initialStart && editing ? undefined : null;
-      if (startsAt && (startsAt !== initialStart || !editing)) {
-        start = fromDateTimeLocal(startsAt);
-        if (!start) errors.push({ field: 'startsAt', message: 'Enter a date and time, like 2027-05-01 20:00' });
-      }
-      if (errors.length > 0 || typeof parsed !== 'number') return errors;
+      if (typeof parsed !== 'number') local.push(parsed);
+      const start = startToSend(startsAt, initialStart, editing, fromDateTimeLocal);
+      if (start.error) local.push(start.error);
       const body = {
         title: title.trim(),
-        price: parsed,
+        price: typeof parsed === 'number' ? parsed : null,
         venue: venue.trim() || null,
-        startsAt: start,
+        startsAt: start.startsAt,
         seat: seat.trim() || null,
       };
       const result = editing
         ? await api<Ticket>('PUT', `/api/tickets/${ticket.id}`, body)
         : await api<Ticket>('POST', '/api/tickets', body);
+      if (local.length > 0) return withLocalErrors(result.ok ? [] : result.errors, local);
       if (!result.ok) return result.errors;
       router.push(`/tickets/${result.data.id}`);
       router.refresh();
@@ -64,7 +56,17 @@ export function TicketForm({ ticket }: { ticket?: Ticket }) {
   }
 
   return (
-    <form ref={formRef} className="form card" onSubmit={onSubmit} noValidate data-testid="ticket-form">
+    <form
+      ref={formRef}
+      action={formAction}
+      className="form card"
+      onSubmit={onSubmit}
+      noValidate
+      data-testid="ticket-form"
+    >
+      {ticket && <input type="hidden" name="id" value={ticket.id} />}
+      {ticket && <input type="hidden" name="startsAtInitial" value={initialStart} />}
+      <TimeZoneField />
       <FormAlert messages={generalErrors} />
       <Field
         name="title"
@@ -72,6 +74,7 @@ export function TicketForm({ ticket }: { ticket?: Ticket }) {
         hint="The event, e.g. “Arctic Monkeys — The Car tour”."
         required
         maxLength={200}
+        counter
         value={title}
         onChange={(e) => setTitle(e.target.value)}
         error={fieldErrors.title}
@@ -88,7 +91,7 @@ export function TicketForm({ ticket }: { ticket?: Ticket }) {
       <Field
         name="startsAt"
         label="Date and time"
-        hint="When the event starts, in your time zone."
+        hint="When the event starts, in your time zone (in UTC if JavaScript is off)."
         type="datetime-local"
         value={startsAt}
         onChange={(e) => setStartsAt(e.target.value)}

@@ -7,18 +7,21 @@ type Props = InputHTMLAttributes<HTMLInputElement> & {
   label: string;
   error?: string;
   hint?: string;
+  /** Shows "n / maxLength" characters under the input. */
+  counter?: boolean;
 };
 
 /**
  * A labelled input with its hint and error tied to it for screen readers. A password field has a
  * Show/Hide toggle, so a long password can be checked before it is sent.
  */
-export function Field({ name, label, error, hint, id, type, ...input }: Props) {
+export function Field({ name, label, error, hint, counter, id, type, ...input }: Props) {
   const [revealed, setRevealed] = useState(false);
   const inputId = id ?? `field-${name}`;
   const hintId = hint ? `${inputId}-hint` : undefined;
   const errorId = error ? `${inputId}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  const counterId = counter ? `${inputId}-count` : undefined;
+  const describedBy = [hintId, counterId, errorId].filter(Boolean).join(' ') || undefined;
   const password = type === 'password';
   const field = (
     <input
@@ -54,6 +57,11 @@ export function Field({ name, label, error, hint, id, type, ...input }: Props) {
         </div>
       ) : (
         field
+      )}
+      {counter && (
+        <p id={counterId} className="field-counter" data-testid={`count-${name}`}>
+          {String(input.value ?? '').length} / {input.maxLength} characters
+        </p>
       )}
       {error && (
         <p id={errorId} className="field-error" data-testid={`error-${name}`}>

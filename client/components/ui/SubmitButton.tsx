@@ -1,7 +1,7 @@
 'use client';
 
 import type { ButtonHTMLAttributes } from 'react';
-import { useHydrated } from '@/lib/use-hydrated';
+import { useFormStatus } from 'react-dom';
 
 type Props = ButtonHTMLAttributes<HTMLButtonElement> & {
   pending: boolean;
@@ -10,8 +10,8 @@ type Props = ButtonHTMLAttributes<HTMLButtonElement> & {
 };
 
 /**
- * A button that shows progress and cannot be pressed again while its request runs. It stays disabled
- * until the page is hydrated, so a click cannot fall through to a native form submission.
+ * A button that shows progress and cannot be pressed again while its request runs. Before the page is
+ * hydrated (or without JavaScript) it submits the form natively, to its server action.
  */
 export function SubmitButton({
   pending,
@@ -23,16 +23,17 @@ export function SubmitButton({
   disabled,
   ...rest
 }: Props) {
-  const hydrated = useHydrated();
+  const { pending: actionPending } = useFormStatus();
+  const busy = pending || actionPending;
   return (
     <button
       type={type}
       className={`button button-${variant}${className ? ` ${className}` : ''}`}
       {...rest}
-      disabled={!hydrated || pending || disabled}
-      aria-busy={pending || undefined}
+      disabled={busy || disabled}
+      aria-busy={busy || undefined}
     >
-      {pending ? (
+      {busy ? (
         <>
           <span className="spinner" aria-hidden="true" />
           {pendingLabel}

@@ -7,6 +7,7 @@ export const presentOrder = (order: OrderRecord) => ({
   userId: order.userId,
   status: order.status,
   expiresAt: order.expiresAt.toISOString(),
+  createdAt: order.createdAt.toISOString(),
   ticket: { id: order.ticket.id, title: order.ticket.title, price: fromCents(order.ticket.priceCents) },
   version: order.version,
   cancelReason: order.cancelReason,

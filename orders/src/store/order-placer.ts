@@ -63,7 +63,7 @@ const PLACE_ORDERS = `
     FROM candidate WHERE price_cents IS NOT NULL AND seller_id <> user_id AND NOT started AND NOT cooling
     ORDER BY ticket_id, n
     ON CONFLICT (ticket_id) WHERE status IN ('created', 'complete') DO NOTHING
-    RETURNING id, user_id
+    RETURNING id, user_id, created_at
   ), held AS (
     INSERT INTO buyer_holds (user_id, open_orders, hold_cap)
     SELECT user_id, count(*), $8 FROM placed GROUP BY user_id ORDER BY user_id
@@ -75,7 +75,7 @@ const PLACE_ORDERS = `
     FROM candidate c JOIN placed p ON p.id = c.order_id
     ORDER BY c.n
   )
-  SELECT c.n::int, c.title, c.price_cents, c.seller_id, c.started, c.cooling, p.id IS NOT NULL AS placed
+  SELECT c.n::int, c.title, c.price_cents, c.seller_id, c.started, c.cooling, p.id IS NOT NULL AS placed, p.created_at
   FROM candidate c LEFT JOIN placed p ON p.id = c.order_id`;
 
 interface ResultRow {
@@ -86,6 +86,7 @@ interface ResultRow {
   started: boolean;
   cooling: boolean;
   placed: boolean;
+  created_at: Date | null;
 }
 
 interface Waiting {
@@ -219,6 +220,7 @@ export async function placeOrders(
         userId: request.userId,
         status: 'created',
         expiresAt: request.expiresAt,
+        createdAt: row!.created_at ?? new Date(),
         version: 0,
         ticket: { id: request.ticketId, title: row!.title!, priceCents: row!.price_cents! },
         cancelReason: null,

@@ -5,6 +5,8 @@ export interface OrderRecord {
   userId: string;
   status: OrderStatus;
   expiresAt: Date;
+  /** When the buyer placed the order. */
+  createdAt: Date;
   version: number;
   ticket: { id: string; title: string; priceCents: number };
   /** Set when the order is cancelled: by its buyer, or because its window ended. */
@@ -18,6 +20,7 @@ interface OrderRow {
   user_id: string;
   status: OrderStatus;
   expires_at: Date;
+  created_at: Date;
   version: number;
   ticket_id: string;
   ticket_title: string;
@@ -26,8 +29,8 @@ interface OrderRow {
 }
 
 const SELECT_ORDER = `
-  SELECT o.id, o.user_id, o.status, o.expires_at, o.version, o.ticket_id, o.ticket_price_cents, o.ticket_title,
-    o.cancel_reason
+  SELECT o.id, o.user_id, o.status, o.expires_at, o.created_at, o.version, o.ticket_id, o.ticket_price_cents,
+    o.ticket_title, o.cancel_reason
   FROM orders o`;
 
 const toRecord = (row: OrderRow): OrderRecord => ({
@@ -35,6 +38,7 @@ const toRecord = (row: OrderRow): OrderRecord => ({
   userId: row.user_id,
   status: row.status,
   expiresAt: row.expires_at,
+  createdAt: row.created_at,
   version: row.version,
   ticket: { id: row.ticket_id, title: row.ticket_title, priceCents: row.ticket_price_cents },
   cancelReason: row.cancel_reason,

@@ -171,3 +171,23 @@ export async function isStripeEventProcessed(pool: Pool, id: string): Promise<bo
   const { rowCount } = await pool.query('SELECT 1 FROM processed_stripe_events WHERE id = $1', [id]);
   return rowCount === 1;
 }
+
+export interface Receipt {
+  orderId: string;
+  amountCents: number;
+  currency: string;
+  providerPaymentId: string;
+  paidAt: Date;
+}
+
+/** The succeeded payment of an order, if the order is the buyer's. */
+export async function findReceipt(pool: Pool, orderId: string, buyerId: string): Promise<Receipt | undefined> {
+  const { rows } = await pool.query<Receipt>(
+    `SELECT p.order_id AS "orderId", p.amount_cents AS "amountCents", p.currency,
+       p.provider_payment_id AS "providerPaymentId", p.created_at AS "paidAt"
+     FROM payments p JOIN orders o ON o.id = p.order_id
+     WHERE p.order_id = $1 AND o.user_id = $2 AND p.status = 'succeeded'`,
+    [orderId, buyerId],
+  );
+  return rows[0];
+}

@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { signOutAction } from '@/lib/actions';
 import { useSignOut } from '@/lib/use-sign-out';
 
 /**
@@ -10,21 +11,27 @@ import { useSignOut } from '@/lib/use-sign-out';
 export function SignOut() {
   const { pending, signOut } = useSignOut('replace');
   return (
-    <div className="form card">
+    <form
+      action={signOutAction}
+      className="form card"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void signOut();
+      }}
+    >
       <p>Sign out of MicroTick on this browser? Your open orders stay yours.</p>
       <button
-        type="button"
+        type="submit"
         className="button button-primary"
         data-testid="confirm-signout"
         disabled={pending}
         aria-busy={pending || undefined}
-        onClick={signOut}
       >
         {pending ? 'Signing out…' : 'Sign out'}
       </button>
       <p className="muted small">
         <Link href="/">Stay signed in</Link>
       </p>
-    </div>
+    </form>
   );
 }

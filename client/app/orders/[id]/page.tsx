@@ -4,7 +4,12 @@ import { OrderView } from '@/components/orders/OrderView';
 import { getOrder } from '@/lib/server-api';
 import { stripePublishableKey } from '@/lib/config';
 
-export const metadata: Metadata = { title: 'Your order' };
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { id } = await params;
+  // A missing order is the page's to answer (404, or sign in); thrown here it renders an empty error shell.
+  const order = await getOrder(id).catch(() => null);
+  return { title: order ? `Your order: ${order.ticket.title}` : 'Your order' };
+}
 
 export default async function OrderPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;

@@ -1,18 +1,28 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { HoldDeadline } from '@/components/orders/HoldDeadline';
 import { BuyButton, UnavailableNotice } from '@/components/tickets/BuyButton';
 import { EventDetails } from '@/components/tickets/EventDetails';
 import { TicketStatusBadge } from '@/components/ui/StatusBadge';
 import { getCurrentUser, getTicket } from '@/lib/server-api';
+import { orderHoldSeconds } from '@/lib/config';
 import { formatPrice } from '@/lib/format';
+import { getOpenHolds } from '@/lib/holds';
 import { signInPath } from '@/lib/paths';
 
-export const metadata: Metadata = { title: 'Ticket' };
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { id } = await params;
+  // A missing ticket is the page's to answer (404); a notFound() thrown here renders an empty error shell.
+  const ticket = await getTicket(id).catch(() => null);
+  return { title: ticket?.title ?? 'Ticket' };
+}
 
 export default async function TicketPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const [ticket, user] = await Promise.all([getTicket(id), getCurrentUser()]);
   const mine = user?.id === ticket.userId;
+  const hold = user && !mine ? (await getOpenHolds()).find((h) => h.ticketId === ticket.id) : undefined;
+  const holdMinutes = Math.round(orderHoldSeconds() / 60);
 
   return (
     <article className="narrow ticket-detail" data-testid="ticket-detail">
@@ -53,8 +63,24 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
               </p>
             )}
           </div>
+        ) : hold ? (
+          <div className="ticket-actions" data-testid="holding-notice">
+            <p className="notice">You are holding this ticket. Pay before your hold ends, or it goes back on sale.</p>
+            <Link href={`/orders/${hold.orderId}`} className="button button-primary button-large">
+              Go to your order
+            </Link>
+          </div>
         ) : user ? (
-          <BuyButton ticketId={ticket.id} status={ticket.status} />
+          <>
+            {ticket.status === 'available' && (
+              <p className="muted" data-testid="hold-terms">
+                You pay {formatPrice(ticket.price)}. Ordering holds the ticket for you for {holdMinutes} minute
+                {holdMinutes === 1 ? '' : 's'}: if you order now, pay by{' '}
+                <HoldDeadline holdSeconds={orderHoldSeconds()} serverNow={Date.now()} />.
+              </p>
+            )}
+            <BuyButton ticketId={ticket.id} status={ticket.status} />
+          </>
         ) : ticket.status === 'available' ? (
           <Link href={signInPath(`/tickets/${ticket.id}`)} className="button button-primary button-large">
             Sign in to buy
