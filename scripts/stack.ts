@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -113,11 +113,14 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 60_000)
 
 const processOf = (c: ChildProcess | RunningServer): ChildProcess => ('process' in c ? c.process : c);
 
-/** A JWT key made once per data directory, so sessions survive restarts of `make up`. */
-function jwtKeyFor(dataDir: string): string {
-  const file = path.join(dataDir, 'jwt.key');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
+/** Auth's Ed25519 session key, made once per data directory, so sessions survive restarts of `make up`. */
+export function sessionSigningKeyFor(dataDir: string): string {
+  const file = path.join(dataDir, 'session-signing.key');
+  if (!existsSync(file)) {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    writeFileSync(file, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8');
 }
 
 /**
@@ -257,14 +260,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
   const databaseUrl = (service: ServiceName) => `${infra.postgres}/${DATABASES[service] ?? service}`;
 
-  const jwtKey = jwtKeyFor(dataDir);
+  const sessionSigningKey = sessionSigningKeyFor(dataDir);
   const serviceUrl = (name: ServiceName | 'client') => `http://127.0.0.1:${ports[name]}`;
   const baseEnv: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',
     NODE_ENV: 'development',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-    JWT_KEY: jwtKey,
+    // Only the gateway listens beyond this machine: every service binds loopback.
+    HOST: '127.0.0.1',
     NATS_URL: infra.nats,
     REDIS_URL: infra.redis,
     AUTH_URL: `http://127.0.0.1:${ports.auth ?? DEFAULT_PORTS.auth}`,
@@ -272,6 +276,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ORDERS_URL: `http://127.0.0.1:${ports.orders ?? DEFAULT_PORTS.orders}`,
     PAYMENTS_URL: `http://127.0.0.1:${ports.payments ?? DEFAULT_PORTS.payments}`,
     CLIENT_URL: `http://127.0.0.1:${ports.client ?? DEFAULT_PORTS.client}`,
+    AUTH_JWKS_URL: `http://127.0.0.1:${ports.auth ?? DEFAULT_PORTS.auth}/api/users/.well-known/jwks.json`,
     ...Object.fromEntries(Object.entries(options.env ?? {}).filter((e): e is [string, string] => e[1] !== undefined)),
   };
 
@@ -300,6 +305,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (!existsSync(entry)) throw new Error(`${entry} is missing: run 'npm run build' first`);
       const env: Record<string, string> = { ...baseEnv, PORT: String(ports[service]) };
       if (DATABASES[service]) env.DATABASE_URL = databaseUrl(service);
+      // Auth alone can sign sessions; the others fetch its public keys from AUTH_JWKS_URL.
+      if (service === 'auth') env.AUTH_SIGNING_KEY = sessionSigningKey;
       const child = spawnNode(service, [...(options.nodeArgs ?? []), '--enable-source-maps', entry], env);
       return whenReady(child, waitForHttp(`${serviceUrl(service)}/health`, child));
     });

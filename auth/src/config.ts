@@ -1,4 +1,7 @@
-import { configFragments as f, loadConfig } from '@microtick/common';
+import { configFragments as f, loadConfig, userFacingConfig } from '@microtick/common';
+import { z } from 'zod';
+
+const pem = z.string().includes('-----BEGIN', { message: 'must be a PEM key' });
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env) {
   const raw = loadConfig(
@@ -7,8 +10,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       PORT: f.port.default(4001),
       DATABASE_URL: f.databaseUrl,
       DATABASE_POOL_SIZE: f.positiveInt.default(20),
-      JWT_KEY: f.jwtKey,
-      SESSION_TTL_SECONDS: f.positiveInt.default(24 * 3600),
+      NATS_URL: f.natsUrl,
+      ...userFacingConfig,
+      /** Ed25519 private key (PKCS#8 PEM) that signs sessions. */
+      AUTH_SIGNING_KEY: pem,
+      /** Keys rotated out, still published so their tokens stay valid (PEM blocks, private or public). */
+      AUTH_PREVIOUS_SIGNING_KEYS: z.string().default(''),
       COOKIE_SECURE: f.booleanFromString.optional(),
       AUTH_RATE_LIMIT: f.positiveInt.default(20),
       AUTH_RATE_WINDOW_SECONDS: f.positiveInt.default(15 * 60),

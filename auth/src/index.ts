@@ -1,12 +1,4 @@
-import {
-  closeServer,
-  createLogger,
-  createPool,
-  exitOnStartupError,
-  listenHttp,
-  migrate,
-  onShutdown,
-} from '@microtick/common';
+import { connectRateLimitStore, createLogger, exitOnStartupError, runEventService } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { migrationsDir } from './db/migrations';
@@ -16,17 +8,20 @@ const logger = createLogger('auth');
 async function main() {
   const config = readConfig();
   logger.level = config.LOG_LEVEL;
-  const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_SIZE, (err) =>
-    logger.warn({ err }, 'idle database connection lost'),
-  );
-  await migrate(pool, [migrationsDir]);
-  const server = listenHttp(buildApp({ pool, config, logger }), config.PORT, () =>
-    logger.info({ port: config.PORT }, 'auth listening'),
-  );
-  onShutdown(logger, [
-    ['http', () => closeServer(server)],
-    ['database', () => pool.end()],
-  ]);
+  // The bus carries what auth publishes (user.session-revoked) through its outbox; auth consumes nothing.
+  await runEventService({
+    name: 'auth',
+    logger,
+    config,
+    migrationsDir,
+    async start({ pool }) {
+      const redis = connectRateLimitStore(config.REDIS_URL, logger);
+      return {
+        app: buildApp({ pool, config, logger, redis }),
+        shutdown: [['rate-limit store', () => redis.quit()]],
+      };
+    },
+  });
 }
 
 main().catch(exitOnStartupError(logger));

@@ -10,6 +10,7 @@ import { closeServer, onShutdown, type ShutdownStep } from './shutdown';
 
 export interface EventServiceConfig {
   PORT: number;
+  HOST?: string;
   DATABASE_URL: string;
   DATABASE_POOL_SIZE: number;
   NATS_URL: string;
@@ -47,7 +48,12 @@ export async function runEventService({ name, logger, config, migrationsDir, sta
   const relay = new OutboxRelay({ pool, bus, logger });
   await relay.start();
   const { app, shutdown = [] } = await start({ pool, bus });
-  const server = listenHttp(app, config.PORT, () => logger.info({ port: config.PORT }, `${name} listening`));
+  const server = listenHttp(
+    app,
+    config.PORT,
+    () => logger.info({ host: config.HOST, port: config.PORT }, `${name} listening`),
+    config.HOST,
+  );
   onShutdown(logger, [
     ['http', () => closeServer(server)],
     ['listeners', () => bus.stopListeners()],

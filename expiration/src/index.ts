@@ -33,8 +33,11 @@ async function main() {
     logger,
   });
   await startListeners(bus, queue);
-  const server = listenHttp(buildApp({ bus, redis, logger }), config.PORT, () =>
-    logger.info({ port: config.PORT }, 'expiration listening'),
+  const server = listenHttp(
+    buildApp({ bus, redis, logger }),
+    config.PORT,
+    () => logger.info({ host: config.HOST, port: config.PORT }, 'expiration listening'),
+    config.HOST,
   );
   // The worker publishes on the bus and the listener adds to the queue, so: worker, then bus, then queue.
   onShutdown(logger, [

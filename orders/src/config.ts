@@ -1,4 +1,4 @@
-import { configFragments as f, loadConfig } from '@microtick/common';
+import { configFragments as f, loadConfig, userFacingConfig } from '@microtick/common';
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env) {
   return loadConfig(
@@ -8,7 +8,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       DATABASE_URL: f.databaseUrl,
       DATABASE_POOL_SIZE: f.positiveInt.default(20),
       NATS_URL: f.natsUrl,
-      JWT_KEY: f.jwtKey,
+      AUTH_JWKS_URL: f.jwksUrl,
+      ...userFacingConfig,
       ORDER_EXPIRATION_SECONDS: f.positiveInt.default(900),
       LOG_LEVEL: f.logLevel,
     },

@@ -1,4 +1,4 @@
-import { createLogger, exitOnStartupError, runEventService } from '@microtick/common';
+import { createLogger, exitOnStartupError, runEventService, startUserFacing } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { migrationsDir } from './db/migrations';
@@ -16,7 +16,8 @@ async function main() {
     migrationsDir,
     async start({ pool, bus }) {
       await startListeners(bus, pool, logger);
-      return { app: buildApp({ pool, bus, config, logger }) };
+      const { shutdown, ...userFacing } = await startUserFacing('orders', bus, config, logger);
+      return { app: buildApp({ pool, bus, config, logger, ...userFacing }), shutdown };
     },
   });
 }

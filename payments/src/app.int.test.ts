@@ -5,7 +5,8 @@ import {
   createTestDatabase,
   eventually,
   sessionCookie,
-  TEST_JWT_KEY,
+  testSessionEnv,
+  testSessionVerifier,
   testBusNamespace,
   testLogger,
   testNatsUrl,
@@ -51,13 +52,13 @@ beforeAll(async () => {
   const config = readConfig({
     DATABASE_URL: db.url,
     NATS_URL: testNatsUrl(),
-    JWT_KEY: TEST_JWT_KEY,
+    ...testSessionEnv(),
     STRIPE_SECRET_KEY: 'sk_test_fake',
     STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
     STRIPE_API_BASE: fake.url,
   });
   const gateway = createGateway(config, testLogger);
-  app = buildApp({ pool, bus, gateway, config, logger: testLogger });
+  app = buildApp({ pool, bus, gateway, config, logger: testLogger, sessions: testSessionVerifier() });
   relay = new OutboxRelay({ pool, bus, logger: testLogger });
   await relay.start();
   collector = new PaymentCreatedCollector();

@@ -1,4 +1,4 @@
-import { createLogger, exitOnStartupError, runEventService } from '@microtick/common';
+import { createLogger, exitOnStartupError, runEventService, startUserFacing } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { migrationsDir } from './db/migrations';
@@ -19,7 +19,8 @@ async function main() {
     migrationsDir,
     async start({ pool, bus }) {
       await startListeners(bus, pool, gateway, logger);
-      return { app: buildApp({ pool, bus, gateway, config, logger }) };
+      const { shutdown, ...userFacing } = await startUserFacing('payments', bus, config, logger);
+      return { app: buildApp({ pool, bus, gateway, config, logger, ...userFacing }), shutdown };
     },
   });
 }

@@ -55,6 +55,11 @@ export const eventSchemas = {
     amount: cents,
     providerPaymentId: z.string().min(1),
   }),
+  /** Sessions signed out (sign-out, password change): every verifying replica refuses them from now on. */
+  'user.session-revoked': z.object({
+    userId: uuid,
+    sessionIds: z.array(uuid).min(1).max(1000),
+  }),
 } as const;
 
 export type Subject = keyof typeof eventSchemas;
