@@ -6,13 +6,13 @@ import type { Logger } from '../logger';
 import { TooManyRequestsError } from './errors';
 
 /**
- * A Redis connection for rate-limit counters. While Redis is away a command fails at once instead of
- * waiting in a queue, so a request is never held up by the limiter (it passes, see sharedRateLimit).
+ * A Redis connection for rate-limit counters. While Redis is away a command gives up after a second,
+ * so a request is held up at most that long by the limiter, and then passes (see sharedRateLimit).
  */
 export type RateLimitStore = Redis;
 
 export function connectRateLimitStore(url: string, logger: Logger): RateLimitStore {
-  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1_000 });
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 1_000 });
   let down = false;
   redis.on('error', (err) => {
     if (!down) logger.warn({ err }, 'rate-limit store unreachable: writes pass unlimited until it is back');
