@@ -196,6 +196,10 @@ describe('session', () => {
       const payload = Buffer.from(JSON.stringify({ ...claims, ...changes })).toString('base64url');
       return `${h}.${payload}.${sign(null, Buffer.from(`${h}.${payload}`), key.privateKey).toString('base64url')}`;
     };
+    const resignedUnder = (header: object) => {
+      const input = `${b64(header)}.${p}`;
+      return `${input}.${sign(null, Buffer.from(input), testSessionKeys.signing.privateKey).toString('base64url')}`;
+    };
     const otherKey = { kid: testSessionKeys.signing.kid, privateKey: generateKeyPairSync('ed25519').privateKey };
     const hs256 = `${b64({ alg: 'HS256', typ: 'JWT' })}.${p}.${createHmac('sha256', 'any-key')
       .update(`${b64({ alg: 'HS256', typ: 'JWT' })}.${p}`)
@@ -205,7 +209,7 @@ describe('session', () => {
       overAge: resigned({ iat: now - 3601, exp: now + 10 ** 9 }),
       tampered: `${h}.${b64({ ...claims, sub: randomUUID() })}.${s}`,
       anotherKey: resigned({}, otherKey),
-      unknownKid: `${b64({ alg: 'EdDSA', kid: 'unknown' })}.${p}.${s}`,
+      unknownKid: resignedUnder({ alg: 'EdDSA', typ: 'JWT', kid: 'not-a-published-kid' }),
       hs256,
       none: `${b64({ alg: 'none', typ: 'JWT' })}.${p}.`,
       wrongIssuer: resigned({ iss: 'someone-else' }),
