@@ -431,6 +431,14 @@ describe('operations', () => {
     expect(metrics.text).toContain('http_request_duration_seconds');
   });
 
+  it('refuses a signing key that is not an Ed25519 private key, naming it', () => {
+    const env = { DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv() };
+    expect(() => readConfig({ ...env, AUTH_SIGNING_KEY: 'not a key' })).toThrow(/AUTH_SIGNING_KEY must be/);
+    expect(() => readConfig({ ...env, AUTH_PREVIOUS_SIGNING_KEYS: 'not a key' })).toThrow(
+      /AUTH_PREVIOUS_SIGNING_KEYS must be/,
+    );
+  });
+
   it('refuses to start without its configuration, naming what is missing', () => {
     expect(() => readConfig({})).toThrow(
       /DATABASE_URL is missing[\s\S]*NATS_URL is missing[\s\S]*REDIS_URL is missing[\s\S]*AUTH_SIGNING_KEY is missing/,

@@ -37,25 +37,43 @@ function ed25519PublicJwk(publicKey: KeyObject): PublicJwk {
   return { kty: 'OKP', crv: 'Ed25519', x, kid, alg: 'EdDSA', use: 'sig' };
 }
 
+/**
+ * PEM text as given, or PEM text base64-encoded (whitespace- or comma-separated for several keys): an
+ * env file, and so a Kubernetes Secret made from one, holds a value on a single line.
+ */
+function pemText(value: string): string {
+  if (value.includes('-----BEGIN')) return value;
+  return value
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((encoded) => Buffer.from(encoded, 'base64').toString('utf8'))
+    .join('\n');
+}
+
 /** Every PEM block in the text (private or public keys), as public keys. */
 function publicKeysIn(pems: string): KeyObject[] {
-  return [...pems.matchAll(PEM_BLOCK)].map(([block, label]) =>
+  return [...pemText(pems).matchAll(PEM_BLOCK)].map(([block, label]) =>
     label.includes('PRIVATE') ? createPublicKey(createPrivateKey(block)) : createPublicKey(block),
   );
 }
 
+/** The public JWKs of keys given as PEM (private or public); throws for anything not Ed25519. */
+export function publishedJwks(pems: string): PublicJwk[] {
+  const keys = publicKeysIn(pems);
+  if (keys.length === 0 && pems.trim() !== '') throw new Error('no PEM key found');
+  return keys.map(ed25519PublicJwk);
+}
+
 /**
  * Auth's keys: it signs with `current` (a PKCS#8 PEM) and publishes it together with every key in
- * `previous` (PEM blocks, private or public), so tokens signed before a rotation stay valid.
+ * `previous` (PEM blocks, private or public), so tokens signed before a rotation stay valid. Either may
+ * also be given base64-encoded on one line.
  */
 export function loadSigningKeys(current: string, previous = ''): { signing: SigningKey; jwks: Jwks } {
-  const privateKey = createPrivateKey(current);
+  const privateKey = createPrivateKey(pemText(current));
   const currentJwk = ed25519PublicJwk(createPublicKey(privateKey));
   const keys = [currentJwk];
-  for (const key of publicKeysIn(previous)) {
-    const jwk = ed25519PublicJwk(key);
-    if (!keys.some((k) => k.kid === jwk.kid)) keys.push(jwk);
-  }
+  for (const jwk of publishedJwks(previous)) if (!keys.some((k) => k.kid === jwk.kid)) keys.push(jwk);
   return { signing: { kid: currentJwk.kid, privateKey }, jwks: { keys } };
 }
 

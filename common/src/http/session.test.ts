@@ -102,6 +102,22 @@ describe('session tokens', () => {
   });
 });
 
+describe('loadSigningKeys', () => {
+  it('reads keys base64-encoded on one line (as an env file holds them) like their PEM', () => {
+    const current = newKeyPem();
+    const previous = [newKeyPem(), newKeyPem()];
+    const oneLine = (pem: string) => Buffer.from(pem).toString('base64');
+    expect(loadSigningKeys(oneLine(current), previous.map(oneLine).join(',')).jwks).toEqual(
+      loadSigningKeys(current, previous.join('\n')).jwks,
+    );
+  });
+
+  it('refuses a key that is not Ed25519', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs8' });
+    expect(() => loadSigningKeys(rsa.toString())).toThrow(/Ed25519/);
+  });
+});
+
 describe('remoteKeys', () => {
   let server: Server;
   let served: Jwks;
