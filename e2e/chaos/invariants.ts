@@ -182,3 +182,16 @@ export async function checkInvariants(stack: Pick<Stack, 'databaseUrl' | 'infra'
 }
 
 export const allHold = (report: InvariantReport) => Object.values(report.violations).every((list) => list.length === 0);
+
+/** A session cookie copied before its sign-out, sent to a service some time after the 204. */
+export interface RevokedSessionProbe {
+  service: string;
+  msAfterSignOut: number;
+  status: number;
+}
+
+/** Every service refuses (401) a signed-out session from one second after the sign-out on. */
+export const revokedSessionsAccepted = (probes: RevokedSessionProbe[]): string[] =>
+  probes
+    .filter((p) => p.msAfterSignOut >= 1000 && p.status !== 401)
+    .map((p) => `${p.service} answered ${p.status} ${p.msAfterSignOut} ms after sign-out`);
