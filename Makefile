@@ -5,11 +5,12 @@ export NEXT_TELEMETRY_DISABLED := 1
 
 CLIENT_SOURCES := $(shell find client -type f -not -path 'client/.next/*' -not -path 'client/node_modules/*' 2>/dev/null)
 
-.PHONY: help deps build build-services up test test-chaos lint bench clean
+.PHONY: help deps build build-services up test test-images test-chaos lint bench clean
 
 help:
 	@echo "make up     start the whole app at http://localhost:$${MICROTICK_PORT:-3000} (installs what it needs)"
 	@echo "make test   run every test (installs what it needs)"
+	@echo "make test-images   build the six images with podman and run the container smoke journey"
 	@echo "make lint   eslint, prettier and the TypeScript type-check"
 	@echo "make bench  run the benchmarks and rewrite docs/benchmarks.md"
 
@@ -36,6 +37,12 @@ lint: deps
 
 test: build lint
 	@npx jest --ci
+	@$(MAKE) --no-print-directory test-images
+
+# The six images from the deploy workflow's Dockerfiles, then the buyer's journey through them.
+test-images: deps
+	@infra/images/build.sh
+	@npx tsx infra/smoke/containers.ts
 
 test-chaos: build
 	@npx jest --ci e2e/chaos

@@ -7,10 +7,10 @@ module.exports = {
   transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.base.json' }] },
   moduleNameMapper: {
     '^@microtick/common$': '<rootDir>/common/src/index.ts',
-    '^@microtick/common/testing$': '<rootDir>/common/testing.ts',
+    '^@microtick/devstack$': '<rootDir>/devstack/src/index.ts',
   },
-  globalSetup: '<rootDir>/common/src/testing/global-setup.ts',
-  globalTeardown: '<rootDir>/common/src/testing/global-teardown.ts',
+  globalSetup: '<rootDir>/devstack/src/testing/global-setup.ts',
+  globalTeardown: '<rootDir>/devstack/src/testing/global-teardown.ts',
   testTimeout: 30000,
   maxWorkers: 2,
 };

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Bus, createLogger, Listener, type Envelope } from '@microtick/common';
-import { startNats, startRedis } from '@microtick/common/testing';
+import { startNats, startRedis } from '@microtick/devstack';
 import { Redis } from 'ioredis';
-import { startListeners } from '../expiration/src/events/listeners';
-import { createExpirationQueue, startExpirationWorker } from '../expiration/src/expiration-queue';
+import { startListeners } from '../expiration/src/events';
+import { createExpirationQueue, startExpirationWorker } from '../expiration/src/store/expiration-queue';
 import { ms, percentile, ratio, table, tempDir } from './lib';
 
 /**

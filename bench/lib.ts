@@ -7,8 +7,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { loadSigningKeys, signSession, type UserPayload } from '@microtick/common';
-import { freePort, waitForPort } from '../common/src/infra/processes';
-import { startTestStack } from '../e2e/support';
+import { freePort, startTestStack, waitForPort } from '@microtick/devstack';
 
 /** Shared measuring helpers for bench/*.bench.ts: percentiles, concurrency loops, baselines. */
 
@@ -140,12 +139,12 @@ export async function openLoop(options: {
  * its database for seeding and checks, and the stack's JWT key for signing sessions.
  * BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=<dir>" profiles the service while it is measured.
  */
-export async function startServiceForBench(service: 'orders' | 'payments') {
+export async function startServiceForBench(service: 'orders' | 'payments', env: Record<string, string> = {}) {
   const stack = await startTestStack({
     // Auth serves the keys the service verifies sessions with; the write limit would throttle the load.
     services: ['auth', service],
     durable: true,
-    env: { LOG_LEVEL: 'warn', WRITE_RATE_LIMIT: '1000000000' },
+    env: { LOG_LEVEL: 'warn', WRITE_RATE_LIMIT: '1000000000', ...env },
     nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean),
   });
   const pool = new pg.Pool({ connectionString: stack.databaseUrl(service), max: 4 });

@@ -34,7 +34,7 @@ interface Order {
 /** Open orders straight into the replica, as if their order.created events had been applied. */
 async function seedOrders(pool: pg.Pool, count: number): Promise<Order[]> {
   const { rows } = await pool.query<Order>(
-    `INSERT INTO orders (id, user_id, status, price, expires_at, version)
+    `INSERT INTO orders (id, user_id, status, price_cents, expires_at, version)
      SELECT gen_random_uuid(), gen_random_uuid(), 'created', 1000 + i, now() + interval '15 minutes', 0
      FROM generate_series(1, $1) AS i
      RETURNING id, user_id AS "userId"`,

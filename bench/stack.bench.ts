@@ -4,7 +4,7 @@ import type { Msg } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { hash, verify } from '@node-rs/argon2';
 import autocannon from 'autocannon';
-import { ApiClient, startTestStack } from '../e2e/support';
+import { ApiClient, serviceNames, startTestStack, type ProcessName } from '@microtick/devstack';
 import { bareExpress, medianBy, ms, rate, ratio, runConcurrently, summarise, table, type Summary } from './lib';
 
 /**
@@ -121,7 +121,7 @@ export async function run(): Promise<string> {
     const { median: prop, sorted: propagationByP99 } = medianBy(propagationRuns, (r) => r.p99);
 
     await new Promise((r) => setTimeout(r, 3000)); // idle
-    const processes = ['auth', 'tickets', 'orders', 'expiration', 'payments', 'gateway'] as const;
+    const processes: ProcessName[] = [...serviceNames, 'gateway'];
 
     return [
       '## Whole stack through the gateway',

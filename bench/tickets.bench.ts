@@ -13,11 +13,11 @@ import {
   sessionVerifier,
   signSession,
 } from '@microtick/common';
-import { startNats, startPostgres } from '@microtick/common/testing';
+import { startNats, startPostgres } from '@microtick/devstack';
 import { buildApp } from '../tickets/src/app';
 import { readConfig } from '../tickets/src/config';
-import { migrationsDir } from '../tickets/src/db/migrations';
-import { encodeCursor } from '../tickets/src/routes/list-cursor';
+import { migrationsDir } from '../tickets/src/store/migrations';
+import { encodeCursor } from '../tickets/src/http/list-cursor';
 import { createDatabase, ms, rate, ratio, runConcurrently, summarise, table, tempDir, type Summary } from './lib';
 
 /**

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { ApiClient, startTestStack, waitFor, type ApiResponse } from './support';
+import { ApiClient, startTestStack, eventually, type ApiResponse } from '@microtick/devstack';
 
 /**
  * Issue 8, authorization: every route of DESIGN.md's HTTP API × {anonymous, owner, another signed-in
@@ -70,7 +70,7 @@ describe('authorization matrix through the gateway', () => {
   /** Retries while the orders service has not yet heard of the ticket (ticket.created is asynchronous). */
   async function whenTicketKnown(send: () => Promise<ApiResponse>): Promise<ApiResponse> {
     let last: ApiResponse | undefined;
-    await waitFor(async () => {
+    await eventually(async () => {
       last = await send();
       return last.status !== 404 || last.body?.errors?.[0]?.message !== 'Ticket not found';
     }, 10_000);
@@ -87,7 +87,7 @@ describe('authorization matrix through the gateway', () => {
     const client = new pg.Client({ connectionString: stack.databaseUrl('payments') });
     await client.connect();
     try {
-      await waitFor(
+      await eventually(
         async () => (await client.query('SELECT 1 FROM orders WHERE id = $1', [orderId])).rowCount === 1,
         10_000,
       );
@@ -352,7 +352,7 @@ describe('authorization matrix through the gateway', () => {
           paymentMethod: 'pm_card_visa',
         });
         if (res.status === 201) {
-          await waitFor(async () => (await statusOf(buyer, order.id)) === 'complete', 5000);
+          await eventually(async () => (await statusOf(buyer, order.id)) === 'complete', 5000);
           return { status: res.status };
         }
         const status = await statusOf(buyer, order.id);

@@ -6,7 +6,13 @@ import pg from 'pg';
 import { fuzzCases, hostileCases, type Fixtures } from './hostile/cases';
 import { pendingOutboxRows, snapshotDatabases } from './hostile/db-snapshot';
 import { errorShapeProblem, judge, rawBody, rawStatus, sendAll, trickle, type HostileCase } from './hostile/send';
-import { startTestStack, waitFor } from './support';
+import {
+  eventually,
+  routedServices,
+  servicesWithDatabase,
+  startTestStack,
+  type ServiceWithDatabase,
+} from '@microtick/devstack';
 
 /**
  * Issue 8, hostile input: every route of DESIGN.md's HTTP API, through the gateway of the real stack,
@@ -14,8 +20,9 @@ import { startTestStack, waitFor } from './support';
  * actually acceptable, said case by case in hostile/cases.ts), never a 5xx, and no database may change.
  */
 
-const SERVICES = ['auth', 'tickets', 'orders', 'payments'] as const;
-const DATABASES = ['auth', 'tickets', 'orders', 'payments'] as const;
+/** Every service behind an /api/ prefix, and every database (the roster's). */
+const SERVICES = routedServices.map((s) => s.name);
+const DATABASES = servicesWithDatabase.map((s) => s.name);
 const PASSWORD = 'a good long password';
 const TOTAL_AT_LEAST = 5_000;
 const CONCURRENCY = 20;
@@ -63,7 +70,7 @@ describe('hostile input through the gateway', () => {
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   }
 
-  async function query<T>(database: (typeof DATABASES)[number], sql: string, params: unknown[] = []): Promise<T[]> {
+  async function query<T>(database: ServiceWithDatabase, sql: string, params: unknown[] = []): Promise<T[]> {
     const client = new pg.Client({ connectionString: stack.databaseUrl(database) });
     await client.connect();
     try {
@@ -107,7 +114,7 @@ describe('hostile input through the gateway', () => {
     const titles = [`Hostile fixture available ${randomUUID()}`, `Hostile fixture held ${randomUUID()}`];
     const available = await call('POST', '/api/tickets', seller.cookie, { title: titles[0], price: 20 });
     const held = await call('POST', '/api/tickets', seller.cookie, { title: titles[1], price: 30 });
-    const order = await waitFor(async () => {
+    const order = await eventually(async () => {
       const res = await call('POST', '/api/orders', buyer.cookie, { ticketId: held.body.id });
       return res.status === 201 && res.body;
     }, 10_000);
@@ -123,7 +130,7 @@ describe('hostile input through the gateway', () => {
       fixtureTitles: titles,
     };
     // Let every event of the set-up land, so that the phase starts from a still state.
-    await waitFor(async () => {
+    await eventually(async () => {
       const [ticket] = await query<{ status: string }>('tickets', 'SELECT status FROM tickets WHERE id = $1', [
         held.body.id,
       ]);

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startTestStack } from './support';
+import { startTestStack } from '@microtick/devstack';
 
 /**
  * The web client in a real browser against the real stack (every service, NATS, PostgreSQL, Redis,

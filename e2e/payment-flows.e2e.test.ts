@@ -1,4 +1,4 @@
-import { ApiClient, startTestStack, waitFor } from './support';
+import { ApiClient, startTestStack, eventually } from '@microtick/devstack';
 
 /** Issue 5's full flows across every service, through the gateway, with the sandbox payment gateway. */
 describe('buying and expiring across all services', () => {
@@ -16,7 +16,7 @@ describe('buying and expiring across all services', () => {
   }
 
   async function order(buyer: ApiClient, ticketId: string) {
-    return waitFor(async () => {
+    return eventually(async () => {
       const res = await buyer.request('POST', '/api/orders', { ticketId });
       return res.status === 201 && (res.body as { id: string; expiresAt: string });
     });
@@ -29,7 +29,7 @@ describe('buying and expiring across all services', () => {
     const placed = await order(buyer, ticket.id);
 
     // The payments replica learns about the order from order.created: until then the order is a 404.
-    const declined = await waitFor(async () => {
+    const declined = await eventually(async () => {
       const res = await buyer.request('POST', '/api/payments', {
         orderId: placed.id,
         paymentMethod: 'pm_card_chargeDeclined',
@@ -37,17 +37,20 @@ describe('buying and expiring across all services', () => {
       return res.status !== 404 && res;
     });
     expect(declined.status).toBe(402);
-    const paid = await waitFor(async () => {
+    const paid = await eventually(async () => {
       const res = await buyer.request('POST', '/api/payments', { orderId: placed.id, paymentMethod: 'pm_card_visa' });
       return res.status === 201 && res.body;
     });
     expect(paid).toEqual(expect.objectContaining({ orderId: placed.id }));
 
-    await waitFor(
+    await eventually(
       async () => (await buyer.request('GET', `/api/orders/${placed.id}`)).body.status === 'complete',
       2000,
     );
-    await waitFor(async () => (await buyer.request('GET', `/api/tickets/${ticket.id}`)).body.status === 'sold', 2000);
+    await eventually(
+      async () => (await buyer.request('GET', `/api/tickets/${ticket.id}`)).body.status === 'sold',
+      2000,
+    );
     expect((await seller.request('PUT', `/api/tickets/${ticket.id}`, { title: 'Resold', price: 99 })).status).toBe(409);
     expect((await buyer.request('DELETE', `/api/orders/${placed.id}`)).status).toBe(409);
     const again = await buyer.request('POST', '/api/payments', { orderId: placed.id, paymentMethod: 'pm_card_visa' });
@@ -63,11 +66,11 @@ describe('buying and expiring across all services', () => {
     const ticket = await listedTicket(seller, 'Late show');
     const placed = await order(first, ticket.id);
 
-    await waitFor(
+    await eventually(
       async () => (await first.request('GET', `/api/orders/${placed.id}`)).body.status === 'cancelled',
       (WINDOW_SECONDS + 5) * 1000,
     );
-    await waitFor(
+    await eventually(
       async () => (await second.request('GET', `/api/tickets/${ticket.id}`)).body.status === 'available',
       2000,
     );

@@ -11,21 +11,21 @@ import {
   testNatsUrl,
   testRateLimitStore,
   testSessionEnv,
-} from '@microtick/common/testing';
+} from '@microtick/devstack';
 import type { Express } from 'express';
 import { buildApp as buildAuth } from '../auth/src/app';
 import { readConfig as authConfig } from '../auth/src/config';
-import { migrationsDir as authMigrations } from '../auth/src/db/migrations';
+import { migrationsDir as authMigrations } from '../auth/src/store/migrations';
 import { buildApp as buildOrders } from '../orders/src/app';
 import { readConfig as ordersConfig } from '../orders/src/config';
-import { migrationsDir as ordersMigrations } from '../orders/src/db/migrations';
+import { migrationsDir as ordersMigrations } from '../orders/src/store/migrations';
 import { buildApp as buildPayments } from '../payments/src/app';
 import { readConfig as paymentsConfig } from '../payments/src/config';
-import { migrationsDir as paymentsMigrations } from '../payments/src/db/migrations';
+import { migrationsDir as paymentsMigrations } from '../payments/src/store/migrations';
 import { createGateway } from '../payments/src/gateway';
 import { buildApp as buildTickets } from '../tickets/src/app';
 import { readConfig as ticketsConfig } from '../tickets/src/config';
-import { migrationsDir as ticketsMigrations } from '../tickets/src/db/migrations';
+import { migrationsDir as ticketsMigrations } from '../tickets/src/store/migrations';
 
 /**
  * Issue 13, sessions and write limits across services: auth and two replicas each of tickets, orders and
@@ -102,6 +102,8 @@ beforeAll(async () => {
   const [ticketsDb, ordersDb, paymentsDb] = await Promise.all(
     [ticketsMigrations, ordersMigrations, paymentsMigrations].map(database),
   );
+  // One Redis for every replica, as in a deployment: the write limit is counted across them.
+  const limits = testRateLimitStore();
   for (let replica = 0; replica < 2; replica += 1) {
     for (const service of SERVICES) {
       const bus = await connect(`${service}-${replica}`);
@@ -110,17 +112,17 @@ beforeAll(async () => {
       let app: Express;
       if (service === 'tickets') {
         const config = ticketsConfig(dbEnv);
-        const { shutdown, ...userFacing } = await startUserFacing(service, bus, config, testLogger);
+        const { shutdown, ...userFacing } = await startUserFacing(service, { bus, redis: limits }, config, testLogger);
         shutdowns.push(...shutdown);
         app = buildTickets({ pool, bus, config, logger: testLogger, ...userFacing });
       } else if (service === 'orders') {
         const config = ordersConfig(dbEnv);
-        const { shutdown, ...userFacing } = await startUserFacing(service, bus, config, testLogger);
+        const { shutdown, ...userFacing } = await startUserFacing(service, { bus, redis: limits }, config, testLogger);
         shutdowns.push(...shutdown);
         app = buildOrders({ pool, bus, config, logger: testLogger, ...userFacing });
       } else {
         const config = paymentsConfig(dbEnv);
-        const { shutdown, ...userFacing } = await startUserFacing(service, bus, config, testLogger);
+        const { shutdown, ...userFacing } = await startUserFacing(service, { bus, redis: limits }, config, testLogger);
         shutdowns.push(...shutdown);
         const gateway = createGateway(config, testLogger);
         app = buildPayments({ pool, bus, gateway, config, logger: testLogger, ...userFacing });
@@ -218,7 +220,12 @@ describe('sessions across services', () => {
       ...testSessionEnv(),
       AUTH_JWKS_URL: `${authUrl}/api/users/.well-known/jwks.json`,
     });
-    const { sessions, shutdown } = await startUserFacing('tickets', bus, config, testLogger);
+    const { sessions, shutdown } = await startUserFacing(
+      'tickets',
+      { bus, redis: testRateLimitStore() },
+      config,
+      testLogger,
+    );
     shutdowns.push(...shutdown);
     expect(await sessions.verify(cookie.slice('session='.length))).toBeUndefined();
     expect(await sessions.verify((await signUp()).slice('session='.length))).toBeDefined();

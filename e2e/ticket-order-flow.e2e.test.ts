@@ -1,4 +1,4 @@
-import { ApiClient, startTestStack, waitFor } from './support';
+import { ApiClient, startTestStack, eventually } from '@microtick/devstack';
 
 /** Issue 4's end-to-end flow over real NATS across auth, tickets and orders, through the gateway. */
 describe('list → order → reserved → cancel → available → someone else orders', () => {
@@ -21,7 +21,7 @@ describe('list → order → reserved → cancel → available → someone else 
     expect(listed.body.tickets.map((t: { id: string }) => t.id)).toContain(ticketId);
 
     // The orders service learns about the ticket from ticket.created.
-    const order = await waitFor(async () => {
+    const order = await eventually(async () => {
       const res = await buyer.request('POST', '/api/orders', { ticketId });
       return res.status === 201 && res.body;
     });
@@ -33,7 +33,7 @@ describe('list → order → reserved → cancel → available → someone else 
       }),
     );
 
-    await waitFor(
+    await eventually(
       async () => (await buyer.request('GET', `/api/tickets/${ticketId}`)).body.status === 'reserved',
       1000,
     );
@@ -46,18 +46,18 @@ describe('list → order → reserved → cancel → available → someone else 
     expect((await seller.request('PUT', `/api/tickets/${ticketId}`, { title: 'x', price: 1 })).status).toBe(409);
 
     expect((await buyer.request('DELETE', `/api/orders/${order.id}`)).status).toBe(204);
-    await waitFor(
+    await eventually(
       async () => (await buyer.request('GET', `/api/tickets/${ticketId}`)).body.status === 'available',
       2000,
     );
     expect((await buyer.request('GET', `/api/orders/${order.id}`)).body.status).toBe('cancelled');
 
-    const second = await waitFor(async () => {
+    const second = await eventually(async () => {
       const res = await other.request('POST', '/api/orders', { ticketId });
       return res.status === 201 && res.body;
     });
     expect(second.userId).toBe(other.id);
-    await waitFor(
+    await eventually(
       async () => (await other.request('GET', `/api/tickets/${ticketId}`)).body.orderId === second.id,
       2000,
     );

@@ -5,14 +5,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const services = ['auth', 'tickets', 'orders', 'expiration', 'payments', 'gateway'];
 const requested = process.argv.slice(2);
+// Without names: every service of the roster, and the local gateway. (An image build names its one service.)
+const rosterNames = async () => {
+  const { tsImport } = await import('tsx/esm/api');
+  return (await tsImport('../devstack/src/roster.ts', import.meta.url)).serviceNames;
+};
+const services = requested.length ? requested : [...(await rosterNames()), 'gateway'];
 const deps = (dir) =>
   Object.keys(JSON.parse(readFileSync(path.join(root, dir, 'package.json'), 'utf8')).dependencies ?? {});
 
 await Promise.all(
   services
-    .filter((s) => requested.length === 0 || requested.includes(s))
     .filter((s) => existsSync(path.join(root, s, 'src/index.ts')))
     .map((service) =>
       build({
@@ -24,7 +28,7 @@ await Promise.all(
         format: 'cjs',
         sourcemap: true,
         logLevel: 'warning',
-        external: [...deps(service), ...deps('common')].filter((d) => d !== '@microtick/common'),
+        external: [...deps(service), ...deps('common')].filter((d) => !d.startsWith('@microtick/')),
       }),
     ),
 );

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what MicroTick needs on a Debian/Ubuntu machine, idempotently: the servers it runs
-# (PostgreSQL, NATS, Redis), Chromium for browser tests, kubectl for manifest checks, and npm packages.
+# (PostgreSQL, NATS, Redis), Chromium for browser tests, kubectl for manifest checks, podman (with runc
+# and debootstrap) for the image builds and container smoke run, and npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,10 @@ command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missin
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
+have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
+have podman || missing+=(podman)
+have runc || missing+=(runc)
+have debootstrap || missing+=(debootstrap)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"

@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { startStack, type Stack } from './stack';
+import { startStack, type Stack } from '@microtick/devstack';
 
 /** `make up`: the whole app on this machine, logs prefixed with each process's name, Ctrl-C stops it all. */
 
@@ -53,8 +53,11 @@ async function main() {
     autoRestart: true,
     env: {
       ORDER_EXPIRATION_SECONDS: process.env.ORDER_EXPIRATION_SECONDS,
+      MAX_OPEN_ORDERS_PER_BUYER: process.env.MAX_OPEN_ORDERS_PER_BUYER,
+      ORDER_REORDER_COOLDOWN_SECONDS: process.env.ORDER_REORDER_COOLDOWN_SECONDS,
       STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY,
       STRIPE_WEBHOOK_SECRET: process.env.STRIPE_WEBHOOK_SECRET,
+      STRIPE_PUBLISHABLE_KEY: process.env.STRIPE_PUBLISHABLE_KEY,
       NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: process.env.NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY,
       LOG_LEVEL: process.env.LOG_LEVEL,
       // The limits and session settings the README lists, so a load test can raise them.

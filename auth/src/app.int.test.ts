@@ -1,39 +1,20 @@
 import { createHmac, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
-import {
-  closeTestRateLimitStores,
-  createTestDatabase,
-  testLogger,
-  testNatsUrl,
-  testRateLimitStore,
-  testSessionEnv,
-  testSessionKeys,
-} from '@microtick/common/testing';
+import { testLogger, testNatsUrl, testRateLimitStore, testSessionEnv, testSessionKeys } from '@microtick/devstack';
 import request from 'supertest';
-import type { Express } from 'express';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { migrationsDir } from './db/migrations';
 import { hashPassword } from './password';
+import { startAuthUnderTest, type AuthUnderTest } from './testing/auth-under-test';
 
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let auth: AuthUnderTest;
+let db: AuthUnderTest['db'];
 beforeAll(async () => {
-  db = await createTestDatabase([migrationsDir]);
+  auth = await startAuthUnderTest();
+  db = auth.db;
 });
-afterAll(async () => {
-  await closeTestRateLimitStores();
-  await db.drop();
-});
+afterAll(() => auth.stop());
 
-function appWith(env: Record<string, string | undefined> = {}): Express {
-  const config = readConfig({
-    DATABASE_URL: db.url,
-    NATS_URL: testNatsUrl(),
-    ...testSessionEnv(),
-    AUTH_RATE_LIMIT: '1000',
-    ...env,
-  });
-  return buildApp({ pool: db.pool, config, logger: testLogger, redis: testRateLimitStore() });
-}
+const appWith = (env: Record<string, string | undefined> = {}) => auth.app(env);
 
 const newEmail = () => `buyer-${randomUUID()}@example.com`;
 const password = 'correct horse battery';

@@ -11,13 +11,13 @@ import {
 } from '@microtick/common';
 import { Router, type Request } from 'express';
 import type { AuthConfig } from './config';
-import { isLiveSession } from './db/sessions';
-import { changePasswordRouter } from './routes/change-password';
-import { currentUserRouter } from './routes/current-user';
-import { jwksRouter } from './routes/jwks';
-import { signinRouter } from './routes/signin';
-import { signoutRouter } from './routes/signout';
-import { signupRouter } from './routes/signup';
+import { isLiveSession } from './store/sessions';
+import { changePasswordRouter } from './http/change-password';
+import { currentUserRouter } from './http/current-user';
+import { jwksRouter } from './http/jwks';
+import { signinRouter } from './http/signin';
+import { signoutRouter } from './http/signout';
+import { signupRouter } from './http/signup';
 
 export interface AuthDeps {
   pool: Pool;

@@ -18,6 +18,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       DATABASE_URL: f.databaseUrl,
       DATABASE_POOL_SIZE: f.positiveInt.default(20),
       NATS_URL: f.natsUrl,
+      NATS_STREAM_REPLICAS: f.natsStreamReplicas,
       ...userFacingConfig,
       /** Ed25519 private key (PKCS#8 PEM, or that PEM base64-encoded on one line) that signs sessions. */
       AUTH_SIGNING_KEY: z

@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
-import { Header } from '@/components/Header';
-import { getCurrentUser } from '@/lib/api';
+import { Header } from '@/components/layout/Header';
+import { getCurrentUser } from '@/lib/server-api';
 import './globals.css';
 
 export const metadata: Metadata = {

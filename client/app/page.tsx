@@ -1,7 +1,7 @@
 import Link from 'next/link';
-import { TicketCard } from '@/components/TicketCard';
+import { TicketCard } from '@/components/tickets/TicketCard';
 import { redirect } from 'next/navigation';
-import { ApiError, listTickets } from '@/lib/api';
+import { ApiError, listTickets } from '@/lib/server-api';
 
 function first(value: string | string[] | undefined): string {
   return (Array.isArray(value) ? value[0] : value)?.trim() ?? '';

@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { api } from '@/lib/client-api';
+import { api } from '@/lib/browser-api';
 
 /** Signs out (POST, the server clears the cookie), then goes home and re-renders signed out. */
 export function useSignOut(navigation: 'push' | 'replace') {

@@ -27,6 +27,8 @@ export const configFragments = {
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   booleanFromString,
   positiveInt: z.coerce.number().int().positive(),
+  /** NATS_STREAM_REPLICAS: JetStream allows 1 to 5; a cluster of n nodes takes at most n. */
+  natsStreamReplicas: z.coerce.number().int().min(1).max(5).default(1),
 };
 
 /**

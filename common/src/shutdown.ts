@@ -6,8 +6,10 @@ export type ShutdownStep = [name: string, run: () => Promise<unknown> | unknown]
 /**
  * On SIGTERM or SIGINT runs the steps in order (stop taking requests, finish in-flight work, drain the
  * bus, close pools), then exits. A step that hangs past the deadline does not keep the process alive.
+ * Steps given as a function are read when the signal arrives, so a start-up still under way closes
+ * only what it has opened so far.
  */
-export function onShutdown(logger: Logger, steps: ShutdownStep[], timeoutMs = 15_000): void {
+export function onShutdown(logger: Logger, steps: ShutdownStep[] | (() => ShutdownStep[]), timeoutMs = 15_000): void {
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -19,7 +21,7 @@ export function onShutdown(logger: Logger, steps: ShutdownStep[], timeoutMs = 15
     }, timeoutMs);
     deadline.unref();
     let failed = false;
-    for (const [name, run] of steps) {
+    for (const [name, run] of typeof steps === 'function' ? steps() : steps) {
       try {
         await run();
       } catch (err) {

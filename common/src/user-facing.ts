@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Bus } from './bus/bus';
 import type { Logger } from './logger';
 import { connectRateLimitStore, userWriteLimit } from './http/rate-limit';
@@ -7,7 +8,6 @@ import type { ShutdownStep } from './shutdown';
 export interface UserFacingConfig {
   AUTH_JWKS_URL: string;
   SESSION_TTL_SECONDS: number;
-  REDIS_URL: string;
   WRITE_RATE_LIMIT: number;
   WRITE_RATE_WINDOW_SECONDS: number;
 }
@@ -15,10 +15,12 @@ export interface UserFacingConfig {
 /**
  * What a service with user routes (other than auth) needs before it answers: sessions checked against
  * auth's keys and the revocations on the bus (replayed first), and the per-user write limit in Redis.
+ * Called from runService's start hook with its bus and Redis; the limiter gets a fail-fast duplicate
+ * of that Redis connection, which the returned shutdown step closes.
  */
 export async function startUserFacing(
   name: string,
-  bus: Pick<Bus, 'follow'>,
+  { bus, redis: shared }: { bus: Pick<Bus, 'follow'>; redis: Redis },
   config: UserFacingConfig,
   logger: Logger,
 ) {
@@ -28,7 +30,7 @@ export async function startUserFacing(
     maxAgeSeconds: config.SESSION_TTL_SECONDS,
     logger,
   });
-  const redis = connectRateLimitStore(config.REDIS_URL, logger);
+  const redis = connectRateLimitStore(shared, logger);
   const writeLimit = userWriteLimit({
     redis,
     service: name,

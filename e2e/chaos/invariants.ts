@@ -1,7 +1,7 @@
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
-import type { Stack } from '../../scripts/stack';
+import type { Stack } from '@microtick/devstack';
 
 /**
  * The marketplace's invariants, read straight from each service's database after a run. Each entry is
@@ -51,7 +51,38 @@ async function deadLetters(natsUrl: string): Promise<string[]> {
   }
 }
 
-export async function checkInvariants(stack: Pick<Stack, 'databaseUrl' | 'infra'>): Promise<InvariantReport> {
+/** What the load saw: orders whose payment was answered 201, and the hold cap the stack ran with. */
+export interface LoadSeen {
+  paidOrderIds: string[];
+  maxOpenOrders: number;
+}
+
+/** The most orders each buyer held open at the same moment, from when each was placed and closed. */
+function mostHeldAtOnce(orders: { user_id: string; created_at: Date; closed_at: Date | null }[]) {
+  const moments = new Map<string, [number, number][]>();
+  for (const o of orders) {
+    const list = moments.get(o.user_id) ?? [];
+    list.push([o.created_at.getTime(), 1]);
+    if (o.closed_at) list.push([o.closed_at.getTime(), -1]);
+    moments.set(o.user_id, list);
+  }
+  const most = new Map<string, number>();
+  for (const [buyer, list] of moments) {
+    // A close and a placement at the same instant: the close first.
+    list.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let open = 0;
+    for (const [, change] of list) {
+      open += change;
+      most.set(buyer, Math.max(most.get(buyer) ?? 0, open));
+    }
+  }
+  return most;
+}
+
+export async function checkInvariants(
+  stack: Pick<Stack, 'databaseUrl' | 'infra'>,
+  seen: LoadSeen = { paidOrderIds: [], maxOpenOrders: 5 },
+): Promise<InvariantReport> {
   const [tickets, ticketReplica, orders, orderReplica, payments, outboxes] = await Promise.all([
     query<{ id: string; status: string; order_id: string | null; version: number }>(
       stack.databaseUrl('tickets'),
@@ -61,9 +92,20 @@ export async function checkInvariants(stack: Pick<Stack, 'databaseUrl' | 'infra'
       stack.databaseUrl('orders'),
       'SELECT id, status, order_id, version FROM tickets',
     ),
-    query<{ id: string; ticket_id: string; status: string; expired: boolean; version: number }>(
+    query<{
+      id: string;
+      user_id: string;
+      ticket_id: string;
+      status: string;
+      cancel_reason: string | null;
+      expired: boolean;
+      version: number;
+      created_at: Date;
+      closed_at: Date | null;
+    }>(
       stack.databaseUrl('orders'),
-      "SELECT id, ticket_id, status, expires_at < now() - interval '2 seconds' AS expired, version FROM orders",
+      `SELECT id, user_id, ticket_id, status, cancel_reason, expires_at < now() - interval '2 seconds' AS expired,
+         version, created_at, closed_at FROM orders`,
     ),
     query<{ id: string; status: string; version: number }>(
       stack.databaseUrl('payments'),
@@ -90,6 +132,9 @@ export async function checkInvariants(stack: Pick<Stack, 'databaseUrl' | 'infra'
     "every ticket's state agrees with its orders": [],
     'the orders replica of every ticket matches the ticket (each event applied once)': [],
     'the payments replica of every order matches the order (each event applied once)': [],
+    'every payment answered 201 ends complete with its ticket sold': [],
+    'every charge pays a complete order, or was refunded for a reason': [],
+    'no buyer held more open orders than the cap': [],
     'every outbox is drained': [],
     'no event was dead-lettered': await deadLetters(stack.infra.nats),
   };
@@ -161,6 +206,37 @@ export async function checkInvariants(stack: Pick<Stack, 'databaseUrl' | 'infra'
         `${order.id}: v${order.version} ${order.status} vs replica ${replica ? `v${replica.version} ${replica.status}` : 'missing'}`,
       );
     }
+  }
+  const ticketsById = new Map(tickets.map((t) => [t.id, t]));
+  for (const orderId of seen.paidOrderIds) {
+    const order = ordersById.get(orderId);
+    const ticket = order && ticketsById.get(order.ticket_id);
+    if (order?.status !== 'complete' || ticket?.status !== 'sold' || ticket.order_id !== orderId) {
+      v['every payment answered 201 ends complete with its ticket sold'].push(
+        `${orderId}: order ${order ? `${order.status}/${order.cancel_reason}` : 'missing'}, ticket ${ticket?.status}/${ticket?.order_id}`,
+      );
+    }
+  }
+  for (const [orderId, charges] of paymentsByOrder) {
+    const order = ordersById.get(orderId);
+    const paidByAnother = charges.some((c) => c.status === 'succeeded');
+    for (const charge of charges) {
+      // The reasons a charge may be refunded: another charge paid the order, or its buyer cancelled it
+      // while the payment was in flight. An expired order's charge has none: the window waits for it.
+      const explained =
+        charge.status === 'succeeded'
+          ? order?.status === 'complete'
+          : charge.status === 'refunded' &&
+            ((order?.status === 'complete' && paidByAnother) || order?.cancel_reason === 'buyer');
+      if (!explained) {
+        v['every charge pays a complete order, or was refunded for a reason'].push(
+          `${orderId}: charge ${charge.status}, order ${order ? `${order.status}/${order.cancel_reason}` : 'missing'}`,
+        );
+      }
+    }
+  }
+  for (const [buyer, most] of mostHeldAtOnce(orders)) {
+    if (most > seen.maxOpenOrders) v['no buyer held more open orders than the cap'].push(`${buyer}: ${most}`);
   }
   for (const { service, pending } of outboxes)
     if (pending > 0) v['every outbox is drained'].push(`${service}: ${pending}`);

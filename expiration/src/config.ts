@@ -8,6 +8,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       PORT: f.port.default(4004),
       HOST: f.host,
       NATS_URL: f.natsUrl,
+      NATS_STREAM_REPLICAS: f.natsStreamReplicas,
       NATS_STREAM: z.string().min(1).optional(),
       NATS_SUBJECT_PREFIX: z.string().min(1).optional(),
       REDIS_URL: f.redisUrl,

@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Listener, type Bus, type Envelope } from '@microtick/common';
+import type { Bus } from '@microtick/common';
 import {
+  collectEvents,
   connectTestBus,
   eventually,
   freePort,
@@ -13,23 +14,16 @@ import {
   testNatsUrl,
   testRedisPrefix,
   waitForPort,
+  type CollectedEvents,
   type RunningServer,
-} from '@microtick/common/testing';
+} from '@microtick/devstack';
 import { Redis } from 'ioredis';
-import { createExpirationQueue, EARLY_MS, type ExpirationQueue } from './expiration-queue';
+import { EARLY_MS } from './rules';
+import { createExpirationQueue, type ExpirationQueue } from './store/expiration-queue';
 
 /** The bundled service as a child process, killed and restarted the way an orchestrator would. */
 
 const root = path.resolve(__dirname, '../..');
-
-class ExpirationCollector extends Listener<'expiration.complete'> {
-  readonly subject = 'expiration.complete' as const;
-  readonly durableName = 'test.expiration-complete';
-  readonly orderIds: string[] = [];
-  async onMessage(_: unknown, envelope: Envelope<'expiration.complete'>) {
-    this.orderIds.push(envelope.data.orderId);
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -40,7 +34,7 @@ let redisServer: RunningServer;
 let bus: Bus;
 let redis: Redis;
 let queue: ExpirationQueue;
-let collector: ExpirationCollector;
+let collector: CollectedEvents<'expiration.complete'>;
 let port: number;
 const children: ChildProcess[] = [];
 
@@ -91,8 +85,7 @@ beforeAll(async () => {
   redisServer = await startRedis({ dataDir, persistent: true });
   port = await freePort();
   bus = await connectTestBus(namespace);
-  collector = new ExpirationCollector();
-  await bus.listen(collector);
+  collector = await collectEvents(bus, 'expiration.complete');
   redis = new Redis(redisServer.url);
   queue = createExpirationQueue(redis, { name: 'order-expiration', prefix });
 });
@@ -123,10 +116,10 @@ describe('the expiration service process', () => {
     service.kill('SIGKILL');
     await exited(service);
     await sleep(EARLY_MS + 2000);
-    expect(collector.orderIds).not.toContain(orderId);
+    expect(collector.about(orderId)).toHaveLength(0);
 
     const restarted = await startService();
-    await eventually(async () => collector.orderIds.includes(orderId), 10_000);
+    await eventually(async () => collector.about(orderId).length > 0, 10_000);
     restarted.kill('SIGTERM');
     expect(await exited(restarted)).toBe(0);
   });
@@ -136,7 +129,7 @@ describe('the expiration service process', () => {
     const orderId = await publishOrder(EARLY_MS + 2500);
     await redisServer.stop();
     redisServer = await startRedis({ dataDir, port: redisServer.port, persistent: true });
-    await eventually(async () => collector.orderIds.includes(orderId), 15_000);
+    await eventually(async () => collector.about(orderId).length > 0, 15_000);
     service.kill('SIGTERM');
     expect(await exited(service)).toBe(0);
   });

@@ -1,53 +1,37 @@
-import { randomUUID } from 'node:crypto';
-import { Listener, type Bus, type Envelope, type EventData } from '@microtick/common';
+import type { Bus } from '@microtick/common';
 import {
+  anOrderCreated,
+  collectEvents,
   connectTestBus,
   eventually,
   testBusNamespace,
   testLogger,
   testRedisPrefix,
   testRedisUrl,
-} from '@microtick/common/testing';
+  type CollectedEvents,
+} from '@microtick/devstack';
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { startListeners } from './events/listeners';
-import { OrderCreatedListener } from './events/listeners/order-created-listener';
+import { startListeners } from './events';
+import { OrderCreatedListener } from './events/order-created';
 import { expirationEventId } from './expiration-id';
+import { EARLY_MS } from './rules';
 import {
   createExpirationQueue,
-  EARLY_MS,
   startExpirationWorker,
   type ExpirationJob,
   type ExpirationQueue,
-} from './expiration-queue';
+} from './store/expiration-queue';
 
-class ExpirationCollector extends Listener<'expiration.complete'> {
-  readonly subject = 'expiration.complete' as const;
-  readonly durableName = 'test.expiration-complete';
-  readonly received: { envelope: Envelope<'expiration.complete'>; at: number }[] = [];
-  async onMessage(_: unknown, envelope: Envelope<'expiration.complete'>) {
-    this.received.push({ envelope, at: Date.now() });
-  }
-  forOrder(orderId: string) {
-    return this.received.filter((r) => r.envelope.data.orderId === orderId);
-  }
-}
-
-const orderCreated = (expiresInMs: number): EventData<'order.created'> => ({
-  id: randomUUID(),
-  userId: randomUUID(),
-  status: 'created',
-  expiresAt: new Date(Date.now() + expiresInMs).toISOString(),
-  ticket: { id: randomUUID(), price: 2500 },
-  version: 0,
-});
+const orderCreated = (expiresInMs: number) =>
+  anOrderCreated({ expiresAt: new Date(Date.now() + expiresInMs).toISOString() });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let bus: Bus;
 let redis: Redis;
 let queue: ExpirationQueue;
-let collector: ExpirationCollector;
+let collector: CollectedEvents<'expiration.complete'>;
 let settings: { name: string; prefix: string };
 const workers: { worker: Worker<ExpirationJob>; connection: Redis }[] = [];
 
@@ -64,8 +48,7 @@ beforeEach(async () => {
   redis = new Redis(testRedisUrl());
   settings = { name: 'order-expiration', prefix: testRedisPrefix() };
   queue = createExpirationQueue(redis, settings);
-  collector = new ExpirationCollector();
-  await bus.listen(collector);
+  collector = await collectEvents(bus, 'expiration.complete');
 });
 
 afterEach(async () => {
@@ -87,11 +70,11 @@ describe('expiration', () => {
     await bus.publish('order.created', order);
 
     const [fired] = await eventually(
-      async () => collector.forOrder(order.id).length > 0 && collector.forOrder(order.id),
+      async () => collector.envelopesAbout(order.id).length > 0 && collector.envelopesAbout(order.id),
       10_000,
     );
-    expect(fired.envelope.id).toBe(expirationEventId(order.id));
-    expect(Date.parse(fired.envelope.occurredAt)).toBeGreaterThanOrEqual(Date.parse(order.expiresAt));
+    expect(fired.id).toBe(expirationEventId(order.id));
+    expect(Date.parse(fired.occurredAt)).toBeGreaterThanOrEqual(Date.parse(order.expiresAt));
   });
 
   it('stores a delayed job keyed by the order id for order.created', async () => {
@@ -108,7 +91,7 @@ describe('expiration', () => {
     await startListeners(bus, queue);
     const order = orderCreated(-60_000);
     await bus.publish('order.created', order);
-    await eventually(async () => collector.forOrder(order.id).length === 1);
+    await eventually(async () => collector.envelopesAbout(order.id).length === 1);
   });
 
   it('makes one job for a duplicated order.created, before and after it fires', async () => {
@@ -132,7 +115,7 @@ describe('expiration', () => {
       active: 0,
       completed: 1,
     });
-    expect(collector.forOrder(order.id)).toHaveLength(1);
+    expect(collector.envelopesAbout(order.id)).toHaveLength(1);
   });
 
   it('still fires when the worker is killed before the deadline and a new one starts after it', async () => {
@@ -145,10 +128,10 @@ describe('expiration', () => {
     await first.worker.close(true);
     first.connection.disconnect();
     await sleep(Date.parse(order.expiresAt) - Date.now() + 300);
-    expect(collector.forOrder(order.id)).toHaveLength(0);
+    expect(collector.envelopesAbout(order.id)).toHaveLength(0);
 
     startWorker();
-    await eventually(async () => collector.forOrder(order.id).length === 1);
+    await eventually(async () => collector.envelopesAbout(order.id).length === 1);
   });
 
   it('retries the job when publishing fails, and publishes once it can', async () => {
@@ -165,7 +148,7 @@ describe('expiration', () => {
     startWorker(flakyBus);
     const order = orderCreated(0);
     await new OrderCreatedListener(queue).onMessage(order);
-    await eventually(async () => collector.forOrder(order.id).length === 1, 10_000);
+    await eventually(async () => collector.envelopesAbout(order.id).length === 1, 10_000);
     expect(failures).toBe(2);
     expect((await queue.getJob(order.id))?.attemptsMade).toBe(3);
   });

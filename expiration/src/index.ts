@@ -1,52 +1,39 @@
-import { Bus, closeServer, createLogger, exitOnStartupError, listenHttp, onShutdown } from '@microtick/common';
-import { Redis } from 'ioredis';
+import { createLogger, runService } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { startListeners } from './events/listeners';
-import { createExpirationQueue, startExpirationWorker } from './expiration-queue';
+import { startListeners } from './events';
+import { createExpirationQueue, startExpirationWorker } from './store/expiration-queue';
 
 const logger = createLogger('expiration');
 
-async function main() {
-  const config = readConfig();
-  logger.level = config.LOG_LEVEL;
-  const settings = { name: config.EXPIRATION_QUEUE_NAME, prefix: config.EXPIRATION_QUEUE_PREFIX };
-  // Adding jobs and health checks fail fast when Redis is down (the event is redelivered); the worker's
-  // connection waits for Redis instead, as BullMQ requires.
-  const redis = new Redis(config.REDIS_URL);
-  const workerRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  for (const client of [redis, workerRedis])
-    client.on('error', (err) => logger.warn({ err }, 'redis connection error'));
-  const bus = await Bus.connect({
-    url: config.NATS_URL,
-    name: 'expiration',
-    logger,
-    stream: config.NATS_STREAM,
-    subjectPrefix: config.NATS_SUBJECT_PREFIX,
-  });
-  const queue = createExpirationQueue(redis, settings);
-  const worker = startExpirationWorker({
-    connection: workerRedis,
-    bus,
-    settings,
-    concurrency: config.EXPIRATION_CONCURRENCY,
-    logger,
-  });
-  await startListeners(bus, queue);
-  const server = listenHttp(
-    buildApp({ bus, redis, logger }),
-    config.PORT,
-    () => logger.info({ host: config.HOST, port: config.PORT }, 'expiration listening'),
-    config.HOST,
-  );
-  // The worker publishes on the bus and the listener adds to the queue, so: worker, then bus, then queue.
-  onShutdown(logger, [
-    ['http', () => closeServer(server)],
-    ['worker', () => worker.close()],
-    ['bus', () => bus.close()],
-    ['queue', () => queue.close()],
-    ['redis', () => Promise.all([redis.quit(), workerRedis.quit()])],
-  ]);
-}
-
-main().catch(exitOnStartupError(logger));
+void runService({
+  name: 'expiration',
+  logger,
+  readConfig,
+  needs: { bus: true, redis: true },
+  async start({ bus, redis, config }) {
+    const settings = { name: config.EXPIRATION_QUEUE_NAME, prefix: config.EXPIRATION_QUEUE_PREFIX };
+    // BullMQ's worker connection waits for Redis instead of failing its commands, as BullMQ requires.
+    const workerRedis = redis.duplicate({ maxRetriesPerRequest: null });
+    workerRedis.on('error', (err) => logger.warn({ err }, 'redis connection error'));
+    const queue = createExpirationQueue(redis, settings);
+    const worker = startExpirationWorker({
+      connection: workerRedis,
+      bus,
+      settings,
+      concurrency: config.EXPIRATION_CONCURRENCY,
+      logger,
+    });
+    await startListeners(bus, queue);
+    return {
+      app: buildApp({ bus, redis, logger }),
+      // The worker publishes on the bus, which closes after these steps; the listeners, which add to the
+      // queue, have stopped before them.
+      shutdown: [
+        ['worker', () => worker.close()],
+        ['queue', () => queue.close()],
+        ['worker redis', () => workerRedis.quit()],
+      ],
+    };
+  },
+});

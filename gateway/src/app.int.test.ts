@@ -3,6 +3,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { buildGateway } from './app';
+import { routedServices } from '@microtick/devstack';
 import type { Upstreams } from './routes';
 
 /** Stand-in upstreams that answer with their own name, so the test sees where each request went. */
@@ -19,7 +20,7 @@ describe('gateway', () => {
   let gateway: http.Server;
   beforeAll(async () => {
     const upstreams = {} as Upstreams;
-    for (const name of ['auth', 'tickets', 'orders', 'payments', 'client'] as const) {
+    for (const name of [...routedServices.map((s) => s.name), 'client'] as const) {
       const server = await echoServer(name);
       servers.push(server);
       upstreams[name] = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -34,7 +35,6 @@ describe('gateway', () => {
     ['/api/tickets/mine', 'tickets'],
     ['/api/orders/123', 'orders'],
     ['/api/payments/webhook', 'payments'],
-    ['/api/ticketsfoo', 'client'],
     ['/', 'client'],
     ['/tickets/new', 'client'],
     ['/_next/static/chunk.js', 'client'],
@@ -43,6 +43,15 @@ describe('gateway', () => {
     expect(res.body).toEqual(expect.objectContaining({ upstream, url: path }));
     expect(res.body.forwardedFor).toEqual(expect.any(String));
   });
+
+  it.each(['/api', '/api/unknown', '/api/ticketsfoo', '/api/users-x/1'])(
+    'answers %s itself: 404 in the error shape, not the client page',
+    async (path) => {
+      const res = await request(gateway).get(path).expect(404);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.body).toEqual({ errors: [{ message: 'Not found' }] });
+    },
+  );
 
   it('answers 502 in the error shape when an upstream is down', async () => {
     const down = buildGateway({

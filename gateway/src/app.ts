@@ -1,14 +1,14 @@
 import http from 'node:http';
 import { createProxyMiddleware } from 'http-proxy-middleware';
-import { upstreamFor, type Upstreams } from './routes';
+import { apiNotFoundBody, upstreamFor, type Upstreams } from './routes';
 
 const UPSTREAM_IDLE_TIMEOUT_MS = 60_000;
 const unavailable = JSON.stringify({ errors: [{ message: 'Service unavailable, try again shortly' }] });
 
-/** A plain HTTP server that forwards each request to the upstream the ingress would choose. */
+/** A plain HTTP server that forwards each request to the upstream the cluster's HTTPRoute would choose. */
 export function buildGateway(upstreams: Upstreams, onError: (err: Error, target: string) => void = () => undefined) {
   const proxy = createProxyMiddleware<http.IncomingMessage, http.ServerResponse>({
-    router: (req) => upstreamFor(req.url ?? '/', upstreams),
+    router: (req) => upstreamFor(req.url ?? '/', upstreams) ?? upstreams.client,
     target: upstreams.client,
     changeOrigin: false,
     xfwd: true,
@@ -19,7 +19,7 @@ export function buildGateway(upstreams: Upstreams, onError: (err: Error, target:
     agent: new http.Agent({ keepAlive: true, maxSockets: 512, timeout: UPSTREAM_IDLE_TIMEOUT_MS }),
     on: {
       error: (err, req, res) => {
-        onError(err as Error, upstreamFor(req.url ?? '/', upstreams));
+        onError(err as Error, upstreamFor(req.url ?? '/', upstreams) ?? 'gateway');
         if (res instanceof http.ServerResponse && !res.headersSent) {
           res.writeHead(502, { 'content-type': 'application/json' }).end(unavailable);
         }
@@ -27,6 +27,10 @@ export function buildGateway(upstreams: Upstreams, onError: (err: Error, target:
     },
   });
   const server = http.createServer((req, res) => {
+    if (upstreamFor(req.url ?? '/', upstreams) === null) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(apiNotFoundBody);
+      return;
+    }
     void proxy(req, res, () => {
       res
         .writeHead(404, { 'content-type': 'application/json' })

@@ -1,14 +1,15 @@
+import { frontends, routedServices } from '@microtick/devstack/src/roster';
 import { buildGateway } from './app';
+import type { Upstreams } from './routes';
 
 const env = (name: string, fallback: string) => process.env[name] || fallback;
 const port = Number(env('MICROTICK_PORT', env('PORT', '3000')));
-const upstreams = {
-  auth: env('AUTH_URL', 'http://127.0.0.1:4001'),
-  tickets: env('TICKETS_URL', 'http://127.0.0.1:4002'),
-  orders: env('ORDERS_URL', 'http://127.0.0.1:4003'),
-  payments: env('PAYMENTS_URL', 'http://127.0.0.1:4005'),
-  client: env('CLIENT_URL', 'http://127.0.0.1:4000'),
-};
+const upstreams = Object.fromEntries(
+  [...routedServices, { name: 'client', port: frontends.client.port }].map(({ name, port }) => [
+    name,
+    env(`${name.toUpperCase()}_URL`, `http://127.0.0.1:${port}`),
+  ]),
+) as Upstreams;
 
 const log = (level: string, msg: string, extra: object = {}) =>
   console.log(JSON.stringify({ level, time: new Date().toISOString(), service: 'gateway', msg, ...extra }));

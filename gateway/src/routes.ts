@@ -1,24 +1,36 @@
-/** The routing table of the Kubernetes Ingress (infra/k8s), reproduced for one machine. */
-export interface Upstreams {
-  auth: string;
-  tickets: string;
-  orders: string;
-  payments: string;
-  client: string;
-}
+import { routedServices, type RoutedService } from '@microtick/devstack/src/roster';
 
-const prefixes: [prefix: string, upstream: keyof Upstreams][] = [
-  ['/api/users', 'auth'],
-  ['/api/tickets', 'tickets'],
-  ['/api/orders', 'orders'],
-  ['/api/payments', 'payments'],
+/**
+ * The one routing table of DESIGN.md, built from the roster: the local gateway serves it, and
+ * infra/validate checks that the cluster's HTTPRoute (infra/k8s/base/gateway.yaml) is the same table,
+ * 404 body included.
+ */
+export type Upstreams = Record<RoutedService | 'client', string>;
+
+export type Destination = keyof Upstreams | 'api-not-found';
+
+export const routes: readonly { prefix: string; to: Destination }[] = [
+  ...routedServices.map(({ routePrefix, name }) => ({ prefix: routePrefix, to: name })),
+  // Any other /api/... path answers 404 in the error shape, never the client's HTML page.
+  { prefix: '/api', to: 'api-not-found' },
+  { prefix: '/', to: 'client' },
 ];
 
-/** Prefix match on whole path segments, like ingress-nginx's pathType: Prefix; the rest goes to the client. */
-export function upstreamFor(url: string, upstreams: Upstreams): string {
+export const apiNotFoundBody = JSON.stringify({ errors: [{ message: 'Not found' }] });
+
+/** Longest prefix on whole path segments, like the Gateway API's PathPrefix. */
+export function destinationFor(url: string): Destination {
   const path = url.split('?')[0];
-  for (const [prefix, name] of prefixes) {
-    if (path === prefix || path.startsWith(`${prefix}/`)) return upstreams[name];
+  let best = routes[routes.length - 1];
+  for (const route of routes) {
+    const matches = route.prefix === '/' || path === route.prefix || path.startsWith(`${route.prefix}/`);
+    if (matches && route.prefix.length > best.prefix.length) best = route;
   }
-  return upstreams.client;
+  return best.to;
+}
+
+/** The upstream URL for a request, or null when the gateway itself answers 404. */
+export function upstreamFor(url: string, upstreams: Upstreams): string | null {
+  const to = destinationFor(url);
+  return to === 'api-not-found' ? null : upstreams[to];
 }

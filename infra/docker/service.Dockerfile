@@ -16,7 +16,7 @@
 #                                   run by `tsx watch`, so files synced into the pod restart the
 #                                   process without an image rebuild.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- every dependency (dev included), from the root lockfile --------------------------------
 FROM ${NODE_IMAGE} AS deps
@@ -25,6 +25,7 @@ ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=fals
 # npm ci checks the lockfile against every workspace's package.json, so all of them are copied.
 COPY package.json package-lock.json ./
 COPY common/package.json common/
+COPY devstack/package.json devstack/
 COPY auth/package.json auth/
 COPY tickets/package.json tickets/
 COPY orders/package.json orders/
@@ -55,6 +56,7 @@ WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
 COPY package.json package-lock.json ./
 COPY common/package.json common/
+COPY devstack/package.json devstack/
 COPY auth/package.json auth/
 COPY tickets/package.json tickets/
 COPY orders/package.json orders/
@@ -80,7 +82,8 @@ CMD ["sh", "-c", "exec npx --no-install tsx watch --clear-screen=false \"$SERVIC
 # ---- production runtime (default target) -----------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
-ENV SERVICE=${SERVICE} NODE_ENV=production PORT=3000
+# HOST: services bind loopback unless told otherwise; a container listens on all its interfaces.
+ENV SERVICE=${SERVICE} NODE_ENV=production PORT=3000 HOST=0.0.0.0
 WORKDIR /app
 # Owned by root and read-only for the app user: the container also runs with a read-only root fs.
 COPY --from=prod-deps /app/ /app/

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // Writes infra/k8s/pinned/<overlay>/kustomization.yaml: the overlay with every MicroTick image
-// pinned to <registry>/microtick-<name>:<tag>, the same edit `kustomize edit set image` makes,
+// pinned to <registry>/microtick:<name>-<tag>, the same edit `kustomize edit set image` makes,
 // without needing the kustomize binary (kubectl apply -k renders it):
 //   node infra/k8s/pin-images.mjs production registry.digitalocean.com/<registry> <git sha>
+// All six images share ONE repository, told apart by tag: DigitalOcean's Basic registry tier allows
+// five repositories (docs/ci-cd.md), and one repository fits every tier.
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const images = ['auth', 'tickets', 'orders', 'expiration', 'payments', 'client'];
+export const repository = 'microtick';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const [overlay, registry, tag] = process.argv.slice(2);
@@ -17,7 +20,8 @@ const problems = [];
 if (!overlays.includes(overlay)) problems.push(`overlay must be one of ${overlays.join(', ')}`);
 if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/.test(registry ?? ''))
   problems.push(`registry "${registry ?? ''}" is not an image repository prefix (e.g. registry.digitalocean.com/name)`);
-if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag ?? ''))
+// The longest image name plus '-' and the tag must stay within a tag's 128 characters.
+if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,110}$/.test(tag ?? ''))
   problems.push(`tag "${tag ?? ''}" is not a valid image tag`);
 if (problems.length > 0) {
   console.error(`usage: node infra/k8s/pin-images.mjs <overlay> <registry> <tag>\n  ${problems.join('\n  ')}`);
@@ -33,8 +37,8 @@ const lines = [
   `images:`,
   ...images.flatMap((name) => [
     `- name: microtick-${name}`,
-    `  newName: ${registry}/microtick-${name}`,
-    `  newTag: "${tag}"`,
+    `  newName: ${registry}/${repository}`,
+    `  newTag: "${name}-${tag}"`,
   ]),
 ];
 writeFileSync(path.join(dir, 'kustomization.yaml'), lines.join('\n') + '\n');

@@ -2,12 +2,14 @@
  * Offline checks of what builds and ships the images: the Dockerfiles (every COPY source exists,
  * the workspaces they build exist, the runtime layout matches what the code expects), skaffold.yaml
  * (artifacts, sync rules and manifests point at real paths and images), and the GitHub Actions
- * workflows (actionlint, pinned actions, least privilege, path filters, the images CI pushes).
+ * workflows (actionlint, pinned actions on the Node 24 runtime, least privilege, path filters, the images
+ * pull requests build and main pushes within the registry tier, the deploy's rollback), and `engines`.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { appServices, appWorkloads, containersOf, prepareTree, render, repoRoot, workloads } from './k8s';
+import { appServices, appWorkloads, containersOf, prepareTree, render, repoRoot, runNode, workloads } from './k8s';
 
 const read = (p: string) => readFileSync(path.join(repoRoot, p), 'utf8');
 const rootPackage = JSON.parse(read('package.json'));
@@ -159,15 +161,14 @@ describe('Dockerfiles', () => {
       // Production stage installs production dependencies only, and esbuild bundles this service.
       expect(runs.some((r) => r.includes(`npm ci --omit=dev --workspace "${image.workspace}"`))).toBe(true);
       expect(runs.some((r) => r.includes(`node scripts/build.mjs "${image.name}"`))).toBe(true);
-      expect(read('scripts/build.mjs')).toMatch(new RegExp(`'${image.name}'`));
       expect(existsSync(path.join(repoRoot, image.name, 'src/index.ts'))).toBe(true);
     }
   });
 
-  test.each(images)('$name: slim Debian Node 20 base, non-root runtime', (image) => {
+  test.each(images)('$name: slim Debian Node 24 base, non-root runtime', (image) => {
     const { instructions } = parseDockerfile(image.dockerfile, image.buildArgs);
     const froms = instructions.filter((i) => i.op === 'FROM').map((i) => i.args);
-    for (const from of froms) expect(from).toMatch(/^(node:20-bookworm-slim|deps|build|prod-deps)$/);
+    for (const from of froms) expect(from).toMatch(/^(node:24-bookworm-slim|deps|build|prod-deps)$/);
     const last = instructions.filter((i) => i.stage === instructions[instructions.length - 1].stage);
     const user = last.filter((i) => i.op === 'USER').pop();
     expect(user?.args).toBe('node');
@@ -204,7 +205,9 @@ describe('Dockerfiles', () => {
     expect(build).toContain('client/.next/standalone/.');
     expect(build).toContain('client/.next/static');
     const cmd = instructions.filter((i) => i.op === 'CMD').pop()!.args;
-    expect(cmd).toContain('client/server.js');
+    // The wrapper sits beside server.js and runs it, exiting 0 after draining on SIGTERM.
+    expect(build).toContain('client/graceful-server.cjs /out/client/');
+    expect(cmd).toContain('client/graceful-server.cjs');
   });
 
   test('.dockerignore keeps dependencies, builds, VCS data and secrets out of the context', () => {
@@ -377,32 +380,187 @@ describe('GitHub Actions workflows', () => {
     expect(testRun).toMatch(/make deps/);
   });
 
+  type Step = { name?: string; uses?: string; run?: string; if?: string; env?: Record<string, string> };
+  const stepsOf = (file: string, job: string): Step[] => workflows[file].jobs[job].steps;
+  const runOf = (file: string, job: string) =>
+    stepsOf(file, job)
+      .map((s) => s.run ?? '')
+      .join('\n');
+  const matrixOf = (file: string) =>
+    workflows[file].jobs.images.strategy.matrix.include as { name: string; dockerfile: string; service: string }[];
+
   test('main runs the full suite, pushes every image tagged with the commit, deploys production', () => {
     const main = workflows['main.yml'];
     expect(main.on.push.branches).toEqual(['main']);
     expect(main.jobs.test.steps.some((s: { run?: string }) => s.run === 'make test')).toBe(true);
     expect(main.jobs.images.needs).toBe('test');
     expect(main.jobs.deploy.needs).toBe('images');
-    const matrix = main.jobs.images.strategy.matrix.include as { name: string; dockerfile: string; service: string }[];
+    const matrix = matrixOf('main.yml');
     expect(matrix.map((m) => m.name).sort()).toEqual([...appWorkloads].sort());
+    const skaffold = parse(read('skaffold.yaml'));
     for (const m of matrix) {
       expect(existsSync(path.join(repoRoot, m.dockerfile))).toBe(true);
-      const skaffold = parse(read('skaffold.yaml'));
       const artifact = skaffold.profiles[0].build.artifacts.find(
         (a: { image: string }) => a.image === `microtick-${m.name}`,
       );
       expect(artifact.docker.dockerfile).toBe(m.dockerfile);
       expect(artifact.docker.buildArgs?.SERVICE ?? '').toBe(m.service);
     }
-    expect(main.jobs.images.env.IMAGE).toBe(
-      'registry.digitalocean.com/${{ secrets.DIGITALOCEAN_REGISTRY }}/microtick-${{ matrix.name }}:${{ github.sha }}',
-    );
-    const deploy = main.jobs.deploy.steps.map((s: { run?: string }) => s.run ?? '').join('\n');
+    expect(runOf('main.yml', 'images')).toMatch(/docker push "\$IMAGE"/);
+    const deploy = runOf('main.yml', 'deploy');
     expect(deploy).toContain('node infra/k8s/secrets.mjs production');
     expect(deploy).toContain('node infra/k8s/pin-images.mjs production "$REGISTRY" "$GITHUB_SHA"');
     expect(deploy).toContain('kubectl apply -k infra/k8s/pinned/production');
-    const usesToken = JSON.stringify(main.jobs.deploy).includes('secrets.DIGITALOCEAN_ACCESS_TOKEN');
-    expect(usesToken).toBe(true);
+    expect(JSON.stringify(main.jobs.deploy)).toContain('secrets.DIGITALOCEAN_ACCESS_TOKEN');
     expect(main.jobs.deploy.concurrency['cancel-in-progress']).toBe(false);
+  });
+
+  test('pull requests build every image main pushes, from the same Dockerfiles and build args, and push nothing', () => {
+    const ci = workflows['ci.yml'];
+    expect(ci.jobs.images).toBeDefined();
+    expect(matrixOf('ci.yml')).toEqual(matrixOf('main.yml'));
+    const build = (file: string) => stepsOf(file, 'images').find((s) => s.name === 'Build');
+    expect(build('ci.yml')).toEqual(build('main.yml'));
+    expect(build('ci.yml')?.run).toMatch(/docker build /);
+    const prImages = JSON.stringify(ci.jobs.images);
+    expect(prImages).not.toMatch(/docker push|docker-credentials|secrets\./);
+  });
+
+  // DigitalOcean Container Registry plans: Starter 1 repository, Basic 5, Professional unlimited
+  // (https://docs.digitalocean.com/products/container-registry/details/pricing/).
+  const repositoriesPerTier: Record<string, number> = { starter: 1, basic: 5, professional: Infinity };
+
+  /** The repositories main pushes: its IMAGE template expanded for every matrix entry. */
+  function pushedImages(registry: string, sha: string): string[] {
+    const template: string = workflows['main.yml'].jobs.images.env.IMAGE;
+    return matrixOf('main.yml').map((m) =>
+      template
+        .replace('${{ secrets.DIGITALOCEAN_REGISTRY }}', registry)
+        .replace('${{ matrix.name }}', m.name)
+        .replace('${{ github.sha }}', sha),
+    );
+  }
+  const repositoryOf = (image: string) => image.slice(0, image.lastIndexOf(':'));
+
+  test('main pushes no more image repositories than the registry tier the docs name allows', () => {
+    const docs = ['docs/deploy.md', 'docs/ci-cd.md'].filter((f) => existsSync(path.join(repoRoot, f)));
+    const tiers = docs.flatMap((f) => [...read(f).matchAll(/--subscription-tier[ =](\w+)/g)].map((m) => m[1]));
+    expect(tiers.length).toBeGreaterThan(0);
+    const images = pushedImages('example', 'abc123');
+    expect(images.every((i) => /^registry\.digitalocean\.com\/example\/[a-z0-9-]+:[\w.-]+$/.test(i))).toBe(true);
+    const repositories = new Set(images.map(repositoryOf));
+    for (const tier of tiers)
+      expect({ tier, repositories: repositories.size <= repositoriesPerTier[tier] }).toEqual({
+        tier,
+        repositories: true,
+      });
+    // Every image still gets a tag of its own.
+    expect(new Set(images).size).toBe(appWorkloads.length);
+  });
+
+  describe('pin-images.mjs', () => {
+    let tree: { dir: string; cleanup: () => void };
+    beforeAll(() => {
+      tree = prepareTree();
+    });
+    afterAll(() => tree?.cleanup());
+
+    test('pins every app image of the production overlay to exactly the images main pushes', () => {
+      const sha = 'a'.repeat(40);
+      // The registry argument exactly as the deploy job passes it.
+      const pin = stepsOf('main.yml', 'deploy').find((s) => s.run?.includes('pin-images.mjs'))!;
+      const registry = pin.env!.REGISTRY.replace('${{ secrets.DIGITALOCEAN_REGISTRY }}', 'example');
+      runNode(path.join(tree.dir, 'pin-images.mjs'), ['production', registry, sha]);
+      const objects = render(path.join(tree.dir, 'pinned/production'));
+      const images = workloads(objects).flatMap((w) => containersOf(w).map((c) => c.image as string));
+      expect(images.filter((i) => i.startsWith('microtick-'))).toEqual([]);
+      const ours = new Set(images.filter((i) => i.startsWith(`${registry}/`)));
+      expect([...ours].sort()).toEqual(pushedImages('example', sha).sort());
+    });
+
+    test('refuses a tag that is not one', () => {
+      for (const tag of ['bad tag;rm', 'x'.repeat(120)]) {
+        const bad = spawnSync(process.execPath, [path.join(tree.dir, 'pin-images.mjs'), 'production', 'x', tag], {
+          encoding: 'utf8',
+        });
+        expect(bad.status).toBe(2);
+      }
+    });
+  });
+
+  test('main deploys in order: record, apply, wait for rollouts, smoke journey on the public site', () => {
+    const steps = stepsOf('main.yml', 'deploy');
+    const at = (pattern: RegExp) => {
+      const i = steps.findIndex((s) => pattern.test(s.run ?? ''));
+      expect({ pattern: String(pattern), found: i >= 0 }).toEqual({ pattern: String(pattern), found: true });
+      return i;
+    };
+    const record = at(/deployment\\\.kubernetes\\\.io\/revision.*\n?.*> "\$BEFORE"/s);
+    const apply = at(/kubectl apply -k infra\/k8s\/pinned\/production/);
+    const wait = at(/kubectl -n microtick rollout status/);
+    const smoke = at(/npx tsx infra\/smoke\/journey\.ts "https:\/\/\$PUBLIC_HOST"/);
+    expect(record).toBeLessThan(apply);
+    expect(apply).toBeLessThan(wait);
+    expect(wait).toBeLessThan(smoke);
+    for (const i of [record, apply, wait, smoke]) expect(steps[i].if).toBeUndefined();
+    expect(steps[smoke].env?.PUBLIC_HOST).toBe('${{ secrets.PUBLIC_HOST }}');
+    // The smoke journey module is run with tsx, so the job installs the npm dependencies first.
+    expect(steps.findIndex((s) => /^npm ci\b/.test(s.run ?? ''))).toBeLessThan(smoke);
+    // Every Deployment and StatefulSet is awaited, whatever the manifests name them.
+    expect(steps[wait].run).toMatch(/get deployments,statefulsets -o name/);
+  });
+
+  test('main rolls back every Deployment it changed when any step fails, and fails the job', () => {
+    const steps = stepsOf('main.yml', 'deploy');
+    const rollback = steps[steps.length - 1];
+    expect(rollback.if).toBe('failure()');
+    const run = rollback.run ?? '';
+    expect(run).toMatch(/done < "\$BEFORE"/);
+    expect(run).toMatch(/kubectl -n microtick rollout undo "deployment\/\$name" --to-revision="\$before"/);
+    expect(run).toMatch(/if \[ "\$now" != "\$before" \]/);
+    expect(run.trim().split('\n').pop()).toBe('exit 1');
+    // The record the rollback reads is written before the apply, to a path both steps share.
+    expect(workflows['main.yml'].jobs.deploy.env.BEFORE).toBeDefined();
+  });
+
+  // Majors of actions that run on the retired Node 20 actions runtime (their action.yml says
+  // `using: node20` or older). checkout and setup-node moved to node24 in v5, paths-filter in v4;
+  // action-doctl's newest release (v2.5.1) and setup-kubectl v4 still declare node20.
+  const node20Majors: Record<string, number[]> = {
+    'actions/checkout': [1, 2, 3, 4],
+    'actions/setup-node': [1, 2, 3, 4],
+    'dorny/paths-filter': [1, 2, 3],
+    'digitalocean/action-doctl': [1, 2],
+    'azure/setup-kubectl': [1, 2, 3, 4],
+  };
+
+  test.each(files)('%s: no action on the Node 20 runtime; SHA pins say which version they are', (file) => {
+    const problems: string[] = [];
+    for (const m of read(`.github/workflows/${file}`).matchAll(/uses:\s*([\w.-]+\/[\w./-]+)@(\S+)(?:\s+#\s*(\S+))?/g)) {
+      const [, action, ref, comment] = m;
+      const version = /^[0-9a-f]{40}$/.test(ref) ? comment : ref;
+      const major = Number(/^v(\d+)/.exec(version ?? '')?.[1]);
+      if (!Number.isInteger(major)) problems.push(`${action}@${ref}: no version (pin a SHA with a "# vX.Y.Z" comment)`);
+      else if ((node20Majors[action] ?? []).includes(major)) problems.push(`${action} ${version} runs on Node 20`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test.each(files)('%s: jobs run Node.js 24 (containers and setup-node)', (file) => {
+    for (const [name, job] of Object.entries<any>(workflows[file].jobs)) {
+      const container = typeof job.container === 'string' ? job.container : job.container?.image;
+      if (container) expect({ job: name, container }).toEqual({ job: name, container: 'node:24-bookworm' });
+      for (const step of (job.steps ?? []) as { uses?: string; with?: Record<string, unknown> }[])
+        if (step.uses?.startsWith('actions/setup-node@'))
+          expect({ job: name, node: String(step.with?.['node-version']) }).toEqual({ job: name, node: '24' });
+    }
+  });
+});
+
+describe('engines', () => {
+  test('the root and every workspace allow Node.js 20.19 and later (20 on the machines, 24 in images and CI)', () => {
+    const manifests = ['package.json', ...workspaceDirs.map((dir) => `${dir}/package.json`)];
+    const engines = manifests.map((file) => ({ file, node: JSON.parse(read(file)).engines?.node }));
+    expect(engines).toEqual(manifests.map((file) => ({ file, node: '>=20.19' })));
   });
 });

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { serviceNames } from '@microtick/devstack';
 import { parseAllDocuments } from 'yaml';
 
 export const repoRoot = path.resolve(__dirname, '../..');
@@ -15,7 +16,7 @@ export const k8sDir = path.join(repoRoot, 'infra/k8s');
 export const overlays = ['local', 'production'] as const;
 export type Overlay = (typeof overlays)[number];
 /** The workloads built from this repository (image microtick-<name>). */
-export const appServices = ['auth', 'tickets', 'orders', 'expiration', 'payments'] as const;
+export const appServices = serviceNames;
 export const appWorkloads = [...appServices, 'client'] as const;
 
 export type K8sObject = {
@@ -45,11 +46,12 @@ export const fakeProductionEnv: Record<string, string> = {
   // A fixed Ed25519 key made for these offline checks only.
   AUTH_SIGNING_KEY:
     'LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1DNENBUUF3QlFZREsyVndCQ0lFSUNDOVB1bHRDT2ZhZGZMR3p0Y09wUkZISmNEVkRYZ3JPN0YyZ2hXYmVxTEkKLS0tLS1FTkQgUFJJVkFURSBLRVktLS0tLQo=',
-  AUTH_DB_PASSWORD: 'a1'.repeat(16),
-  TICKETS_DB_PASSWORD: 'b2'.repeat(16),
-  ORDERS_DB_PASSWORD: 'c3'.repeat(16),
-  PAYMENTS_DB_PASSWORD: 'd4'.repeat(16),
+  AUTH_DATABASE_URL: `postgresql://auth:${'a1'.repeat(16)}@private-db.example.com:25060/auth?sslmode=no-verify`,
+  TICKETS_DATABASE_URL: `postgresql://tickets:${'b2'.repeat(16)}@private-db.example.com:25060/tickets?sslmode=no-verify`,
+  ORDERS_DATABASE_URL: `postgresql://orders:${'c3'.repeat(16)}@private-db.example.com:25060/orders?sslmode=no-verify`,
+  PAYMENTS_DATABASE_URL: `postgresql://payments:${'d4'.repeat(16)}@private-db.example.com:25060/payments?sslmode=no-verify`,
   STRIPE_SECRET_KEY: 'sk_test_offline_checks',
+  STRIPE_PUBLISHABLE_KEY: 'pk_test_offline_checks',
   STRIPE_WEBHOOK_SECRET: 'whsec_offline_checks',
 };
 
@@ -124,4 +126,23 @@ export function selects(selector: any, labels: Record<string, string>): boolean 
     if (e.operator === 'DoesNotExist' && has) return false;
   }
   return true;
+}
+
+/** Renders every overlay from a fresh scratch tree (for a check file's beforeAll). */
+export function renderOverlays(): {
+  tree: { dir: string; cleanup: () => void };
+  rendered: Record<Overlay, K8sObject[]>;
+} {
+  requireKubectl();
+  const tree = prepareTree();
+  const rendered = {} as Record<Overlay, K8sObject[]>;
+  for (const overlay of overlays) rendered[overlay] = render(path.join(tree.dir, 'overlays', overlay));
+  return { tree, rendered };
+}
+
+/** Duration in seconds from a NATS config value such as 30s, 2m or 1h. */
+export function durationSeconds(value: string): number {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(value.trim());
+  if (!m) throw new Error(`not a duration: ${value}`);
+  return Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as 'ms' | 's' | 'm' | 'h'];
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { parseEnvelope } from '@microtick/common';
-import { sessionCookie } from '@microtick/common/testing';
+import { sessionCookie } from '@microtick/devstack';
 import request from 'supertest';
-import { outboxEventsFor, seedTicket, startOrders, type OrdersUnderTest } from './test-support';
+import { outboxEventsFor, seedTicket, startOrders, type OrdersUnderTest } from './testing/orders-under-test';
 
 let orders: OrdersUnderTest;
 beforeAll(async () => {

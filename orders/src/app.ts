@@ -1,10 +1,10 @@
 import { createServiceApp, type Bus, type Logger, type Pool, type SessionVerifier } from '@microtick/common';
 import { Router, type RequestHandler } from 'express';
 import type { OrdersConfig } from './config';
-import { cancelOrderRouter } from './routes/cancel-order';
-import { createOrderRouter } from './routes/create-order';
-import { listOrdersRouter } from './routes/list-orders';
-import { showOrderRouter } from './routes/show-order';
+import { cancelOrderRouter } from './http/cancel-order';
+import { createOrderRouter } from './http/create-order';
+import { listOrdersRouter } from './http/list-orders';
+import { showOrderRouter } from './http/show-order';
 
 export interface OrdersDeps {
   pool: Pool;

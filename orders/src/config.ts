@@ -1,4 +1,5 @@
 import { configFragments as f, loadConfig, userFacingConfig } from '@microtick/common';
+import { z } from 'zod';
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env) {
   return loadConfig(
@@ -8,9 +9,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       DATABASE_URL: f.databaseUrl,
       DATABASE_POOL_SIZE: f.positiveInt.default(20),
       NATS_URL: f.natsUrl,
+      NATS_STREAM_REPLICAS: f.natsStreamReplicas,
       AUTH_JWKS_URL: f.jwksUrl,
       ...userFacingConfig,
       ORDER_EXPIRATION_SECONDS: f.positiveInt.default(900),
+      MAX_OPEN_ORDERS_PER_BUYER: f.positiveInt.default(5),
+      /** How long a buyer who cancelled an order (or let it expire) waits to order that ticket again. */
+      ORDER_REORDER_COOLDOWN_SECONDS: z.coerce.number().int().nonnegative().default(60),
       LOG_LEVEL: f.logLevel,
     },
     env,

@@ -1,25 +1,19 @@
-import { createLogger, exitOnStartupError, runEventService, startUserFacing } from '@microtick/common';
+import { createLogger, runService, startUserFacing } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { migrationsDir } from './db/migrations';
-import { startListeners } from './events/listeners';
+import { migrationsDir } from './store/migrations';
+import { startListeners } from './events';
 
 const logger = createLogger('orders');
 
-async function main() {
-  const config = readConfig();
-  logger.level = config.LOG_LEVEL;
-  await runEventService({
-    name: 'orders',
-    logger,
-    config,
-    migrationsDir,
-    async start({ pool, bus }) {
-      await startListeners(bus, pool, logger);
-      const { shutdown, ...userFacing } = await startUserFacing('orders', bus, config, logger);
-      return { app: buildApp({ pool, bus, config, logger, ...userFacing }), shutdown };
-    },
-  });
-}
-
-main().catch(exitOnStartupError(logger));
+void runService({
+  name: 'orders',
+  logger,
+  readConfig,
+  needs: { db: { migrationsDir }, bus: true, redis: true },
+  async start({ pool, bus, redis, config }) {
+    await startListeners(bus, pool, logger);
+    const { shutdown, ...userFacing } = await startUserFacing('orders', { bus, redis }, config, logger);
+    return { app: buildApp({ pool, bus, config, logger, ...userFacing }), shutdown };
+  },
+});

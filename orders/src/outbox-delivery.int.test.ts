@@ -1,21 +1,28 @@
 import { OutboxRelay, type Bus } from '@microtick/common';
-import { connectTestBus, eventually, sessionCookie, testLogger } from '@microtick/common/testing';
+import {
+  collectEvents,
+  connectTestBus,
+  eventually,
+  sessionCookie,
+  testLogger,
+  type CollectedEvents,
+} from '@microtick/devstack';
 import request from 'supertest';
-import { startListeners } from './events/listeners';
-import { EventCollector, outboxEventsFor, seedTicket, startOrders, type OrdersUnderTest } from './test-support';
+import { startListeners } from './events';
+import { outboxEventsFor, seedTicket, startOrders, type OrdersUnderTest } from './testing/orders-under-test';
 
 let orders: OrdersUnderTest;
 let otherServices: Bus;
-const created = new EventCollector('order.created');
-const updated = new EventCollector('order.updated');
+let created: CollectedEvents<'order.created'>;
+let updated: CollectedEvents<'order.updated'>;
 beforeAll(async () => {
   orders = await startOrders();
   otherServices = await connectTestBus(
     { stream: orders.bus.stream, subjectPrefix: orders.bus.subjectPrefix },
     'other-services',
   );
-  await otherServices.listen(created);
-  await otherServices.listen(updated);
+  created = await collectEvents(otherServices, 'order.created');
+  updated = await collectEvents(otherServices, 'order.updated');
 });
 afterAll(async () => {
   await otherServices.close();
@@ -45,7 +52,7 @@ it('delivers order.created committed by a process that crashed before publishing
   }
 });
 
-it('publishes order.updated cancelled on the bus when expiration.complete arrives for an open order', async () => {
+it('publishes order.updated cancelled on the bus when payment.window-closed arrives for an open order', async () => {
   const relay = new OutboxRelay({ pool: orders.pool, bus: orders.bus, logger: testLogger });
   await relay.start();
   await startListeners(orders.bus, orders.pool, testLogger);
@@ -57,7 +64,7 @@ it('publishes order.updated cancelled on the bus when expiration.complete arrive
       .set('Cookie', buyer.cookie)
       .send({ ticketId: ticket.id })
       .expect(201);
-    await otherServices.publish('expiration.complete', { orderId: res.body.id });
+    await otherServices.publish('payment.window-closed', { orderId: res.body.id });
     const event = await eventually(async () => updated.received.find((e) => e.data.id === res.body.id));
     expect(event.data).toEqual({
       id: res.body.id,

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Listener, OutboxRelay, type Bus, type Envelope, type EventData, type Pool } from '@microtick/common';
+import { OutboxRelay, type Bus, type EventData, type Pool } from '@microtick/common';
 import {
+  anOrderCreated,
+  anOrderUpdated,
+  collectEvents,
   connectTestBus,
   createTestDatabase,
   eventually,
@@ -10,31 +13,20 @@ import {
   testBusNamespace,
   testLogger,
   testNatsUrl,
-} from '@microtick/common/testing';
+  type CollectedEvents,
+} from '@microtick/devstack';
 import type { Express } from 'express';
 import Stripe from 'stripe';
 import request from 'supertest';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { findOrder } from './db/orders';
-import { migrationsDir } from './db/migrations';
-import { startListeners } from './events/listeners';
+import { findOrder } from './store/orders';
+import { migrationsDir } from './store/migrations';
+import { startListeners } from './events';
 import { createGateway } from './gateway';
 import { startFakeStripe, type FakePaymentIntent, type FakeStripe } from './testing/fake-stripe';
 
 const WEBHOOK_SECRET = 'whsec_test_secret';
-
-class PaymentCreatedCollector extends Listener<'payment.created'> {
-  readonly subject = 'payment.created' as const;
-  readonly durableName = 'test.payment-created';
-  readonly received: Envelope<'payment.created'>[] = [];
-  async onMessage(_: unknown, envelope: Envelope<'payment.created'>) {
-    this.received.push(envelope);
-  }
-  forOrder(orderId: string) {
-    return this.received.filter((e) => e.data.orderId === orderId);
-  }
-}
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let pool: Pool;
@@ -42,7 +34,7 @@ let bus: Bus;
 let fake: FakeStripe;
 let relay: OutboxRelay;
 let app: Express;
-let collector: PaymentCreatedCollector;
+let collector: CollectedEvents<'payment.created'>;
 
 beforeAll(async () => {
   db = await createTestDatabase([migrationsDir]);
@@ -61,8 +53,7 @@ beforeAll(async () => {
   app = buildApp({ pool, bus, gateway, config, logger: testLogger, sessions: testSessionVerifier() });
   relay = new OutboxRelay({ pool, bus, logger: testLogger });
   await relay.start();
-  collector = new PaymentCreatedCollector();
-  await bus.listen(collector);
+  collector = await collectEvents(bus, 'payment.created');
   await startListeners(bus, pool, gateway, testLogger);
 });
 
@@ -78,27 +69,18 @@ afterAll(async () => {
 async function givenOrder(
   options: { userId?: string; price?: number; expiresInMs?: number } = {},
 ): Promise<EventData<'order.created'>> {
-  const order: EventData<'order.created'> = {
-    id: randomUUID(),
+  const order = anOrderCreated({
     userId: options.userId ?? randomUUID(),
-    status: 'created',
     expiresAt: new Date(Date.now() + (options.expiresInMs ?? 15 * 60_000)).toISOString(),
     ticket: { id: randomUUID(), price: options.price ?? 4250 },
-    version: 0,
-  };
+  });
   await bus.publish('order.created', order);
   await eventually(() => findOrder(pool, order.id));
   return order;
 }
 
 async function updateOrder(order: EventData<'order.created'>, status: 'cancelled' | 'complete', version = 1) {
-  await bus.publish('order.updated', {
-    id: order.id,
-    userId: order.userId,
-    status,
-    ticket: { id: order.ticket.id },
-    version,
-  });
+  await bus.publish('order.updated', anOrderUpdated(order, status, version));
   await eventually(async () => (await findOrder(pool, order.id))?.version === version);
 }
 
@@ -187,9 +169,9 @@ describe('POST /api/payments', () => {
     expect(sent.idempotencyKey).toContain(order.id);
 
     const [payment] = await paymentsOf(order.id);
-    expect(payment).toMatchObject({ id: res.body.id, amount: 12345, currency: 'usd', status: 'succeeded' });
+    expect(payment).toMatchObject({ id: res.body.id, amount_cents: 12345, currency: 'usd', status: 'succeeded' });
     const [event] = await eventually(
-      async () => collector.forOrder(order.id).length > 0 && collector.forOrder(order.id),
+      async () => collector.envelopesAbout(order.id).length > 0 && collector.envelopesAbout(order.id),
     );
     expect(event.data).toEqual({
       id: res.body.id,
@@ -225,7 +207,7 @@ describe('POST /api/payments', () => {
 
     await pay(cookie, { orderId: order.id, paymentMethod: 'pm_card_visa' }).expect(201);
     expect(await paymentsOf(order.id)).toHaveLength(1);
-    await eventually(async () => collector.forOrder(order.id).length === 1);
+    await eventually(async () => collector.envelopesAbout(order.id).length === 1);
   });
 
   it('answers 400 naming paymentMethod for a payment method Stripe does not know', async () => {
@@ -257,8 +239,8 @@ describe('POST /api/payments', () => {
 
     const payments = await paymentsOf(order.id);
     expect(payments).toHaveLength(1);
-    expect(payments[0]).toMatchObject({ provider_payment_id: intent.id, amount: 9900, status: 'succeeded' });
-    await eventually(async () => collector.forOrder(order.id).length === 1);
+    expect(payments[0]).toMatchObject({ provider_payment_id: intent.id, amount_cents: 9900, status: 'succeeded' });
+    await eventually(async () => collector.envelopesAbout(order.id).length === 1);
   });
 });
 
@@ -303,11 +285,11 @@ describe('POST /api/payments/webhook', () => {
     expect(payment).toMatchObject({ status: 'refunded', provider_refund_id: expect.stringMatching(/^re_/) });
     expect(fake.refunds.filter((r) => r.payment_intent === intent.id)).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 300));
-    expect(collector.forOrder(order.id)).toHaveLength(0);
+    expect(collector.envelopesAbout(order.id)).toHaveLength(0);
   });
 });
 
-describe('refunds when the expiry races the payment', () => {
+describe('refunds when a cancellation races the payment', () => {
   it('refunds a paid order that is then cancelled exactly once, even when order.updated is redelivered', async () => {
     const { cookie, user } = sessionCookie();
     const order = await givenOrder({ userId: user.id, price: 5000 });

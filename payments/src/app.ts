@@ -2,8 +2,8 @@ import { createServiceApp, type Bus, type Logger, type Pool, type SessionVerifie
 import { Router, type RequestHandler } from 'express';
 import type { PaymentsConfig } from './config';
 import type { PaymentGateway } from './gateway';
-import { createPaymentRouter } from './routes/create-payment';
-import { stripeWebhookRouter } from './routes/stripe-webhook';
+import { createPaymentRouter } from './http/create-payment';
+import { stripeWebhookRouter } from './http/stripe-webhook';
 
 export interface PaymentsDeps {
   pool: Pool;

@@ -25,9 +25,63 @@ describe('payments config', () => {
   });
 
   it('refuses to start in production without STRIPE_WEBHOOK_SECRET, naming it', () => {
-    expect(() => readConfig({ ...base, NODE_ENV: 'production', STRIPE_SECRET_KEY: 'sk_live_x' })).toThrow(
-      /STRIPE_WEBHOOK_SECRET/,
-    );
+    expect(() =>
+      readConfig({
+        ...base,
+        NODE_ENV: 'production',
+        STRIPE_SECRET_KEY: 'sk_live_x',
+        STRIPE_PUBLISHABLE_KEY: 'pk_live_x',
+      }),
+    ).toThrow(/STRIPE_WEBHOOK_SECRET/);
+  });
+
+  describe('Stripe key pairing (the client shows the card form iff it has the publishable key)', () => {
+    const production = { ...base, NODE_ENV: 'production', STRIPE_WEBHOOK_SECRET: 'whsec_x' };
+
+    it('starts in production with a secret and a publishable key of the same mode', () => {
+      expect(
+        readConfig({ ...production, STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_PUBLISHABLE_KEY: 'pk_live_x' })
+          .STRIPE_PUBLISHABLE_KEY,
+      ).toBe('pk_live_x');
+      expect(() =>
+        readConfig({ ...production, STRIPE_SECRET_KEY: 'rk_test_x', STRIPE_PUBLISHABLE_KEY: 'pk_test_x' }),
+      ).not.toThrow();
+    });
+
+    it('refuses to start in production with a secret key but no publishable key', () => {
+      expect(() => readConfig({ ...production, STRIPE_SECRET_KEY: 'sk_live_x' })).toThrow(ConfigError);
+      expect(() => readConfig({ ...production, STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_PUBLISHABLE_KEY: '' })).toThrow(
+        /STRIPE_PUBLISHABLE_KEY is missing/,
+      );
+    });
+
+    it('refuses to start with a publishable key but no secret key, in production and outside it', () => {
+      expect(() => readConfig({ ...production, STRIPE_PUBLISHABLE_KEY: 'pk_live_x' })).toThrow(
+        /STRIPE_PUBLISHABLE_KEY is set without STRIPE_SECRET_KEY/,
+      );
+      expect(() => readConfig({ ...base, STRIPE_PUBLISHABLE_KEY: 'pk_test_x' })).toThrow(
+        /STRIPE_PUBLISHABLE_KEY is set without STRIPE_SECRET_KEY/,
+      );
+    });
+
+    it('refuses keys of different modes (test secret with live publishable, and the reverse)', () => {
+      expect(() =>
+        readConfig({ ...production, STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_PUBLISHABLE_KEY: 'pk_live_x' }),
+      ).toThrow(/test-mode key but STRIPE_PUBLISHABLE_KEY is a live-mode key/);
+      expect(() =>
+        readConfig({ ...base, STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_PUBLISHABLE_KEY: 'pk_test_x' }),
+      ).toThrow(/live-mode key but STRIPE_PUBLISHABLE_KEY is a test-mode key/);
+    });
+
+    it('refuses a publishable key that is not one', () => {
+      expect(() =>
+        readConfig({ ...production, STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_PUBLISHABLE_KEY: 'sk_live_x' }),
+      ).toThrow(/STRIPE_PUBLISHABLE_KEY/);
+    });
+
+    it('still runs tests and development with a secret key alone (a fake Stripe server, no client)', () => {
+      expect(readConfig({ ...base, STRIPE_SECRET_KEY: 'sk_test_fake' }).STRIPE_SECRET_KEY).toBe('sk_test_fake');
+    });
   });
 
   it('parses STRIPE_API_BASE into the host, port and protocol the Stripe SDK takes', () => {

@@ -13,6 +13,23 @@ function parseApiBase(value: string): StripeApiBase {
   return { host: url.hostname, port: url.port ? Number(url.port) : protocol === 'http' ? 80 : 443, protocol };
 }
 
+/**
+ * The client shows Stripe's card form iff it has a publishable key, so the two keys must agree with
+ * each other: a publishable key beside the sandbox gateway, or keys of different modes (sk_test_ with
+ * pk_live_), fail every payment.
+ */
+function stripeKeyPairingProblems(keys: { STRIPE_SECRET_KEY?: string; STRIPE_PUBLISHABLE_KEY?: string }): string[] {
+  if (keys.STRIPE_PUBLISHABLE_KEY && !keys.STRIPE_SECRET_KEY)
+    return ['STRIPE_PUBLISHABLE_KEY is set without STRIPE_SECRET_KEY: set both (real Stripe) or neither (sandbox)'];
+  const secretMode = /^(?:sk|rk)_(test|live)_/.exec(keys.STRIPE_SECRET_KEY ?? '')?.[1];
+  const publishableMode = /^pk_(test|live)_/.exec(keys.STRIPE_PUBLISHABLE_KEY ?? '')?.[1];
+  if (secretMode && publishableMode && secretMode !== publishableMode)
+    return [
+      `STRIPE_SECRET_KEY is a ${secretMode}-mode key but STRIPE_PUBLISHABLE_KEY is a ${publishableMode}-mode key: use both from the same mode`,
+    ];
+  return [];
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env) {
   const raw = loadConfig(
     {
@@ -21,6 +38,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       DATABASE_URL: f.databaseUrl,
       DATABASE_POOL_SIZE: f.positiveInt.default(20),
       NATS_URL: f.natsUrl,
+      NATS_STREAM_REPLICAS: f.natsStreamReplicas,
       NATS_STREAM: z.string().min(1).optional(),
       NATS_SUBJECT_PREFIX: z.string().min(1).optional(),
       AUTH_JWKS_URL: f.jwksUrl,
@@ -30,23 +48,34 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
         .regex(/^(sk|rk)_/, 'must be a Stripe secret key (sk_...)')
         .optional(),
       STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+      /** Not used here: read so payments refuses to run beside a client that shows the wrong card form. */
+      STRIPE_PUBLISHABLE_KEY: z
+        .string()
+        .regex(/^pk_(test|live)_/, 'must be a Stripe publishable key (pk_test_... or pk_live_...)')
+        .optional(),
       /** A Stripe-compatible server (tests, stripe-mock); Stripe itself when unset. */
       STRIPE_API_BASE: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
       LOG_LEVEL: f.logLevel,
     },
     env,
   );
+  const problems = stripeKeyPairingProblems(raw);
   if (raw.NODE_ENV === 'production') {
-    const problems = [
+    problems.push(
       ...(raw.STRIPE_SECRET_KEY
         ? []
         : ['STRIPE_SECRET_KEY is missing: production never uses the sandbox payment gateway']),
       ...(raw.STRIPE_WEBHOOK_SECRET
         ? []
         : ['STRIPE_WEBHOOK_SECRET is missing: production must verify Stripe webhooks']),
-    ];
-    if (problems.length > 0) throw new ConfigError(problems);
+      ...(raw.STRIPE_SECRET_KEY && !raw.STRIPE_PUBLISHABLE_KEY
+        ? [
+            'STRIPE_PUBLISHABLE_KEY is missing: without it the client shows the sandbox card form while payments charges real Stripe',
+          ]
+        : []),
+    );
   }
+  if (problems.length > 0) throw new ConfigError(problems);
   return { ...raw, STRIPE_API_BASE: raw.STRIPE_API_BASE ? parseApiBase(raw.STRIPE_API_BASE) : undefined };
 }
 

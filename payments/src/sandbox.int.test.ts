@@ -10,14 +10,14 @@ import {
   testBusNamespace,
   testLogger,
   testNatsUrl,
-} from '@microtick/common/testing';
+} from '@microtick/devstack';
 import type { Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { insertOrder } from './db/orders';
-import { migrationsDir } from './db/migrations';
+import { insertOrder } from './store/orders';
+import { migrationsDir } from './store/migrations';
 import { createGateway } from './gateway';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -73,8 +73,10 @@ describe('the sandbox gateway (no STRIPE_SECRET_KEY)', () => {
       .set('Cookie', cookie)
       .send({ orderId, paymentMethod: 'pm_card_visa' })
       .expect(409);
-    const { rows } = await pool.query('SELECT amount, currency, status FROM payments WHERE order_id = $1', [orderId]);
-    expect(rows).toEqual([{ amount: 1500, currency: 'usd', status: 'succeeded' }]);
+    const { rows } = await pool.query('SELECT amount_cents, currency, status FROM payments WHERE order_id = $1', [
+      orderId,
+    ]);
+    expect(rows).toEqual([{ amount_cents: 1500, currency: 'usd', status: 'succeeded' }]);
   });
 
   it('declines pm_card_chargeDeclined with 402 "Your card was declined." and records nothing', async () => {

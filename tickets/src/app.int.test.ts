@@ -6,7 +6,7 @@ import {
   testSessionVerifier,
   testLogger,
   testNatsUrl,
-} from '@microtick/common/testing';
+} from '@microtick/devstack';
 import request from 'supertest';
 import { buildApp } from './app';
 import { readConfig } from './config';

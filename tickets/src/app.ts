@@ -1,11 +1,11 @@
 import { createServiceApp, type Bus, type Logger, type Pool, type SessionVerifier } from '@microtick/common';
 import { Router, type RequestHandler } from 'express';
 import type { TicketsConfig } from './config';
-import { createTicketRouter } from './routes/create-ticket';
-import { listMyTicketsRouter } from './routes/list-my-tickets';
-import { listTicketsRouter } from './routes/list-tickets';
-import { showTicketRouter } from './routes/show-ticket';
-import { updateTicketRouter } from './routes/update-ticket';
+import { createTicketRouter } from './http/create-ticket';
+import { listMyTicketsRouter } from './http/list-my-tickets';
+import { listTicketsRouter } from './http/list-tickets';
+import { showTicketRouter } from './http/show-ticket';
+import { updateTicketRouter } from './http/update-ticket';
 
 export interface TicketsDeps {
   pool: Pool;

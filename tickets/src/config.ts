@@ -8,6 +8,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       DATABASE_URL: f.databaseUrl,
       DATABASE_POOL_SIZE: f.positiveInt.default(20),
       NATS_URL: f.natsUrl,
+      NATS_STREAM_REPLICAS: f.natsStreamReplicas,
       AUTH_JWKS_URL: f.jwksUrl,
       ...userFacingConfig,
       LOG_LEVEL: f.logLevel,

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { OrderStatusBadge } from '@/components/StatusBadge';
-import { listMyOrders } from '@/lib/api';
+import { OrderStatusBadge } from '@/components/ui/StatusBadge';
+import { listMyOrders } from '@/lib/server-api';
 import { formatDateTime, formatPrice, orderDisplayStatus } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'My orders' };

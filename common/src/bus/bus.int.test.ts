@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { connectTestBus, eventually, testBusNamespace } from '../../testing';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connectTestBus, eventually, testBusNamespace, testLogger, testNatsUrl } from '@microtick/devstack';
 import type { Envelope, EventData } from '../events/catalog';
-import type { Bus } from './bus';
+import { Bus } from './bus';
 import { Listener, RetryLaterError } from './listener';
 
 class RecordingListener extends Listener<'expiration.complete'> {
@@ -36,6 +37,15 @@ describe('Bus', () => {
   afterEach(async () => {
     await bus.deleteStream();
     await bus.close();
+  });
+
+  it('creates the stream with one replica by default, and asks the server for NATS_STREAM_REPLICAS copies', async () => {
+    const info = await (await jetstreamManager(bus.connection)).streams.info(bus.stream);
+    expect(info.config.num_replicas).toBe(1);
+    // The test server is a single node: it can only refuse three copies, which shows the number reached it.
+    await expect(
+      Bus.connect({ url: testNatsUrl(), name: 'test', logger: testLogger, ...testBusNamespace(), streamReplicas: 3 }),
+    ).rejects.toThrow(/replicas/i);
   });
 
   it('delivers a published event to a durable listener and acks it once', async () => {

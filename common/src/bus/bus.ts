@@ -38,6 +38,8 @@ export interface BusOptions {
   subjectPrefix?: string;
   /** How long the stream keeps events so a new service can replay history (default 365 days). */
   maxAgeDays?: number;
+  /** Copies of the stream kept by a NATS cluster (NATS_STREAM_REPLICAS; 1 on a single server). */
+  streamReplicas?: number;
 }
 
 export function makeEnvelope<S extends Subject>(
@@ -82,7 +84,13 @@ export class Bus {
     });
     const bus = new Bus(connection, jetstream(connection), await jetstreamManager(connection), options);
     bus.watchStatus();
-    await bus.ensureStream();
+    try {
+      await bus.ensureStream();
+    } catch (err) {
+      // The server refused the stream (e.g. more replicas than nodes): do not leave a connection reconnecting forever.
+      await connection.close();
+      throw err;
+    }
     return bus;
   }
 
@@ -105,6 +113,7 @@ export class Bus {
       retention: RetentionPolicy.Limits,
       max_age: nanos((this.options.maxAgeDays ?? 365) * 24 * 3600 * 1000),
       duplicate_window: nanos(2 * 60 * 1000),
+      num_replicas: this.options.streamReplicas ?? 1,
     };
     try {
       await this.jsm.streams.info(this.stream);
@@ -114,9 +123,11 @@ export class Bus {
         try {
           await this.jsm.streams.add(config);
         } catch (addErr) {
-          // Another replica created it first.
+          // Another replica created it first; if the stream is still missing, the server's own refusal says why.
           if (!(addErr instanceof JetStreamApiError)) throw addErr;
-          await this.jsm.streams.info(this.stream);
+          await this.jsm.streams.info(this.stream).catch(() => {
+            throw addErr;
+          });
         }
       } else {
         throw err;

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createTestDatabase } from '../../testing';
+import { createTestDatabase } from '@microtick/devstack';
 import { migrate } from './migrate';
 
 describe('migrate', () => {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { createTestDatabase, eventually } from '../../testing';
+import { createTestDatabase, eventually } from '@microtick/devstack';
 import { isUniqueViolation, queryKeepingConnection, withTransaction } from './pool';
 
 describe('database pool helpers', () => {

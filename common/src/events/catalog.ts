@@ -55,6 +55,8 @@ export const eventSchemas = {
     amount: cents,
     providerPaymentId: z.string().min(1),
   }),
+  /** Payments closed the order's payment window with no charge standing: the order expires. */
+  'payment.window-closed': z.object({ orderId: uuid }),
   /** Sessions signed out (sign-out, password change): every verifying replica refuses them from now on. */
   'user.session-revoked': z.object({
     userId: uuid,

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import request from 'supertest';
-import { testLogger } from '../testing/harness';
+import { testLogger } from '@microtick/devstack';
 import { createServiceApp } from './create-app';
 import { ConflictError } from './errors';
 

@@ -2,9 +2,10 @@ import { randomUUID, sign } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { Router } from 'express';
 import request from 'supertest';
-import { sessionCookie, testLogger, testSessionKeys, testSessionVerifier } from '../testing/harness';
+import { sessionCookie, testLogger, testSessionKeys, testSessionVerifier } from '@microtick/devstack';
 import { createServiceApp } from './create-app';
-import { parseIdParam, priceSchema } from './validation';
+import { priceSchema } from '../money';
+import { parseIdParam } from './validation';
 import { JWT_ISSUER, signSession, verifySessionToken } from './session';
 import { localKeys } from './session-keys';
 

@@ -11,8 +11,10 @@ import { TooManyRequestsError } from './errors';
  */
 export type RateLimitStore = Redis;
 
-export function connectRateLimitStore(url: string, logger: Logger): RateLimitStore {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 1_000 });
+export function connectRateLimitStore(from: string | Redis, logger: Logger): RateLimitStore {
+  const options = { maxRetriesPerRequest: 1, commandTimeout: 1_000 };
+  // From runService's connection: a duplicate with these fail-fast options, closed by the caller.
+  const redis = typeof from === 'string' ? new Redis(from, options) : from.duplicate(options);
   let down = false;
   redis.on('error', (err) => {
     if (!down) logger.warn({ err }, 'rate-limit store unreachable: writes pass unlimited until it is back');

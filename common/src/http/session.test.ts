@@ -2,7 +2,7 @@ import { createHmac, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Request, Response } from 'express';
-import { testLogger } from '../testing/harness';
+import { testLogger } from '@microtick/devstack';
 import { currentUser, JWT_ISSUER, SESSION_COOKIE, sessionVerifier, signSession, type SessionVerifier } from './session';
 import { loadSigningKeys, localKeys, remoteKeys, type Jwks } from './session-keys';
 

@@ -30,15 +30,3 @@ export function parseIdParam(value: unknown, what = 'Not found'): string {
   if (typeof value !== 'string' || !uuidPattern.test(value)) throw new NotFoundError(what);
   return value.toLowerCase();
 }
-
-/** Money on the wire is a decimal with at most two places; inside the system it is integer cents. */
-export const priceSchema = z
-  .number({ error: 'Price must be a number' })
-  .gt(0, 'Price must be greater than 0')
-  .lte(1_000_000, 'Price must be at most 1,000,000')
-  .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, 'Price can have at most two decimal places')
-  // A positive amount so small that it rounds to 0 cents (1e-9) passes the checks above.
-  .refine((n) => Math.round(n * 100) >= 1, 'Price must be greater than 0');
-
-export const toCents = (price: number): number => Math.round(price * 100);
-export const fromCents = (cents: number): number => cents / 100;

@@ -1,21 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { connectTestBus, createTestDatabase, eventually, testBusNamespace, testLogger } from '../../testing';
-import { Bus } from '../bus/bus';
-import { Listener } from '../bus/listener';
+import {
+  collectEvents,
+  connectTestBus,
+  createTestDatabase,
+  eventually,
+  testBusNamespace,
+  testLogger,
+} from '@microtick/devstack';
+import { Bus, makeEnvelope } from '../bus/bus';
 import { withTransaction, type Pool } from '../db/pool';
-import type { Envelope } from '../events/catalog';
 import { applyOnce } from './inbox';
-import { recordEvent } from './outbox';
+import { recordEvent, recordInStatement } from './outbox';
 import { OutboxRelay } from './relay';
-
-class Collector extends Listener<'expiration.complete'> {
-  readonly subject = 'expiration.complete' as const;
-  readonly durableName = 'test.outbox';
-  readonly received: Envelope<'expiration.complete'>[] = [];
-  async onMessage(_: unknown, envelope: Envelope<'expiration.complete'>) {
-    this.received.push(envelope);
-  }
-}
 
 describe('outbox', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -37,8 +33,7 @@ describe('outbox', () => {
     const recorded = await withTransaction(pool, (client) =>
       recordEvent(client, 'expiration.complete', { orderId: randomUUID() }),
     );
-    const collector = new Collector();
-    await bus.listen(collector);
+    const collector = await collectEvents(bus, 'expiration.complete');
     // A new process starts its relay and finds the pending row.
     const relay = new OutboxRelay({ pool, bus, logger: testLogger });
     await relay.start();
@@ -61,8 +56,7 @@ describe('outbox', () => {
   });
 
   it('wakes on commit and publishes within milliseconds, in order', async () => {
-    const collector = new Collector();
-    await bus.listen(collector);
+    const collector = await collectEvents(bus, 'expiration.complete');
     const relay = new OutboxRelay({ pool, bus, logger: testLogger, pollIntervalMs: 60_000 });
     await relay.start();
     const ids: string[] = [];
@@ -75,11 +69,26 @@ describe('outbox', () => {
     expect(collector.received.map((e) => e.id)).toEqual(ids);
   });
 
+  it('wakes the relay when a single statement that recorded events returns', async () => {
+    const collector = await collectEvents(bus, 'expiration.complete');
+    const relay = new OutboxRelay({ pool, bus, logger: testLogger, pollIntervalMs: 60_000 });
+    await relay.start();
+    const event = makeEnvelope('expiration.complete', { orderId: randomUUID() });
+    await recordInStatement([event], (outbox) =>
+      pool.query(
+        'INSERT INTO outbox (id, subject, envelope) SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[])',
+        [outbox.ids, outbox.subjects, outbox.envelopes],
+      ),
+    );
+    await eventually(async () => collector.received.length === 1, 3000);
+    await relay.stop();
+    expect(collector.received[0]).toEqual(event);
+  });
+
   it('a re-publish after a crash between publish and delete is de-duplicated by the bus', async () => {
     const env = await withTransaction(pool, (c) => recordEvent(c, 'expiration.complete', { orderId: randomUUID() }));
     await bus.publishEnvelope(env); // published, then "crashed" before deleting the row
-    const collector = new Collector();
-    await bus.listen(collector);
+    const collector = await collectEvents(bus, 'expiration.complete');
     const relay = new OutboxRelay({ pool, bus, logger: testLogger });
     expect(await relay.publishBatch()).toBe(1);
     await eventually(async () => collector.received.length === 1);

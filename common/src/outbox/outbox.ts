@@ -21,25 +21,40 @@ export async function recordEvent<S extends Subject>(
   data: EventData<S>,
   id?: string,
 ): Promise<Envelope<S>> {
-  const { envelope, values } = outboxRow(subject, data, id);
+  const envelope = makeEnvelope(subject, data, id);
   await client.query('INSERT INTO outbox (id, subject, envelope) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [
-    ...values,
+    envelope.id,
+    subject,
+    JSON.stringify(envelope),
   ]);
-  afterCommit(client, eventsCommitted);
+  afterCommit(client, () => outboxSignal.emit('recorded'));
   return envelope;
 }
 
-/**
- * For a write that inserts its own outbox row inside one statement, committed without BEGIN/COMMIT
- * (placing an order: one round trip instead of four, see docs/performance.md). Insert `outboxRow` as
- * (id, subject, envelope) in the same statement, then call `eventsCommitted()` once it has succeeded.
- */
-export function outboxRow<S extends Subject>(subject: S, data: EventData<S>, id?: string) {
-  const envelope = makeEnvelope(subject, data, id);
-  return { envelope, values: [envelope.id, subject, JSON.stringify(envelope)] as const };
+/** The outbox columns of some events, as arrays a statement inserts with unnest or by position. */
+export interface OutboxColumns {
+  ids: string[];
+  subjects: Subject[];
+  envelopes: string[];
 }
 
-/** Wakes this process's relay after a write recorded events outside withTransaction. */
-export function eventsCommitted(): void {
-  outboxSignal.emit('recorded');
+/**
+ * For a write that inserts its own outbox rows inside one statement, committed without BEGIN/COMMIT
+ * (placing an order, keeping a charge: one round trip instead of four, see docs/performance.md). The
+ * events are built and validated here, once; `statement` inserts `outbox` as (id, subject, envelope)
+ * for those it keeps, and the relay is woken when it returns.
+ */
+export async function recordInStatement<R>(
+  events: Envelope[],
+  statement: (outbox: OutboxColumns) => Promise<R>,
+): Promise<R> {
+  try {
+    return await statement({
+      ids: events.map((e) => e.id),
+      subjects: events.map((e) => e.subject),
+      envelopes: events.map((e) => JSON.stringify(e)),
+    });
+  } finally {
+    outboxSignal.emit('recorded');
+  }
 }

@@ -3,7 +3,7 @@
 export interface ChargeRequest {
   orderId: string;
   /** Integer cents. */
-  amount: number;
+  amountCents: number;
   currency: string;
   /** A PaymentMethod id from Stripe Elements, or a Stripe test method name such as pm_card_visa. */
   paymentMethod: string;
@@ -25,6 +25,11 @@ export interface RefundRequest {
 
 export interface PaymentGateway {
   readonly name: 'stripe' | 'sandbox';
+  /**
+   * The longest a charge call can take, retries included. A charge started longer ago that never
+   * reported back belongs to a process that died mid-charge: the payment window stops waiting for it.
+   */
+  readonly maxChargeMs: number;
   /** Throws CardDeclinedError or InvalidPaymentMethodError for the customer's mistakes. */
   charge(request: ChargeRequest): Promise<ChargeResult>;
   refund(request: RefundRequest): Promise<{ providerRefundId: string }>;

@@ -17,6 +17,7 @@ const idFrom = (prefix: string, key: string) =>
  */
 export class SandboxGateway implements PaymentGateway {
   readonly name = 'sandbox';
+  readonly maxChargeMs = 10_000;
 
   async charge({ paymentMethod, idempotencyKey }: ChargeRequest): Promise<ChargeResult> {
     switch (paymentMethod) {

@@ -16,15 +16,23 @@ export function createStripeClient(secretKey: string, apiBase?: StripeApiBase): 
 /** Creates and confirms a PaymentIntent server-side with the buyer's PaymentMethod. */
 export class StripeGateway implements PaymentGateway {
   readonly name = 'stripe';
+  /** The SDK's defaults: an 80 s timeout, two retries; and a margin for their backoff. */
+  readonly maxChargeMs = 3 * 80_000 + 30_000;
 
   constructor(private readonly stripe: Stripe) {}
 
-  async charge({ orderId, amount, currency, paymentMethod, idempotencyKey }: ChargeRequest): Promise<ChargeResult> {
+  async charge({
+    orderId,
+    amountCents,
+    currency,
+    paymentMethod,
+    idempotencyKey,
+  }: ChargeRequest): Promise<ChargeResult> {
     let intent: Stripe.PaymentIntent;
     try {
       intent = await this.stripe.paymentIntents.create(
         {
-          amount,
+          amount: amountCents,
           currency,
           payment_method: paymentMethod,
           confirm: true,

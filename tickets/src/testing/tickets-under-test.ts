@@ -1,7 +1,8 @@
 // Test-only: the tickets service wired to the harness's real PostgreSQL and NATS.
 import { randomUUID } from 'node:crypto';
-import { Listener, OutboxRelay, type Bus, type Envelope, type EventData, type Subject } from '@microtick/common';
+import { OutboxRelay, toCents, type Bus, type EventData } from '@microtick/common';
 import {
+  anOrderCreated,
   connectTestBus,
   createTestDatabase,
   sessionCookie,
@@ -10,13 +11,13 @@ import {
   testBusNamespace,
   testLogger,
   testNatsUrl,
-} from '@microtick/common/testing';
+} from '@microtick/devstack';
 import type { Express } from 'express';
 import request from 'supertest';
 import { buildApp } from '../app';
 import { readConfig } from '../config';
-import { migrationsDir } from '../db/migrations';
-import { startListeners } from '../events/listeners';
+import { migrationsDir } from '../store/migrations';
+import { startListeners } from '../events';
 
 export interface TicketsUnderTest {
   app: Express;
@@ -58,25 +59,6 @@ export async function startTicketsUnderTest(
   };
 }
 
-/** Records every event of one subject it receives. */
-export class EventCollector<S extends Subject> extends Listener<S> {
-  readonly durableName: string;
-  readonly received: Envelope<S>[] = [];
-
-  constructor(readonly subject: S) {
-    super();
-    this.durableName = `test.collector.${subject}.${randomUUID().slice(0, 8)}`;
-  }
-
-  async onMessage(_data: EventData<S>, envelope: Envelope<S>): Promise<void> {
-    this.received.push(envelope);
-  }
-
-  about(id: string): EventData<S>[] {
-    return this.received.map((e) => e.data).filter((data) => (data as { id?: string }).id === id);
-  }
-}
-
 export const aSeller = () => sessionCookie();
 export const uniqueTitle = (prefix = 'Concert') => `${prefix} ${randomUUID()}`;
 
@@ -101,25 +83,8 @@ export async function createTicketAs(
   return res.body;
 }
 
-export function anOrderCreated(
+/** The order.created the orders service would publish for a ticket as the API shows it (price in dollars). */
+export const anOrderCreatedFor = (
   ticket: { id: string; price: number },
   overrides: Partial<EventData<'order.created'>> = {},
-): EventData<'order.created'> {
-  return {
-    id: randomUUID(),
-    userId: randomUUID(),
-    status: 'created',
-    expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
-    ticket: { id: ticket.id, price: Math.round(ticket.price * 100) },
-    version: 0,
-    ...overrides,
-  };
-}
-
-export function anOrderUpdated(
-  order: EventData<'order.created'>,
-  status: 'cancelled' | 'complete',
-  version = 1,
-): EventData<'order.updated'> {
-  return { id: order.id, userId: order.userId, status, ticket: { id: order.ticket.id }, version };
-}
+) => anOrderCreated({ ticket: { id: ticket.id, price: toCents(ticket.price) }, ...overrides });

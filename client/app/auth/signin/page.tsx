@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { AuthForm } from '@/components/AuthForm';
-import { getCurrentUser } from '@/lib/api';
+import { AuthForm } from '@/components/auth/AuthForm';
+import { getCurrentUser } from '@/lib/server-api';
 import { safeNext } from '@/lib/paths';
 
 export const metadata: Metadata = { title: 'Sign in' };

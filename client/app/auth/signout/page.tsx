@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { getCurrentUser } from '@/lib/api';
+import { getCurrentUser } from '@/lib/server-api';
 import { SignOut } from './SignOut';
 
 export const metadata: Metadata = { title: 'Sign out' };

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { OrderView } from '@/components/OrderView';
-import { getOrder } from '@/lib/api';
+import { OrderView } from '@/components/orders/OrderView';
+import { getOrder } from '@/lib/server-api';
 import { stripePublishableKey } from '@/lib/config';
 
 export const metadata: Metadata = { title: 'Your order' };

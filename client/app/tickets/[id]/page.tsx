@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { BuyButton, UnavailableNotice } from '@/components/BuyButton';
-import { TicketStatusBadge } from '@/components/StatusBadge';
-import { getCurrentUser, getTicket } from '@/lib/api';
+import { BuyButton, UnavailableNotice } from '@/components/tickets/BuyButton';
+import { TicketStatusBadge } from '@/components/ui/StatusBadge';
+import { getCurrentUser, getTicket } from '@/lib/server-api';
 import { formatPrice } from '@/lib/format';
 import { signInPath } from '@/lib/paths';
 

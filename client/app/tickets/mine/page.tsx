@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { TicketStatusBadge } from '@/components/StatusBadge';
-import { listMyTickets } from '@/lib/api';
+import { TicketStatusBadge } from '@/components/ui/StatusBadge';
+import { listMyTickets } from '@/lib/server-api';
 import { formatPrice } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'My tickets' };

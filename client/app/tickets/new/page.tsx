@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
-import { TicketForm } from '@/components/TicketForm';
-import { requireUser } from '@/lib/api';
+import { TicketForm } from '@/components/tickets/TicketForm';
+import { requireUser } from '@/lib/server-api';
 
 export const metadata: Metadata = { title: 'Sell a ticket' };
 

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { TicketForm } from '@/components/TicketForm';
-import { getTicket, requireUser } from '@/lib/api';
+import { TicketForm } from '@/components/tickets/TicketForm';
+import { getTicket, requireUser } from '@/lib/server-api';
 
 export const metadata: Metadata = { title: 'Edit ticket' };
 

@@ -1,0 +1,11 @@
+// Dev and test only: never imported by a service's production code.
+export * from './roster';
+export * from './processes';
+export * from './stack/start-stack';
+export * from './stack/test-stack';
+export * from './testing/harness';
+export * from './testing/api-client';
+export * from './testing/eventually';
+export * from './testing/collect-events';
+export * from './testing/event-factories';
+export * from './testing/spawn-service';

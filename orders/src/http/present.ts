@@ -1,0 +1,13 @@
+import { fromCents } from '@microtick/common';
+import type { OrderRecord } from '../store/orders';
+
+/** An order as the HTTP API shows it: price as a decimal, dates as ISO-8601. */
+export const presentOrder = (order: OrderRecord) => ({
+  id: order.id,
+  userId: order.userId,
+  status: order.status,
+  expiresAt: order.expiresAt.toISOString(),
+  ticket: { id: order.ticket.id, title: order.ticket.title, price: fromCents(order.ticket.priceCents) },
+  version: order.version,
+  cancelReason: order.cancelReason,
+});

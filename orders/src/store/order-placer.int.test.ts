@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { eventSchemas, type Pool } from '@microtick/common';
+import { createTestDatabase } from '@microtick/devstack';
+import { outboxEventsFor, seedTicket } from '../testing/orders-under-test';
+import { migrationsDir } from './migrations';
+import { placementOutcome } from '../rules';
+import { OrderPlacer, placeOrders, type OrderRequest, type PlaceOrderResult } from './order-placer';
+
+const inAMinute = () => new Date(Date.now() + 60_000);
+const request = (ticketId: string, userId = randomUUID()): OrderRequest => ({
+  userId,
+  ticketId,
+  expiresAt: inAMinute(),
+});
+
+describe('OrderPlacer', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let pool: Pool;
+  beforeEach(async () => {
+    db = await createTestDatabase([migrationsDir]);
+    pool = db.pool;
+  });
+  afterEach(() => db.drop());
+
+  const orderRows = async (ticketId: string) =>
+    (await pool.query<{ id: string }>('SELECT id FROM orders WHERE ticket_id = $1', [ticketId])).rows;
+
+  // The fast path (many orders in one statement) and the fallback (each order on its own, after a batch
+  // failed) come to the same outcomes, and both agree with the placement rule.
+  it.each(['in one batch', 'one at a time'] as const)('places orders by the placement rule %s', async (path) => {
+    const buyer = randomUUID();
+    const [free, own, taken] = await Promise.all([
+      seedTicket(pool),
+      seedTicket(pool, { userId: buyer }),
+      seedTicket(pool),
+    ]);
+    await placeOrders(pool, [request(taken.id)]);
+    const unknownId = randomUUID();
+    const cases = [
+      { ticketId: free.id, sellerId: free.userId, expected: 'placed' },
+      { ticketId: unknownId, sellerId: undefined, expected: 'unknown ticket' },
+      { ticketId: own.id, sellerId: buyer, expected: 'own ticket' },
+      { ticketId: taken.id, sellerId: taken.userId, expected: 'reserved' },
+    ] as const;
+    const requests = cases.map((c) => request(c.ticketId, buyer));
+    const results =
+      path === 'in one batch'
+        ? await placeOrders(pool, requests)
+        : await Promise.all(requests.map(async (r) => (await placeOrders(pool, [r]))[0]));
+    expect(results.map((r) => r.outcome)).toEqual(cases.map((c) => c.expected));
+    for (const c of cases) {
+      const ticket = c.sellerId ? { sellerId: c.sellerId } : undefined;
+      expect(placementOutcome({ ticket, buyerId: buyer, inserted: c.expected === 'placed' })).toBe(c.expected);
+    }
+  });
+
+  it('answers each request of one batch with its own outcome', async () => {
+    const seller = randomUUID();
+    const [free, own, taken] = await Promise.all([
+      seedTicket(pool, { price: 1500 }),
+      seedTicket(pool, { userId: seller }),
+      seedTicket(pool),
+    ]);
+    const placer = new OrderPlacer(pool, { maxInFlight: 1, maxBatch: 10 });
+    await placer.place(request(taken.id));
+
+    // While the first batch is in flight, these wait and go together in the next one.
+    const results = await Promise.all([
+      placer.place(request(free.id)),
+      placer.place(request(randomUUID())),
+      placer.place(request(own.id, seller)),
+      placer.place(request(taken.id)),
+    ]);
+
+    expect(results.map((r) => r.outcome)).toEqual(['placed', 'unknown ticket', 'own ticket', 'reserved']);
+    const placed = results[0] as Extract<PlaceOrderResult, { outcome: 'placed' }>;
+    expect(placed.order.ticket).toEqual({ id: free.id, title: free.title, priceCents: 1500 });
+    expect(await orderRows(own.id)).toEqual([]);
+    expect(await orderRows(taken.id)).toHaveLength(1);
+  });
+
+  it('records one order.created per placed order, at the replica price, valid against the catalog', async () => {
+    const tickets = await Promise.all([seedTicket(pool, { price: 700 }), seedTicket(pool, { price: 900 })]);
+    const placer = new OrderPlacer(pool, { maxInFlight: 1, maxBatch: 10 });
+    const results = await Promise.all(tickets.map((t) => placer.place(request(t.id))));
+
+    for (const [i, result] of results.entries()) {
+      if (result.outcome !== 'placed') throw new Error(`not placed: ${result.outcome}`);
+      const events = await outboxEventsFor(pool, result.order.id);
+      expect(events).toHaveLength(1);
+      expect(eventSchemas['order.created'].parse(events[0].data)).toMatchObject({
+        id: result.order.id,
+        ticket: { id: tickets[i].id, price: tickets[i].price },
+      });
+    }
+  });
+
+  it('gives a ticket wanted by 50 buyers at once to exactly one of them, the first in its batch', async () => {
+    const ticket = await seedTicket(pool);
+    const placer = new OrderPlacer(pool, { maxInFlight: 1, maxBatch: 200 });
+    const blocker = await seedTicket(pool);
+    const first = placer.place(request(blocker.id)); // holds the placer, so the 50 form one batch
+    const buyers = Array.from({ length: 50 }, () => randomUUID());
+    const results = await Promise.all(buyers.map((buyer) => placer.place(request(ticket.id, buyer))));
+    await first;
+
+    expect(results.map((r) => r.outcome)).toEqual(['placed', ...Array(49).fill('reserved')]);
+    expect(await orderRows(ticket.id)).toHaveLength(1);
+  });
+
+  it('sells each ticket once when two service replicas order the same tickets in opposite orders', async () => {
+    const tickets = await Promise.all(Array.from({ length: 30 }, () => seedTicket(pool)));
+    const replicas = [new OrderPlacer(pool), new OrderPlacer(pool)];
+    const [forward, backward] = await Promise.all([
+      Promise.all(tickets.map((t) => replicas[0].place(request(t.id)))),
+      Promise.all([...tickets].reverse().map((t) => replicas[1].place(request(t.id)))),
+    ]);
+
+    const placedPerTicket = tickets.map(
+      (_, i) => [forward[i], backward[tickets.length - 1 - i]].filter((r) => r.outcome === 'placed').length,
+    );
+    expect(placedPerTicket).toEqual(tickets.map(() => 1));
+    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM orders');
+    expect(rows[0].n).toBe(tickets.length);
+  });
+
+  it('fails only the request that breaks a batch; the others in it are still placed', async () => {
+    const tickets = await Promise.all([seedTicket(pool), seedTicket(pool)]);
+    const placer = new OrderPlacer(pool, { maxInFlight: 1, maxBatch: 10 });
+    const blocker = placer.place(request((await seedTicket(pool)).id));
+    const results = await Promise.allSettled([
+      placer.place(request(tickets[0].id)),
+      placer.place(request('not-a-uuid')), // the statement refuses the whole batch for this one
+      placer.place(request(tickets[1].id)),
+    ]);
+    await blocker;
+
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(results.map((r) => r.status === 'fulfilled' && r.value.outcome)).toEqual(['placed', false, 'placed']);
+  });
+});

@@ -1,0 +1,87 @@
+import { recordEvent, type OrderStatus, type Pool, type PoolClient } from '@microtick/common';
+
+export interface OrderRecord {
+  id: string;
+  userId: string;
+  status: OrderStatus;
+  expiresAt: Date;
+  version: number;
+  ticket: { id: string; title: string; priceCents: number };
+  /** Set when the order is cancelled: by its buyer, or because its window ended. */
+  cancelReason: CancelReason | null;
+}
+
+export type CancelReason = 'buyer' | 'expired';
+
+interface OrderRow {
+  id: string;
+  user_id: string;
+  status: OrderStatus;
+  expires_at: Date;
+  version: number;
+  ticket_id: string;
+  ticket_title: string;
+  ticket_price_cents: number;
+  cancel_reason: CancelReason | null;
+}
+
+const SELECT_ORDER = `
+  SELECT o.id, o.user_id, o.status, o.expires_at, o.version, o.ticket_id, o.ticket_price_cents, o.ticket_title,
+    o.cancel_reason
+  FROM orders o`;
+
+const toRecord = (row: OrderRow): OrderRecord => ({
+  id: row.id,
+  userId: row.user_id,
+  status: row.status,
+  expiresAt: row.expires_at,
+  version: row.version,
+  ticket: { id: row.ticket_id, title: row.ticket_title, priceCents: row.ticket_price_cents },
+  cancelReason: row.cancel_reason,
+});
+
+export async function findOrder(pool: Pool, id: string): Promise<OrderRecord | undefined> {
+  const { rows } = await pool.query<OrderRow>(`${SELECT_ORDER} WHERE o.id = $1`, [id]);
+  return rows[0] && toRecord(rows[0]);
+}
+
+export async function listOrdersOfBuyer(pool: Pool, userId: string): Promise<OrderRecord[]> {
+  const { rows } = await pool.query<OrderRow>(`${SELECT_ORDER} WHERE o.user_id = $1 ORDER BY o.created_at DESC, o.id`, [
+    userId,
+  ]);
+  return rows.map(toRecord);
+}
+
+/**
+ * Locks the order row until the transaction ends, so a cancel, an expiry and a payment arriving
+ * together are applied one after another and each sees the status the previous one left.
+ */
+export async function lockOrder(client: PoolClient, id: string): Promise<OrderRecord | undefined> {
+  const { rows } = await client.query<OrderRow>(`${SELECT_ORDER} WHERE o.id = $1 FOR UPDATE OF o`, [id]);
+  return rows[0] && toRecord(rows[0]);
+}
+
+export type Transition = { status: 'complete' } | { status: 'cancelled'; reason: CancelReason };
+
+/**
+ * Moves a locked open order to cancelled or complete, bumps its version, gives the buyer's hold back
+ * (buyer_holds) and records order.updated.
+ */
+export async function transitionOrder(client: PoolClient, order: OrderRecord, transition: Transition): Promise<void> {
+  const { status } = transition;
+  const reason = transition.status === 'cancelled' ? transition.reason : null;
+  const { rowCount } = await client.query(
+    `UPDATE orders SET status = $2, cancel_reason = $4, version = version + 1, closed_at = clock_timestamp()
+     WHERE id = $1 AND version = $3 AND status = 'created'`,
+    [order.id, status, order.version, reason],
+  );
+  if (rowCount !== 1) throw new Error(`order ${order.id} changed under its row lock`);
+  await client.query('UPDATE buyer_holds SET open_orders = open_orders - 1 WHERE user_id = $1', [order.userId]);
+  await recordEvent(client, 'order.updated', {
+    id: order.id,
+    userId: order.userId,
+    status,
+    ticket: { id: order.ticket.id },
+    version: order.version + 1,
+  });
+}

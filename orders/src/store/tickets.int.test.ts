@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { aTicketUpdated, createTestDatabase } from '@microtick/devstack';
+import { versionRule } from '../rules';
+import { seedTicket } from '../testing/orders-under-test';
+import { migrationsDir } from './migrations';
+import { applyTicketUpdate } from './tickets';
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+beforeAll(async () => {
+  db = await createTestDatabase([migrationsDir]);
+});
+afterAll(() => db.drop());
+
+// The replica's fast path is one UPDATE guarded by the version; the rule decides what the outcome of an
+// update it did not apply means. Both run over the same cases.
+describe('applyTicketUpdate follows the version rule', () => {
+  it.each([
+    [0, 1, 'applied'],
+    [2, 3, 'applied'],
+    [2, 2, 'stale'],
+    [2, 1, 'stale'],
+    [2, 4, 'future'],
+    [undefined, 1, 'unknown'],
+  ] as const)('a replica at version %s given version %s: %s', async (replicaVersion, eventVersion, expected) => {
+    const ticket = await seedTicket(db.pool);
+    for (let v = 1; v <= (replicaVersion ?? 0); v += 1)
+      await applyTicketUpdate(db.pool, aTicketUpdated(ticket, { version: v }));
+    const target = replicaVersion === undefined ? { ...ticket, id: randomUUID() } : ticket;
+
+    const outcome = await applyTicketUpdate(
+      db.pool,
+      aTicketUpdated(target, { version: eventVersion, title: 'New title' }),
+    );
+
+    const rule = versionRule(replicaVersion, eventVersion);
+    expect(outcome).toBe(expected);
+    expect(rule === 'apply' ? 'applied' : rule).toBe(expected);
+    const { rows } = await db.pool.query('SELECT version, title FROM tickets WHERE id = $1', [target.id]);
+    if (expected === 'applied') expect(rows[0]).toEqual({ version: eventVersion, title: 'New title' });
+    else expect(rows[0]?.version).toBe(replicaVersion);
+  });
+});

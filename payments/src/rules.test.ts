@@ -1,0 +1,51 @@
+import { judgeWindow as judge, type WindowState } from './rules';
+
+const ABANDON_MS = 10_000;
+const judgeWindow = (state: WindowState, at: Date) => judge(state, at, ABANDON_MS);
+
+const now = new Date('2026-12-02T12:00:00Z');
+const ago = (ms: number) => new Date(now.getTime() - ms);
+const open: WindowState = {
+  status: 'created',
+  expiresAt: ago(1),
+  windowClosedAt: null,
+  paid: false,
+  chargesInFlight: 0,
+  chargeStartedAt: null,
+};
+
+describe('judgeWindow', () => {
+  it('closes an unpaid window with no charge in flight once expiresAt has passed', () => {
+    expect(judgeWindow(open, now)).toEqual({ action: 'close' });
+  });
+
+  it('closes a paid window without expiring the order', () => {
+    expect(judgeWindow({ ...open, paid: true, chargesInFlight: 1, chargeStartedAt: ago(10) }, now)).toEqual({
+      action: 'close paid',
+    });
+  });
+
+  it('waits while a charge is in flight, so a charge accepted in time always completes the order', () => {
+    expect(judgeWindow({ ...open, chargesInFlight: 1, chargeStartedAt: ago(50) }, now)).toMatchObject({
+      action: 'wait',
+    });
+  });
+
+  it('stops waiting for a charge whose request never reported back', () => {
+    const abandoned = { ...open, chargesInFlight: 1, chargeStartedAt: ago(ABANDON_MS) };
+    expect(judgeWindow(abandoned, now)).toEqual({ action: 'close' });
+  });
+
+  it('waits until expiresAt on its own clock, however early the expiration arrives', () => {
+    expect(judgeWindow({ ...open, expiresAt: new Date(now.getTime() + 250) }, now)).toEqual({
+      action: 'wait',
+      retryInMs: 250,
+    });
+  });
+
+  it('does nothing for a window already closed or an order no longer open', () => {
+    expect(judgeWindow({ ...open, windowClosedAt: ago(5) }, now)).toEqual({ action: 'none' });
+    expect(judgeWindow({ ...open, status: 'cancelled' }, now)).toEqual({ action: 'none' });
+    expect(judgeWindow({ ...open, status: 'complete' }, now)).toEqual({ action: 'none' });
+  });
+});

@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import type { OrderStatus, Pool } from '@microtick/common';
+import { createTestDatabase } from '@microtick/devstack';
+import { migrationsDir } from './migrations';
+import { insertOrder } from './orders';
+import { chargeDecision } from '../rules';
+import {
+  decideCharge,
+  recordPayingCharge,
+  recordSucceededCharge,
+  UnknownOrderError,
+  type SucceededCharge,
+} from './payments';
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let pool: Pool;
+
+beforeAll(async () => {
+  db = await createTestDatabase([migrationsDir]);
+  pool = db.pool;
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+async function givenOrder(status: 'created' | 'cancelled' = 'created'): Promise<string> {
+  const id = randomUUID();
+  await insertOrder(pool, {
+    id,
+    userId: randomUUID(),
+    status: 'created',
+    expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    ticket: { id: randomUUID(), price: 2500 },
+    version: 0,
+  });
+  if (status === 'cancelled')
+    await pool.query(`UPDATE orders SET status = 'cancelled', version = 1 WHERE id = $1`, [id]);
+  return id;
+}
+
+const chargeFor = (orderId: string, providerPaymentId = `pi_${randomUUID()}`): SucceededCharge => ({
+  orderId,
+  providerPaymentId,
+  amountCents: 2500,
+  currency: 'usd',
+});
+
+const paymentsOf = async (orderId: string) =>
+  (await pool.query('SELECT id, status, provider_payment_id FROM payments WHERE order_id = $1', [orderId])).rows;
+
+const eventsFor = async (orderId: string) =>
+  (
+    await pool.query(`SELECT subject, envelope FROM outbox WHERE envelope->'data'->>'orderId' = $1`, [orderId])
+  ).rows.map((r) => ({ subject: r.subject, data: r.envelope.data }));
+
+// The usual charge is one statement (the fast path); anything else is decided in a transaction (the
+// fallback). Both must keep exactly the charges the rule keeps.
+describe('the charge rule, on both paths', () => {
+  const cases: [OrderStatus, boolean, ReturnType<typeof chargeDecision>][] = [
+    ['created', false, 'keep'],
+    ['created', true, 'refund: paid'],
+    ['complete', false, 'keep'],
+    ['complete', true, 'refund: paid'],
+    ['cancelled', false, 'refund: cancelled'],
+    ['cancelled', true, 'refund: cancelled'],
+  ];
+
+  async function given(status: OrderStatus, paidByAnotherCharge: boolean): Promise<string> {
+    const orderId = await givenOrder();
+    if (paidByAnotherCharge) await recordSucceededCharge(pool, chargeFor(orderId));
+    if (status !== 'created')
+      await pool.query('UPDATE orders SET status = $2, version = 1 WHERE id = $1', [orderId, status]);
+    return orderId;
+  }
+
+  it.each(cases)(
+    'a %s order, paid by another charge: %s, comes to %s',
+    async (status, paidByAnotherCharge, expected) => {
+      expect(chargeDecision({ status, paidByAnotherCharge })).toBe(expected);
+
+      const fast = await recordPayingCharge(pool, chargeFor(await given(status, paidByAnotherCharge)));
+      expect(fast ? 'keep' : 'not kept').toBe(expected === 'keep' ? 'keep' : 'not kept');
+
+      const fallback = await decideCharge(pool, chargeFor(await given(status, paidByAnotherCharge)));
+      const reason = expected === 'keep' ? undefined : expected === 'refund: cancelled' ? 'cancelled' : 'paid';
+      expect([fallback.outcome, fallback.reason]).toEqual([expected === 'keep' ? 'recorded' : 'refund', reason]);
+    },
+  );
+});
+
+describe('recordSucceededCharge', () => {
+  it('records a charge of an open order as succeeded, with payment.created in the outbox', async () => {
+    const orderId = await givenOrder();
+    const charge = chargeFor(orderId);
+    const recorded = await recordSucceededCharge(pool, charge);
+
+    expect(recorded).toEqual({
+      outcome: 'recorded',
+      payment: {
+        id: expect.any(String),
+        orderId,
+        providerPaymentId: charge.providerPaymentId,
+        amountCents: 2500,
+        currency: 'usd',
+        status: 'succeeded',
+        providerRefundId: null,
+      },
+    });
+    expect(await paymentsOf(orderId)).toHaveLength(1);
+    expect(await eventsFor(orderId)).toEqual([
+      {
+        subject: 'payment.created',
+        data: { id: recorded.payment.id, orderId, amount: 2500, providerPaymentId: charge.providerPaymentId },
+      },
+    ]);
+  });
+
+  it('records the same provider payment once when it is reported twice at the same time', async () => {
+    const orderId = await givenOrder();
+    const charge = chargeFor(orderId);
+    const [a, b] = await Promise.all([recordSucceededCharge(pool, charge), recordSucceededCharge(pool, charge)]);
+    const again = await recordSucceededCharge(pool, charge);
+
+    for (const r of [a, b, again]) expect(r).toMatchObject({ outcome: 'recorded', payment: { id: a.payment.id } });
+    expect(await paymentsOf(orderId)).toHaveLength(1);
+    expect(await eventsFor(orderId)).toHaveLength(1);
+  });
+
+  it('keeps one of two different charges racing for one order and marks the other for refund', async () => {
+    const orderId = await givenOrder();
+    const results = await Promise.all([
+      recordSucceededCharge(pool, chargeFor(orderId)),
+      recordSucceededCharge(pool, chargeFor(orderId)),
+    ]);
+
+    expect(results.map((r) => r.outcome).sort()).toEqual(['recorded', 'refund']);
+    expect(results.find((r) => r.outcome === 'refund')).toMatchObject({
+      reason: 'paid',
+      payment: { status: 'refund_pending' },
+    });
+    expect((await paymentsOf(orderId)).map((p) => p.status).sort()).toEqual(['refund_pending', 'succeeded']);
+    expect(await eventsFor(orderId)).toHaveLength(1);
+  });
+
+  it('marks a charge of a cancelled order for refund and records no event', async () => {
+    const orderId = await givenOrder('cancelled');
+    const recorded = await recordSucceededCharge(pool, chargeFor(orderId));
+
+    expect(recorded).toMatchObject({ outcome: 'refund', reason: 'cancelled', payment: { status: 'refund_pending' } });
+    expect(await eventsFor(orderId)).toEqual([]);
+  });
+
+  it('waits for a cancellation that holds the order row and then marks the charge for refund', async () => {
+    const orderId = await givenOrder();
+    const cancelling = await pool.connect();
+    try {
+      await cancelling.query('BEGIN');
+      await cancelling.query(`UPDATE orders SET status = 'cancelled', version = 1 WHERE id = $1`, [orderId]);
+      const recording = recordSucceededCharge(pool, chargeFor(orderId));
+      // The charge waits for the row lock; the cancellation commits while it waits.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await paymentsOf(orderId)).toEqual([]);
+      await cancelling.query('COMMIT');
+
+      expect(await recording).toMatchObject({ outcome: 'refund', reason: 'cancelled' });
+    } finally {
+      cancelling.release();
+    }
+    expect((await paymentsOf(orderId)).map((p) => p.status)).toEqual(['refund_pending']);
+    expect(await eventsFor(orderId)).toEqual([]);
+  });
+
+  it('refuses an order the replica does not know, recording nothing', async () => {
+    const orderId = randomUUID();
+    await expect(recordSucceededCharge(pool, chargeFor(orderId))).rejects.toBeInstanceOf(UnknownOrderError);
+    expect(await paymentsOf(orderId)).toEqual([]);
+    expect(await eventsFor(orderId)).toEqual([]);
+  });
+});
