@@ -270,7 +270,8 @@ export interface RevokedSessionProbe {
 /**
  * Every service refuses (401) a signed-out session from one second after the sign-out on, unless a
  * process was down in between (a revocation waits in auth's outbox while NATS or auth is down:
- * docs/decisions.md); then from 15 seconds after it on.
+ * docs/decisions.md); then from 15 seconds after it on. A late acceptance names the last restart
+ * before its sign-out, to tell recovery from load.
  */
 export function revokedSessionsAccepted(
   probes: RevokedSessionProbe[],
@@ -283,5 +284,9 @@ export function revokedSessionsAccepted(
       const disturbed = faults.some((f) => f.from <= p.sentAt && f.to >= p.signedOutAt);
       return after >= (disturbed ? 15_000 : 1_000);
     })
-    .map((p) => `${p.service} answered ${p.status} ${p.sentAt - p.signedOutAt} ms after sign-out`);
+    .map((p) => {
+      const last = faults.filter((f) => f.to <= p.signedOutAt).at(-1);
+      const since = last ? ` (${p.signedOutAt - last.to} ms after ${last.victim} was restarted)` : '';
+      return `${p.service} answered ${p.status} ${p.sentAt - p.signedOutAt} ms after sign-out${since}`;
+    });
 }
