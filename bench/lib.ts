@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { loadSigningKeys, signSession, type UserPayload } from '@microtick/common';
 import { freePort, startTestStack, waitForPort } from '@microtick/devstack';
 
 /** Shared measuring helpers for bench/*.bench.ts: percentiles, concurrency loops, baselines. */
@@ -139,17 +141,20 @@ export async function openLoop(options: {
  */
 export async function startServiceForBench(service: 'orders' | 'payments', env: Record<string, string> = {}) {
   const stack = await startTestStack({
-    services: [service],
+    // Auth serves the keys the service verifies sessions with; the write limit would throttle the load.
+    services: ['auth', service],
     durable: true,
-    env: { LOG_LEVEL: 'warn', ...env },
+    env: { LOG_LEVEL: 'warn', WRITE_RATE_LIMIT: '1000000000', ...env },
     nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean),
   });
   const pool = new pg.Pool({ connectionString: stack.databaseUrl(service), max: 4 });
-  const jwtKey = readFileSync(path.join(stack.dataDir, 'jwt.key'), 'utf8').trim();
+  const { signing } = loadSigningKeys(readFileSync(path.join(stack.dataDir, 'session-signing.key'), 'utf8'));
   return {
     stack,
     pool,
-    jwtKey,
+    /** A session cookie as auth would set it (the service does not look the session up, only its revocation). */
+    sessionCookie: (user: UserPayload) =>
+      `session=${signSession(user, { key: signing, sessionId: randomUUID(), ttlSeconds: 3600 })}`,
     async stop() {
       await pool.end();
       await stack.cleanup();

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
-import { signSession } from '@microtick/common';
 import {
   helloWorld,
   insertCommitBaseline,
@@ -73,12 +72,11 @@ async function placedWithin50ms(port: number): Promise<{ within: number; all: nu
 export async function run(): Promise<string> {
   // 200 simulated buyers place thousands of orders each run: the cap is raised so they are placed (and
   // each buyer's count of open orders is still kept in the same statement).
-  const { stack, pool, jwtKey, stop } = await startServiceForBench('orders', { MAX_OPEN_ORDERS_PER_BUYER: '1000000' });
+  const { stack, pool, sessionCookie, stop } = await startServiceForBench('orders', {
+    MAX_OPEN_ORDERS_PER_BUYER: '1000000',
+  });
   try {
-    const cookies = Array.from({ length: 200 }, () => {
-      const token = signSession({ id: randomUUID(), email: 'buyer@example.com' }, { jwtKey, ttlSeconds: 3600 });
-      return `session=${token}`;
-    });
+    const cookies = Array.from({ length: 200 }, () => sessionCookie({ id: randomUUID(), email: 'buyer@example.com' }));
     const url = `http://127.0.0.1:${stack.ports.orders}/api/orders`;
     await orderAll(url, await seedTickets(pool, 2000), LEVELS[0], cookies); // warm-up (JIT, pool, prepared statements)
 

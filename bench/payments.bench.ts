@@ -1,6 +1,6 @@
 import os from 'node:os';
 import pg from 'pg';
-import { signSession } from '@microtick/common';
+import type { UserPayload } from '@microtick/common';
 import {
   helloWorld,
   insertCommitBaseline,
@@ -44,11 +44,9 @@ async function seedOrders(pool: pg.Pool, count: number): Promise<Order[]> {
 }
 
 /** Sends one POST /api/payments per order, each signed in as that order's buyer, `connections` in flight. */
-async function payAll(url: string, orders: Order[], jwtKey: string) {
+async function payAll(url: string, orders: Order[], sessionCookie: (user: UserPayload) => string) {
   // Signed before the clock starts: the load generator's own work is not what is measured.
-  const cookies = orders.map(
-    (o) => `session=${signSession({ id: o.userId, email: 'buyer@example.com' }, { jwtKey, ttlSeconds: 3600 })}`,
-  );
+  const cookies = orders.map((o) => sessionCookie({ id: o.userId, email: 'buyer@example.com' }));
   return postEach(url, orders.length, CONNECTIONS, (i) => ({
     body: JSON.stringify({ orderId: orders[i].id, paymentMethod: 'pm_card_visa' }),
     cookie: cookies[i],
@@ -56,13 +54,13 @@ async function payAll(url: string, orders: Order[], jwtKey: string) {
 }
 
 export async function run(): Promise<string> {
-  const { stack, pool, jwtKey, stop } = await startServiceForBench('payments');
+  const { stack, pool, sessionCookie, stop } = await startServiceForBench('payments');
   try {
     const url = `http://127.0.0.1:${stack.ports.payments}/api/payments`;
-    await payAll(url, await seedOrders(pool, WARM_UP), jwtKey); // warm-up (JIT, pool, prepared statements)
+    await payAll(url, await seedOrders(pool, WARM_UP), sessionCookie); // warm-up (JIT, pool, prepared statements)
 
     const loadBefore = os.loadavg()[0];
-    const measured = await payAll(url, await seedOrders(pool, PAYMENTS), jwtKey);
+    const measured = await payAll(url, await seedOrders(pool, PAYMENTS), sessionCookie);
     const { rows } = await pool.query<{ payments: number }>(
       "SELECT count(*)::int AS payments FROM payments WHERE status = 'succeeded'",
     );

@@ -1,8 +1,18 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import { Bus, createLogger, createPool, migrate, OutboxRelay, signSession } from '@microtick/common';
+import {
+  Bus,
+  createLogger,
+  createPool,
+  loadSigningKeys,
+  localKeys,
+  migrate,
+  OutboxRelay,
+  sessionVerifier,
+  signSession,
+} from '@microtick/common';
 import { startNats, startPostgres } from '@microtick/devstack';
 import { buildApp } from '../tickets/src/app';
 import { readConfig } from '../tickets/src/config';
@@ -72,12 +82,20 @@ export async function run(): Promise<string> {
   const pool = createPool(databaseUrl, 20);
   const bus = await Bus.connect({ url: nats.url, name: 'tickets-bench', logger: silent });
   const relay = new OutboxRelay({ pool, bus, logger: silent });
-  const jwtKey = 'bench-jwt-key-that-is-long-enough-0123456789';
+  const keys = loadSigningKeys(
+    generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  );
   const server = buildApp({
     pool,
     bus,
-    config: readConfig({ DATABASE_URL: databaseUrl, NATS_URL: nats.url, JWT_KEY: jwtKey }),
+    config: readConfig({
+      DATABASE_URL: databaseUrl,
+      NATS_URL: nats.url,
+      AUTH_JWKS_URL: 'http://127.0.0.1:9/not-fetched',
+      REDIS_URL: 'redis://127.0.0.1:9',
+    }),
     logger: silent,
+    sessions: sessionVerifier({ keys: localKeys(keys.jwks), maxAgeSeconds: 3600, isRevoked: () => false }),
   }).listen(0);
   try {
     await migrate(pool, [migrationsDir]);
@@ -92,7 +110,7 @@ export async function run(): Promise<string> {
       [DEEP_POSITION - 1],
     );
     const deepCursor = encodeCursor({ sort: 'newest', key: rows[0].micros, id: rows[0].id });
-    const cookie = `session=${signSession({ id: randomUUID(), email: 'bench@example.com' }, { jwtKey, ttlSeconds: 3600 })}`;
+    const cookie = `session=${signSession({ id: randomUUID(), email: 'bench@example.com' }, { key: keys.signing, sessionId: randomUUID(), ttlSeconds: 3600 })}`;
 
     const http = {
       alive: await httpLoad(HTTP_REQUESTS, get('/alive')),

@@ -1,4 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadSigningKeys } from '@microtick/common';
 import pg from 'pg';
 import { fuzzCases, hostileCases, type Fixtures } from './hostile/cases';
 import { pendingOutboxRows, snapshotDatabases } from './hostile/db-snapshot';
@@ -24,7 +27,6 @@ const PASSWORD = 'a good long password';
 const TOTAL_AT_LEAST = 5_000;
 const CONCURRENCY = 20;
 
-const jwtKey = randomBytes(32).toString('base64url');
 const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
 
 /** Counted so the sign-in limiters never mask validation during the hostile phase, yet a 429 is reachable. */
@@ -81,7 +83,9 @@ describe('hostile input through the gateway', () => {
   beforeAll(async () => {
     // The limit depends only on how many cases there are, not on the fixtures' ids.
     const shape = {
-      jwtKey,
+      signingKey: loadSigningKeys(
+        generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      ).signing,
       webhookSecret,
       password: PASSWORD,
       seller: { id: randomUUID(), email: 'a@example.com', cookie: '' },
@@ -95,7 +99,6 @@ describe('hostile input through the gateway', () => {
     stack = await startTestStack({
       services: [...SERVICES],
       env: {
-        JWT_KEY: jwtKey,
         STRIPE_WEBHOOK_SECRET: webhookSecret,
         AUTH_RATE_LIMIT: String(rateLimit),
         AUTH_ACCOUNT_FAILURE_LIMIT: String(rateLimit),
@@ -116,7 +119,7 @@ describe('hostile input through the gateway', () => {
       return res.status === 201 && res.body;
     }, 10_000);
     fixtures = {
-      jwtKey,
+      signingKey: loadSigningKeys(readFileSync(path.join(stack.dataDir, 'session-signing.key'), 'utf8')).signing,
       webhookSecret,
       password: PASSWORD,
       seller,

@@ -21,6 +21,15 @@ function infraLog(name: string, line: string) {
   if (/\b(FATAL|PANIC|ERROR|ERR)\b/.test(line)) print(name, line);
 }
 
+const PASSED_THROUGH = [
+  'SESSION_TTL_SECONDS',
+  'AUTH_RATE_LIMIT',
+  'AUTH_RATE_WINDOW_SECONDS',
+  'AUTH_ACCOUNT_FAILURE_LIMIT',
+  'WRITE_RATE_LIMIT',
+  'WRITE_RATE_WINDOW_SECONDS',
+];
+
 async function main() {
   const port = Number(process.env.MICROTICK_PORT ?? 3000);
   const running: { stack?: Stack } = {};
@@ -51,6 +60,8 @@ async function main() {
       STRIPE_PUBLISHABLE_KEY: process.env.STRIPE_PUBLISHABLE_KEY,
       NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: process.env.NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY,
       LOG_LEVEL: process.env.LOG_LEVEL,
+      // The limits and session settings the README lists, so a load test can raise them.
+      ...Object.fromEntries(PASSED_THROUGH.map((name) => [name, process.env[name]])),
     },
     log: (name, line) => (['postgres', 'nats', 'redis'].includes(name) ? infraLog(name, line) : print(name, line)),
   });

@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { TEST_JWT_KEY } from '@microtick/devstack';
-import jwt from 'jsonwebtoken';
+import { createHmac, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { testLogger, testNatsUrl, testRateLimitStore, testSessionEnv, testSessionKeys } from '@microtick/devstack';
 import request from 'supertest';
+import { buildApp } from './app';
 import { readConfig } from './config';
+import { hashPassword } from './password';
 import { startAuthUnderTest, type AuthUnderTest } from './testing/auth-under-test';
 
 let auth: AuthUnderTest;
@@ -19,6 +20,9 @@ const newEmail = () => `buyer-${randomUUID()}@example.com`;
 const password = 'correct horse battery';
 const sessionCookieOf = (res: request.Response) =>
   ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('session='));
+const tokenOf = (res: request.Response) => sessionCookieOf(res)!.split(';')[0].slice('session='.length);
+const sidOf = (cookie: string) => JSON.parse(Buffer.from(cookie.split('.')[1], 'base64url').toString()).sid;
+const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('POST /api/users/signup', () => {
   const app = () => appWith();
@@ -30,7 +34,7 @@ describe('POST /api/users/signup', () => {
     const cookie = sessionCookieOf(res);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
-    expect(cookie).toMatch(/Max-Age=86400/);
+    expect(cookie).toMatch(/Max-Age=3600/); // SESSION_TTL_SECONDS
     expect(cookie).not.toMatch(/Secure/);
   });
 
@@ -161,28 +165,206 @@ describe('session', () => {
     await agent.get('/api/users/currentuser').expect(200, { currentUser: null });
   });
 
-  it('treats an expired, never-expiring, tampered, wrongly signed or alg=none token as signed out', async () => {
-    const user = { id: randomUUID(), email: newEmail() };
-    const expired = jwt.sign({ ...user, exp: Math.floor(Date.now() / 1000) - 10 }, TEST_JWT_KEY, {
-      issuer: 'microtick',
-    });
-    const forged = jwt.sign(user, 'another-key-that-is-long-enough-0123456789abcdef', { issuer: 'microtick' });
-    const valid = jwt.sign(user, TEST_JWT_KEY, { issuer: 'microtick', expiresIn: 60 });
-    const neverExpires = jwt.sign(user, TEST_JWT_KEY, { issuer: 'microtick' });
-    const [h, , s] = valid.split('.');
-    const tampered = `${h}.${Buffer.from(JSON.stringify({ ...user, id: randomUUID() })).toString('base64url')}.${s}`;
-    const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(user)).toString('base64url')}.`;
-    const wrongIssuer = jwt.sign(user, TEST_JWT_KEY, { issuer: 'someone-else' });
-    for (const token of [expired, neverExpires, forged, tampered, none, wrongIssuer, 'garbage']) {
-      await request(appWith())
-        .get('/api/users/currentuser')
-        .set('Cookie', `session=${token}`)
-        .expect(200, { currentUser: null });
+  it('treats an expired, over-age, tampered, wrongly signed, HS256 or alg=none token as signed out', async () => {
+    const agent = request.agent(appWith());
+    const signup = await agent.post('/api/users/signup').send({ email: newEmail(), password }).expect(201);
+    const user = { id: signup.body.id, email: signup.body.email };
+    const valid = tokenOf(signup);
+    const [h, p, s] = valid.split('.');
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+    const now = Math.floor(Date.now() / 1000);
+    const resigned = (changes: object, key = testSessionKeys.signing) => {
+      const payload = Buffer.from(JSON.stringify({ ...claims, ...changes })).toString('base64url');
+      return `${h}.${payload}.${sign(null, Buffer.from(`${h}.${payload}`), key.privateKey).toString('base64url')}`;
+    };
+    const resignedUnder = (header: object) => {
+      const input = `${b64(header)}.${p}`;
+      return `${input}.${sign(null, Buffer.from(input), testSessionKeys.signing.privateKey).toString('base64url')}`;
+    };
+    const otherKey = { kid: testSessionKeys.signing.kid, privateKey: generateKeyPairSync('ed25519').privateKey };
+    const hs256 = `${b64({ alg: 'HS256', typ: 'JWT' })}.${p}.${createHmac('sha256', 'any-key')
+      .update(`${b64({ alg: 'HS256', typ: 'JWT' })}.${p}`)
+      .digest('base64url')}`;
+    const tokens = {
+      expired: resigned({ iat: now - 120, exp: now - 10 }),
+      overAge: resigned({ iat: now - 3601, exp: now + 10 ** 9 }),
+      tampered: `${h}.${b64({ ...claims, sub: randomUUID() })}.${s}`,
+      anotherKey: resigned({}, otherKey),
+      unknownKid: resignedUnder({ alg: 'EdDSA', typ: 'JWT', kid: 'not-a-published-kid' }),
+      hs256,
+      none: `${b64({ alg: 'none', typ: 'JWT' })}.${p}.`,
+      wrongIssuer: resigned({ iss: 'someone-else' }),
+      unknownSession: resigned({ sid: randomUUID() }),
+      ghostUser: resigned({ sub: randomUUID() }),
+      garbage: 'garbage',
+    };
+    for (const [name, token] of Object.entries(tokens)) {
+      const res = await request(appWith()).get('/api/users/currentuser').set('Cookie', `session=${token}`).expect(200);
+      expect({ name, currentUser: res.body.currentUser }).toEqual({ name, currentUser: null });
     }
     await request(appWith())
       .get('/api/users/currentuser')
       .set('Cookie', `session=${valid}`)
       .expect(200, { currentUser: user });
+  });
+
+  it('refuses a copied cookie after sign-out, and publishes the revocation', async () => {
+    const app = appWith();
+    const signup = await request(app).post('/api/users/signup').send({ email: newEmail(), password }).expect(201);
+    const copied = `session=${tokenOf(signup)}`;
+    await request(app).get('/api/users/currentuser').set('Cookie', copied).expect(200, { currentUser: signup.body });
+    await request(app).post('/api/users/signout').set('Cookie', copied).expect(204);
+    await request(app).get('/api/users/currentuser').set('Cookie', copied).expect(200, { currentUser: null });
+    await request(app)
+      .put('/api/users/password')
+      .set('Cookie', copied)
+      .send({ currentPassword: password, newPassword: 'another long passphrase' })
+      .expect(401);
+    const { rows } = await db.pool.query("SELECT envelope FROM outbox WHERE subject = 'user.session-revoked'");
+    expect(rows.map((r) => r.envelope.data)).toContainEqual({ userId: signup.body.id, sessionIds: [sidOf(copied)] });
+  });
+
+  it('publishes the keys sessions are signed with at /api/users/.well-known/jwks.json', async () => {
+    const res = await request(appWith()).get('/api/users/.well-known/jwks.json').expect(200);
+    expect(res.body).toEqual(testSessionKeys.jwks);
+    expect(res.body.keys[0]).not.toHaveProperty('d');
+  });
+});
+
+describe('PUT /api/users/password', () => {
+  const newPassword = 'a brand new passphrase';
+
+  it('answers 204, revokes every other session of the user and keeps this one', async () => {
+    const app = appWith();
+    const email = newEmail();
+    const first = await request(app).post('/api/users/signup').send({ email, password }).expect(201);
+    const second = await request(app).post('/api/users/signin').send({ email, password }).expect(200);
+    const [here, elsewhere] = [`session=${tokenOf(second)}`, `session=${tokenOf(first)}`];
+
+    await request(app)
+      .put('/api/users/password')
+      .set('Cookie', here)
+      .send({ currentPassword: password, newPassword })
+      .expect(204);
+    await request(app).get('/api/users/currentuser').set('Cookie', elsewhere).expect(200, { currentUser: null });
+    await request(app).get('/api/users/currentuser').set('Cookie', here).expect(200, { currentUser: first.body });
+    await request(app).post('/api/users/signin').send({ email, password }).expect(400);
+    await request(app).post('/api/users/signin').send({ email, password: newPassword }).expect(200);
+    const { rows } = await db.pool.query("SELECT envelope FROM outbox WHERE subject = 'user.session-revoked'");
+    expect(rows.map((r) => r.envelope.data)).toContainEqual({ userId: first.body.id, sessionIds: [sidOf(elsewhere)] });
+  });
+
+  it('answers 400 "Invalid credentials" for a wrong current password and changes nothing', async () => {
+    const app = appWith();
+    const email = newEmail();
+    const signup = await request(app).post('/api/users/signup').send({ email, password }).expect(201);
+    const res = await request(app)
+      .put('/api/users/password')
+      .set('Cookie', `session=${tokenOf(signup)}`)
+      .send({ currentPassword: 'not the password', newPassword })
+      .expect(400);
+    expect(res.body).toEqual({ errors: [{ message: 'Invalid credentials' }] });
+    await request(app).post('/api/users/signin').send({ email, password }).expect(200);
+  });
+
+  it('answers 401 signed out and 400 for a new password that breaks the rules', async () => {
+    const app = appWith();
+    await request(app).put('/api/users/password').send({ currentPassword: password, newPassword }).expect(401);
+    const email = `someone.special-${randomUUID().slice(0, 8)}@example.com`;
+    const signup = await request(app).post('/api/users/signup').send({ email, password }).expect(201);
+    for (const bad of ['eleven char', 'password1234', ` ${email.split('@')[0].toUpperCase()} `, 'x'.repeat(129)]) {
+      const res = await request(app)
+        .put('/api/users/password')
+        .set('Cookie', `session=${tokenOf(signup)}`)
+        .send({ currentPassword: password, newPassword: bad })
+        .expect(400);
+      expect(res.body.errors[0].field).toBe('newPassword');
+    }
+  });
+});
+
+describe('new password rules', () => {
+  it.each([
+    ['eleven char', /between 12 and 128/],
+    ['aaaaaaaaaaaaaaaa', /one character repeated/],
+    ['            ', /one character repeated/],
+    ['password1234', /most common/],
+  ])('refuses %j at sign-up', async (bad, message) => {
+    const res = await request(appWith())
+      .post('/api/users/signup')
+      .send({ email: newEmail(), password: bad })
+      .expect(400);
+    expect(res.body.errors).toEqual([{ field: 'password', message: expect.stringMatching(message) }]);
+  });
+
+  it('refuses a password containing the email’s local part', async () => {
+    const email = `marguerite-${randomUUID().slice(0, 6)}@example.com`;
+    const res = await request(appWith())
+      .post('/api/users/signup')
+      .send({ email, password: `my ${email} pass` })
+      .expect(400);
+    expect(res.body.errors[0].message).toMatch(/email/);
+  });
+
+  it('still signs in an existing user whose password has only 8 characters', async () => {
+    const email = newEmail();
+    await db.pool.query('INSERT INTO users (email, password_hash) VALUES ($1, $2)', [
+      email,
+      await hashPassword('eight888'),
+    ]);
+    await request(appWith()).post('/api/users/signin').send({ email, password: 'eight888' }).expect(200);
+  });
+});
+
+describe('limits shared by replicas', () => {
+  it('counts sign-ins from one address across two instances sharing Redis: 429 with Retry-After', async () => {
+    const redis = testRateLimitStore();
+    const config = readConfig({
+      DATABASE_URL: db.url,
+      NATS_URL: testNatsUrl(),
+      ...testSessionEnv(),
+      AUTH_RATE_LIMIT: '4',
+    });
+    const [a, b] = [
+      buildApp({ pool: db.pool, config, logger: testLogger, redis }),
+      buildApp({ pool: db.pool, config, logger: testLogger, redis }),
+    ];
+    for (const app of [a, b, a, b]) {
+      await request(app).post('/api/users/signin').send({ email: newEmail(), password }).expect(400);
+    }
+    const res = await request(a).post('/api/users/signin').send({ email: newEmail(), password }).expect(429);
+    expect(res.body).toEqual({ errors: [{ message: 'Too many requests, try again later' }] });
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(res.headers['ratelimit-policy']).toBe('4;w=900');
+  });
+
+  it('counts a user’s writes across two instances sharing Redis', async () => {
+    const redis = testRateLimitStore();
+    const config = readConfig({
+      DATABASE_URL: db.url,
+      NATS_URL: testNatsUrl(),
+      ...testSessionEnv(),
+      WRITE_RATE_LIMIT: '3',
+    });
+    const [a, b] = [
+      buildApp({ pool: db.pool, config, logger: testLogger, redis }),
+      buildApp({ pool: db.pool, config, logger: testLogger, redis }),
+    ];
+    const signup = await request(a).post('/api/users/signup').send({ email: newEmail(), password }).expect(201);
+    const cookie = `session=${tokenOf(signup)}`;
+    for (const app of [a, b, a]) {
+      await request(app)
+        .put('/api/users/password')
+        .set('Cookie', cookie)
+        .send({ currentPassword: 'wrong one', newPassword: 'whatever passphrase' })
+        .expect(400);
+    }
+    const res = await request(b)
+      .put('/api/users/password')
+      .set('Cookie', cookie)
+      .send({ currentPassword: password, newPassword: 'whatever passphrase' })
+      .expect(429);
+    expect(res.headers['retry-after']).toBeDefined();
   });
 });
 
@@ -230,7 +412,17 @@ describe('operations', () => {
     expect(metrics.text).toContain('http_request_duration_seconds');
   });
 
+  it('refuses a signing key that is not an Ed25519 private key, naming it', () => {
+    const env = { DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv() };
+    expect(() => readConfig({ ...env, AUTH_SIGNING_KEY: 'not a key' })).toThrow(/AUTH_SIGNING_KEY must be/);
+    expect(() => readConfig({ ...env, AUTH_PREVIOUS_SIGNING_KEYS: 'not a key' })).toThrow(
+      /AUTH_PREVIOUS_SIGNING_KEYS must be/,
+    );
+  });
+
   it('refuses to start without its configuration, naming what is missing', () => {
-    expect(() => readConfig({})).toThrow(/DATABASE_URL is missing[\s\S]*JWT_KEY is missing/);
+    expect(() => readConfig({})).toThrow(
+      /DATABASE_URL is missing[\s\S]*NATS_URL is missing[\s\S]*REDIS_URL is missing[\s\S]*AUTH_SIGNING_KEY is missing/,
+    );
   });
 });

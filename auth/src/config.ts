@@ -1,4 +1,14 @@
-import { configFragments as f, loadConfig } from '@microtick/common';
+import { configFragments as f, loadConfig, loadSigningKeys, publishedJwks, userFacingConfig } from '@microtick/common';
+import { z } from 'zod';
+
+const reads = (load: () => unknown) => {
+  try {
+    load();
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env) {
   const raw = loadConfig(
@@ -7,8 +17,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       PORT: f.port.default(4001),
       DATABASE_URL: f.databaseUrl,
       DATABASE_POOL_SIZE: f.positiveInt.default(20),
-      JWT_KEY: f.jwtKey,
-      SESSION_TTL_SECONDS: f.positiveInt.default(24 * 3600),
+      NATS_URL: f.natsUrl,
+      NATS_STREAM_REPLICAS: f.natsStreamReplicas,
+      ...userFacingConfig,
+      /** Ed25519 private key (PKCS#8 PEM, or that PEM base64-encoded on one line) that signs sessions. */
+      AUTH_SIGNING_KEY: z
+        .string()
+        .refine((key) => reads(() => loadSigningKeys(key)), 'must be an Ed25519 private key in PKCS#8 PEM'),
+      /** Keys rotated out, still published so their tokens stay valid (PEM blocks, private or public). */
+      AUTH_PREVIOUS_SIGNING_KEYS: z
+        .string()
+        .refine((keys) => reads(() => publishedJwks(keys)), 'must be Ed25519 keys in PEM')
+        .default(''),
       COOKIE_SECURE: f.booleanFromString.optional(),
       AUTH_RATE_LIMIT: f.positiveInt.default(20),
       AUTH_RATE_WINDOW_SECONDS: f.positiveInt.default(15 * 60),

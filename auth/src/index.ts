@@ -1,16 +1,21 @@
-import { createLogger, runService } from '@microtick/common';
+import { connectRateLimitStore, createLogger, runService } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { migrationsDir } from './store/migrations';
 
 const logger = createLogger('auth');
 
+// The bus carries what auth publishes (user.session-revoked) through its outbox; auth consumes nothing.
 void runService({
   name: 'auth',
   logger,
   readConfig,
-  needs: { db: { migrationsDir } },
-  async start({ pool, config }) {
-    return { app: buildApp({ pool, config, logger }) };
+  needs: { db: { migrationsDir }, bus: true, redis: true },
+  async start({ pool, redis, config }) {
+    const limits = connectRateLimitStore(redis, logger);
+    return {
+      app: buildApp({ pool, config, logger, redis: limits }),
+      shutdown: [['rate-limit store', () => limits.quit()]],
+    };
   },
 });

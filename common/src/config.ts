@@ -16,12 +16,31 @@ export const configFragments = {
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   natsUrl: z.string().min(1),
   redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL'),
-  jwtKey: z.string().min(32, 'must be at least 32 characters'),
+  /** Local processes listen on loopback only; a container sets 0.0.0.0. */
+  host: z.string().min(1).default('127.0.0.1'),
+  jwksUrl: z.string().regex(/^https?:\/\//, 'must be an http(s):// URL'),
+  sessionTtlSeconds: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(24 * 3600),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   booleanFromString,
   positiveInt: z.coerce.number().int().positive(),
   /** NATS_STREAM_REPLICAS: JetStream allows 1 to 5; a cluster of n nodes takes at most n. */
   natsStreamReplicas: z.coerce.number().int().min(1).max(5).default(1),
+};
+
+/**
+ * What every service with user routes reads besides its own settings: where it listens, how it checks
+ * sessions (auth's public keys, the token age auth signs for) and its per-user write limit.
+ */
+export const userFacingConfig = {
+  HOST: configFragments.host,
+  SESSION_TTL_SECONDS: configFragments.sessionTtlSeconds,
+  REDIS_URL: configFragments.redisUrl,
+  WRITE_RATE_LIMIT: configFragments.positiveInt.default(120),
+  WRITE_RATE_WINDOW_SECONDS: configFragments.positiveInt.default(60),
 };
 
 /**

@@ -7,7 +7,7 @@ import {
   testNatsUrl,
   testRedisUrl,
   freePort,
-  TEST_JWT_KEY,
+  testSessionEnv,
 } from '@microtick/devstack';
 
 // The real services, started as deployments start them, against dependencies that are not there yet.
@@ -19,7 +19,8 @@ describe('runService', () => {
     const service = spawnService('auth/src/index.ts', {
       PORT: String(await freePort()),
       DATABASE_URL: `postgres://microtick:secret-password@127.0.0.1:${port}/auth`,
-      JWT_KEY: TEST_JWT_KEY,
+      NATS_URL: testNatsUrl(),
+      ...testSessionEnv(),
     });
     await service.logged(`waiting for postgresql at 127.0.0.1:${port}`);
     service.signal('SIGTERM');
@@ -66,7 +67,7 @@ describe('runService', () => {
     try {
       const service = spawnService(
         'auth/src/index.ts',
-        { PORT: String(await freePort()), DATABASE_URL: db.url, JWT_KEY: TEST_JWT_KEY },
+        { PORT: String(await freePort()), DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv() },
         ['migrate'],
       );
       expect(await service.exited).toBe(0);

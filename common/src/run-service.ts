@@ -13,6 +13,8 @@ import { closeServer, exitOnStartupError, onShutdown, type ShutdownStep } from '
 /** The variables runService reads; each service's config has those of the dependencies it needs. */
 export interface ServiceConfig {
   PORT: number;
+  /** The address to listen on: loopback unless set (containers set 0.0.0.0). */
+  HOST?: string;
   LOG_LEVEL: string;
   DATABASE_URL?: string;
   DATABASE_POOL_SIZE?: number;
@@ -129,7 +131,12 @@ export function runService<C extends ServiceConfig, const N extends ServiceNeeds
     }
     const started = await options.start(deps as ServiceDeps<C, N>);
     serviceSteps = started.shutdown ?? [];
-    open.server = listenHttp(started.app, config.PORT, () => logger.info({ port: config.PORT }, `${name} listening`));
+    open.server = listenHttp(
+      started.app,
+      config.PORT,
+      () => logger.info({ host: config.HOST, port: config.PORT }, `${name} listening`),
+      config.HOST,
+    );
   }
 
   return run().catch((err: unknown) => {

@@ -17,7 +17,8 @@ it.each(roster)("matches $name's configuration: default port, database, bus and 
     port: Number(/PORT:\s*[\w.]*default\((\d+)\)/.exec(config)?.[1]),
     database: /\bDATABASE_URL:/.test(config),
     bus: /\bNATS_URL:/.test(config),
-    redis: /\bREDIS_URL:/.test(config),
+    // Services with user routes read REDIS_URL (their write limit) through userFacingConfig.
+    redis: /\bREDIS_URL:|\.\.\.userFacingConfig\b/.test(config),
   }).toEqual({ port: service.port, database: service.database !== null, bus: service.bus, redis: service.redis });
 });
 

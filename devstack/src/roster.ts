@@ -3,11 +3,11 @@
  * benchmarks, the chaos suite, the gateway's routing check and the Kubernetes checks.
  */
 export const roster = [
-  { name: 'auth', port: 4001, database: 'auth', bus: false, redis: false, routePrefix: '/api/users' },
-  { name: 'tickets', port: 4002, database: 'tickets', bus: true, redis: false, routePrefix: '/api/tickets' },
-  { name: 'orders', port: 4003, database: 'orders', bus: true, redis: false, routePrefix: '/api/orders' },
+  { name: 'auth', port: 4001, database: 'auth', bus: true, redis: true, routePrefix: '/api/users' },
+  { name: 'tickets', port: 4002, database: 'tickets', bus: true, redis: true, routePrefix: '/api/tickets' },
+  { name: 'orders', port: 4003, database: 'orders', bus: true, redis: true, routePrefix: '/api/orders' },
   { name: 'expiration', port: 4004, database: null, bus: true, redis: true, routePrefix: null },
-  { name: 'payments', port: 4005, database: 'payments', bus: true, redis: false, routePrefix: '/api/payments' },
+  { name: 'payments', port: 4005, database: 'payments', bus: true, redis: true, routePrefix: '/api/payments' },
 ] as const;
 
 export type ServiceEntry = (typeof roster)[number];

@@ -1,9 +1,11 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import type { SigningKey } from '@microtick/common';
 import type { HostileCase } from './send';
 import { forgedSessions, ghostSession, type Identity } from './sessions';
 
 export interface Fixtures {
-  jwtKey: string;
+  /** The stack's session signing key, to make sessions that look real. */
+  signingKey: SigningKey;
   webhookSecret: string;
   password: string;
   seller: { id: string; email: string; cookie: string };
@@ -416,12 +418,12 @@ function casesForBodyRoute(route: BodyRoute, f: Fixtures): HostileCase[] {
   if (route.owner) {
     // The valid body with a session that is not one: nothing may happen.
     add('no session', JSON.stringify(route.base()), [401], { headers: JSON_TYPE });
-    for (const forged of forgedSessions(f.jwtKey, route.owner)) {
+    for (const forged of forgedSessions(f.signingKey, route.owner)) {
       add(`forged session (${forged.name})`, JSON.stringify(route.base()), [401], { headers: headers(forged.cookie) });
     }
     if (route.ghost) {
       add('session of a user that does not exist', JSON.stringify(route.base()), [route.ghost], {
-        headers: headers(ghostSession(f.jwtKey)),
+        headers: headers(ghostSession(f.signingKey)),
       });
     }
     // A bad body without a session: 401 before validation.
@@ -482,7 +484,7 @@ function casesForPathRoutes(f: Fixtures): HostileCase[] {
     );
   }
   // The open order and the held ticket with sessions that are not the buyer's.
-  for (const forged of forgedSessions(f.jwtKey, f.buyer)) {
+  for (const forged of forgedSessions(f.signingKey, f.buyer)) {
     cases.push(
       {
         name: `cancel the open order, forged (${forged.name})`,
@@ -529,7 +531,7 @@ function casesForPathRoutes(f: Fixtures): HostileCase[] {
       },
     );
   }
-  const ghost = ghostSession(f.jwtKey);
+  const ghost = ghostSession(f.signingKey);
   const empty = (key: string) => (body: any) =>
     Array.isArray(body?.[key]) && body[key].length === 0 ? undefined : `not empty`;
   cases.push(
@@ -870,7 +872,7 @@ export function fuzzCases(f: Fixtures, count: number, seed = 8): HostileCase[] {
     for (let e = 0; e < extras; e += 1) body[pick(extraKeys)] = randomValue();
     const text = JSON.stringify(body);
     const identities: (Identity | undefined)[] = route.owner
-      ? [undefined, ...forgedSessions(f.jwtKey, route.owner)]
+      ? [undefined, ...forgedSessions(f.signingKey, route.owner)]
       : [undefined];
     const forged = random() < 0.25 ? pick(identities) : undefined;
     const cookie = route.owner ? (forged ? forged.cookie : route.owner.cookie) : undefined;

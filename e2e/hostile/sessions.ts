@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import jwt from 'jsonwebtoken';
+import { createHmac, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { JWT_ISSUER, signSession, type SigningKey } from '@microtick/common';
 
-const ISSUER = 'microtick';
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const cookie = (token: string) => `session=${token}`;
 
@@ -10,57 +9,50 @@ export interface Identity {
   cookie: string;
 }
 
-/** A real session as auth issues it: HS256 with the stack's key. */
-export const realSession = (jwtKey: string, user: { id: string; email: string }, options: jwt.SignOptions = {}) =>
-  cookie(
-    jwt.sign({ id: user.id, email: user.email }, jwtKey, {
-      algorithm: 'HS256',
-      issuer: ISSUER,
-      expiresIn: 3600,
-      ...options,
-    }),
-  );
+/** A real session as auth issues it: EdDSA with the stack's key (its session id is made up). */
+export const realSession = (key: SigningKey, user: { id: string; email: string }) =>
+  cookie(signSession(user, { key, sessionId: randomUUID(), ttlSeconds: 3600 }));
+
+/** Claims of our choosing, signed with `key` under `header`. */
+const signed = (key: SigningKey, claims: object, header: object = { alg: 'EdDSA', typ: 'JWT', kid: key.kid }) => {
+  const input = `${b64(header)}.${b64(claims)}`;
+  return cookie(`${input}.${sign(null, Buffer.from(input), key.privateKey).toString('base64url')}`);
+};
 
 /** Session cookies that claim to be `victim` (or nobody) and must all be treated as signed out. */
-export function forgedSessions(jwtKey: string, victim: { id: string; email: string }): Identity[] {
-  const claims = { id: victim.id, email: victim.email };
+export function forgedSessions(key: SigningKey, victim: { id: string; email: string }): Identity[] {
   const now = Math.floor(Date.now() / 1000);
-  const [header, payload, signature] = realSession(jwtKey, victim).slice('session='.length).split('.');
+  const claims = { iss: JWT_ISSUER, sub: victim.id, email: victim.email, sid: randomUUID(), iat: now, exp: now + 3600 };
+  const [header, payload, signature] = realSession(key, victim).slice('session='.length).split('.');
+  const otherKey = { kid: key.kid, privateKey: generateKeyPairSync('ed25519').privateKey };
+  const hs256Input = `${b64({ alg: 'HS256', typ: 'JWT', kid: key.kid })}.${b64(claims)}`;
   return [
     { name: 'garbage', cookie: 'session=garbage' },
     { name: 'empty', cookie: 'session=' },
     { name: 'three empty parts', cookie: 'session=..' },
-    { name: 'signed with another key', cookie: cookie(jwt.sign(claims, 'not-the-key-'.repeat(4), { issuer: ISSUER })) },
+    { name: 'signed with another key under the real kid', cookie: signed(otherKey, claims) },
+    { name: 'unknown kid', cookie: signed(key, claims, { alg: 'EdDSA', typ: 'JWT', kid: 'not-a-published-kid' }) },
     {
-      name: 'expired',
-      cookie: cookie(jwt.sign({ ...claims, exp: now - 60, iat: now - 3600 }, jwtKey, { issuer: ISSUER })),
+      name: 'HS256',
+      cookie: cookie(`${hs256Input}.${createHmac('sha256', 'not-the-key').update(hs256Input).digest('base64url')}`),
     },
-    { name: 'not valid yet', cookie: cookie(jwt.sign({ ...claims, nbf: now + 3600 }, jwtKey, { issuer: ISSUER })) },
+    { name: 'expired', cookie: signed(key, { ...claims, iat: now - 3600, exp: now - 60 }) },
     {
-      name: 'alg none',
-      cookie: cookie(
-        `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, iss: ISSUER, iat: now, exp: now + 3600 })}.`,
-      ),
+      name: 'older than the session TTL, far exp',
+      cookie: signed(key, { ...claims, iat: now - 400 * 24 * 3600, exp: 10 ** 12 }),
     },
-    {
-      name: 'alg HS512 with the key',
-      cookie: cookie(jwt.sign(claims, jwtKey, { algorithm: 'HS512', issuer: ISSUER })),
-    },
-    { name: 'another issuer', cookie: cookie(jwt.sign(claims, jwtKey, { issuer: 'someone-else' })) },
-    { name: 'no issuer', cookie: cookie(jwt.sign(claims, jwtKey)) },
+    { name: 'not valid yet', cookie: signed(key, { ...claims, nbf: now + 3600 }) },
+    { name: 'alg none', cookie: cookie(`${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`) },
+    { name: 'another issuer', cookie: signed(key, { ...claims, iss: 'someone-else' }) },
+    { name: 'no issuer', cookie: signed(key, { ...claims, iss: undefined }) },
+    { name: 'no session id', cookie: signed(key, { ...claims, sid: undefined }) },
     {
       name: 'payload swapped, signature kept',
-      cookie: cookie(`${header}.${b64({ ...claims, id: randomUUID(), iss: ISSUER, exp: now + 3600 })}.${signature}`),
+      cookie: cookie(`${header}.${b64({ ...claims, sub: randomUUID() })}.${signature}`),
     },
     { name: 'signature stripped', cookie: cookie(`${header}.${payload}.`) },
-    {
-      name: 'id not a uuid, signed with the key',
-      cookie: realSession(jwtKey, { id: "1' OR '1'='1", email: victim.email }),
-    },
-    {
-      name: 'id missing, signed with the key',
-      cookie: cookie(jwt.sign({ email: victim.email }, jwtKey, { issuer: ISSUER })),
-    },
+    { name: 'subject not a uuid, signed with the key', cookie: signed(key, { ...claims, sub: "1' OR '1'='1" }) },
+    { name: 'subject missing, signed with the key', cookie: signed(key, { ...claims, sub: undefined }) },
     { name: 'cookie-parser JSON cookie', cookie: `session=j%3A${encodeURIComponent(JSON.stringify(claims))}` },
     { name: 'bad percent-encoding', cookie: 'session=%E0%A4%A' },
     { name: '8 kB of junk', cookie: `session=${'A'.repeat(8000)}` },
@@ -68,5 +60,9 @@ export function forgedSessions(jwtKey: string, victim: { id: string; email: stri
   ];
 }
 
-/** A correctly signed session for a user that does not exist: stateless JWTs are trusted until they expire. */
-export const ghostSession = (jwtKey: string) => realSession(jwtKey, { id: randomUUID(), email: 'ghost@example.com' });
+/**
+ * A correctly signed session for a user that does not exist. Only auth holds the key, and auth signs
+ * only for a session row of a real user, so this stands for a leaked key: auth refuses it (no row), the
+ * other services treat it as a user with nothing of their own.
+ */
+export const ghostSession = (key: SigningKey) => realSession(key, { id: randomUUID(), email: 'ghost@example.com' });

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createServiceApp, type Bus, type Logger } from '@microtick/common';
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
@@ -14,8 +13,6 @@ export function buildApp({ bus, redis, logger }: ExpirationAppDeps) {
   return createServiceApp({
     name: 'expiration',
     logger,
-    // No route reads a session here, so no shared JWT key is needed; a random one signs nothing.
-    jwtKey: randomBytes(32).toString('hex'),
     healthChecks: { bus: () => bus.ping(), redis: () => redis.ping() },
     routes: Router(),
   });

@@ -6,6 +6,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
     {
       NODE_ENV: f.nodeEnv,
       PORT: f.port.default(4004),
+      HOST: f.host,
       NATS_URL: f.natsUrl,
       NATS_STREAM_REPLICAS: f.natsStreamReplicas,
       NATS_STREAM: z.string().min(1).optional(),

@@ -82,7 +82,8 @@ CMD ["sh", "-c", "exec npx --no-install tsx watch --clear-screen=false \"$SERVIC
 # ---- production runtime (default target) -----------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
-ENV SERVICE=${SERVICE} NODE_ENV=production PORT=3000
+# HOST: services bind loopback unless told otherwise; a container listens on all its interfaces.
+ENV SERVICE=${SERVICE} NODE_ENV=production PORT=3000 HOST=0.0.0.0
 WORKDIR /app
 # Owned by root and read-only for the app user: the container also runs with a read-only root fs.
 COPY --from=prod-deps /app/ /app/

@@ -218,7 +218,7 @@ describe('Dockerfiles', () => {
       'client/.next',
       '.git',
       '.env',
-      'infra/k8s/overlays/local/secrets/jwt-key.env',
+      'infra/k8s/overlays/local/secrets/session-signing-keys.env',
     ])
       expect({ p, ignored: ignoredByDocker(p) }).toEqual({ p, ignored: true });
     for (const p of ['auth/src', 'common/migrations', 'package-lock.json', 'client/app'])

@@ -205,7 +205,6 @@ describe("the visitor's address", () => {
     const app = createServiceApp({
       name: 'test',
       logger: pino({ level: 'silent' }),
-      jwtKey: 'a-test-key-that-is-long-enough-for-hs256-000000',
       healthChecks: {},
       routes: Router().get('/api/ip', (req, res) => {
         res.json({ ip: req.ip });

@@ -43,7 +43,9 @@ export function requireKubectl(): string {
 
 /** Fake but well-formed values for the production Secret templates (CI passes real ones). */
 export const fakeProductionEnv: Record<string, string> = {
-  JWT_KEY: 'test-jwt-key-0123456789abcdef0123456789abcdef',
+  // A fixed Ed25519 key made for these offline checks only.
+  AUTH_SIGNING_KEY:
+    'LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1DNENBUUF3QlFZREsyVndCQ0lFSUNDOVB1bHRDT2ZhZGZMR3p0Y09wUkZISmNEVkRYZ3JPN0YyZ2hXYmVxTEkKLS0tLS1FTkQgUFJJVkFURSBLRVktLS0tLQo=',
   AUTH_DATABASE_URL: `postgresql://auth:${'a1'.repeat(16)}@private-db.example.com:25060/auth?sslmode=no-verify`,
   TICKETS_DATABASE_URL: `postgresql://tickets:${'b2'.repeat(16)}@private-db.example.com:25060/tickets?sslmode=no-verify`,
   ORDERS_DATABASE_URL: `postgresql://orders:${'c3'.repeat(16)}@private-db.example.com:25060/orders?sslmode=no-verify`,

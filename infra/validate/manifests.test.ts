@@ -295,17 +295,41 @@ describe('workloads', () => {
 describe('Secrets and ConfigMaps', () => {
   // What each workload reads from its environment (the contract the services were built against).
   const requiredEnv: Record<string, string[]> = {
-    auth: ['NODE_ENV', 'PORT', 'LOG_LEVEL', 'DATABASE_URL', 'JWT_KEY', 'SESSION_TTL_SECONDS', 'COOKIE_SECURE'],
-    tickets: ['NODE_ENV', 'PORT', 'LOG_LEVEL', 'DATABASE_URL', 'NATS_URL', 'JWT_KEY'],
-    orders: ['NODE_ENV', 'PORT', 'LOG_LEVEL', 'DATABASE_URL', 'NATS_URL', 'JWT_KEY', 'ORDER_EXPIRATION_SECONDS'],
-    expiration: ['NODE_ENV', 'PORT', 'LOG_LEVEL', 'NATS_URL', 'REDIS_URL'],
+    auth: [
+      'NODE_ENV',
+      'PORT',
+      'HOST',
+      'LOG_LEVEL',
+      'DATABASE_URL',
+      'NATS_URL',
+      'REDIS_URL',
+      'AUTH_SIGNING_KEY',
+      'AUTH_PREVIOUS_SIGNING_KEYS',
+      'SESSION_TTL_SECONDS',
+      'COOKIE_SECURE',
+    ],
+    tickets: ['NODE_ENV', 'PORT', 'HOST', 'LOG_LEVEL', 'DATABASE_URL', 'NATS_URL', 'REDIS_URL', 'AUTH_JWKS_URL'],
+    orders: [
+      'NODE_ENV',
+      'PORT',
+      'HOST',
+      'LOG_LEVEL',
+      'DATABASE_URL',
+      'NATS_URL',
+      'REDIS_URL',
+      'AUTH_JWKS_URL',
+      'ORDER_EXPIRATION_SECONDS',
+    ],
+    expiration: ['NODE_ENV', 'PORT', 'HOST', 'LOG_LEVEL', 'NATS_URL', 'REDIS_URL'],
     payments: [
       'NODE_ENV',
       'PORT',
       'LOG_LEVEL',
+      'HOST',
       'DATABASE_URL',
       'NATS_URL',
-      'JWT_KEY',
+      'REDIS_URL',
+      'AUTH_JWKS_URL',
       'STRIPE_SECRET_KEY',
       'STRIPE_WEBHOOK_SECRET',
     ],
@@ -407,7 +431,7 @@ describe('Secrets and ConfigMaps', () => {
     // Where git works here (it may refuse a checkout owned by another user), ask git itself too.
     if (spawnSync('git', ['rev-parse', '--git-dir'], { cwd: repoRoot }).status === 0) {
       for (const file of [
-        'infra/k8s/overlays/production/secrets/jwt-key.env',
+        'infra/k8s/overlays/production/secrets/session-signing-keys.env',
         'infra/k8s/overlays/local/secrets/x.env',
       ]) {
         const ignored = spawnSync('git', ['check-ignore', '-q', file], { cwd: repoRoot });
@@ -422,10 +446,11 @@ describe('Secrets and ConfigMaps', () => {
     // Exits before writing anything, so the shared rendered tree is left as it was.
     const result = spawnSync(process.execPath, [path.join(tree.dir, 'secrets.mjs'), 'production', '--force'], {
       encoding: 'utf8',
-      env: { ...process.env, JWT_KEY: '', AUTH_DATABASE_URL: '', STRIPE_SECRET_KEY: '' },
+      env: { ...process.env, AUTH_SIGNING_KEY: '', AUTH_DATABASE_URL: '', STRIPE_SECRET_KEY: '' },
     });
     expect(result.status).toBe(1);
-    for (const name of ['JWT_KEY', 'AUTH_DATABASE_URL', 'STRIPE_SECRET_KEY']) expect(result.stderr).toContain(name);
+    for (const name of ['AUTH_SIGNING_KEY', 'AUTH_DATABASE_URL', 'STRIPE_SECRET_KEY'])
+      expect(result.stderr).toContain(name);
   });
 });
 

@@ -1,5 +1,5 @@
-import { createServiceApp, type Bus, type Logger, type Pool } from '@microtick/common';
-import { Router } from 'express';
+import { createServiceApp, type Bus, type Logger, type Pool, type SessionVerifier } from '@microtick/common';
+import { Router, type RequestHandler } from 'express';
 import type { OrdersConfig } from './config';
 import { cancelOrderRouter } from './http/cancel-order';
 import { createOrderRouter } from './http/create-order';
@@ -11,9 +11,12 @@ export interface OrdersDeps {
   bus: Pick<Bus, 'ping'>;
   config: OrdersConfig;
   logger: Logger;
+  sessions: SessionVerifier;
+  /** The per-user write limit (production: userWriteLimit over Redis). */
+  writeLimit?: RequestHandler;
 }
 
-export function buildApp({ pool, bus, config, logger }: OrdersDeps) {
+export function buildApp({ pool, bus, config, logger, sessions, writeLimit }: OrdersDeps) {
   const routes = Router()
     .use(createOrderRouter(pool, config))
     .use(listOrdersRouter(pool))
@@ -22,7 +25,8 @@ export function buildApp({ pool, bus, config, logger }: OrdersDeps) {
   return createServiceApp({
     name: 'orders',
     logger,
-    jwtKey: config.JWT_KEY,
+    sessions,
+    writeLimit,
     healthChecks: { database: () => pool.query('SELECT 1'), bus: () => bus.ping() },
     routes,
   });

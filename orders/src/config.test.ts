@@ -3,7 +3,8 @@ import { readConfig } from './config';
 const required = {
   DATABASE_URL: 'postgres://localhost/orders',
   NATS_URL: 'nats://localhost:4222',
-  JWT_KEY: 'x'.repeat(32),
+  AUTH_JWKS_URL: 'http://auth:4001/api/users/.well-known/jwks.json',
+  REDIS_URL: 'redis://localhost:6379',
 };
 
 describe('readConfig', () => {
@@ -17,6 +18,8 @@ describe('readConfig', () => {
   });
 
   it('refuses to start without its configuration, naming what is missing', () => {
-    expect(() => readConfig({})).toThrow(/DATABASE_URL is missing[\s\S]*NATS_URL is missing[\s\S]*JWT_KEY is missing/);
+    expect(() => readConfig({})).toThrow(
+      /DATABASE_URL is missing[\s\S]*NATS_URL is missing[\s\S]*AUTH_JWKS_URL is missing[\s\S]*REDIS_URL is missing/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { configFragments as f, loadConfig } from '@microtick/common';
+import { configFragments as f, loadConfig, userFacingConfig } from '@microtick/common';
 import { z } from 'zod';
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -10,7 +10,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       DATABASE_POOL_SIZE: f.positiveInt.default(20),
       NATS_URL: f.natsUrl,
       NATS_STREAM_REPLICAS: f.natsStreamReplicas,
-      JWT_KEY: f.jwtKey,
+      AUTH_JWKS_URL: f.jwksUrl,
+      ...userFacingConfig,
       ORDER_EXPIRATION_SECONDS: f.positiveInt.default(900),
       MAX_OPEN_ORDERS_PER_BUYER: f.positiveInt.default(5),
       /** How long a buyer who cancelled an order (or let it expire) waits to order that ticket again. */

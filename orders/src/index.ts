@@ -1,4 +1,4 @@
-import { createLogger, runService } from '@microtick/common';
+import { createLogger, runService, startUserFacing } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { migrationsDir } from './store/migrations';
@@ -10,9 +10,10 @@ void runService({
   name: 'orders',
   logger,
   readConfig,
-  needs: { db: { migrationsDir }, bus: true },
-  async start({ pool, bus, config }) {
+  needs: { db: { migrationsDir }, bus: true, redis: true },
+  async start({ pool, bus, redis, config }) {
     await startListeners(bus, pool, logger);
-    return { app: buildApp({ pool, bus, config, logger }) };
+    const { shutdown, ...userFacing } = await startUserFacing('orders', { bus, redis }, config, logger);
+    return { app: buildApp({ pool, bus, config, logger, ...userFacing }), shutdown };
   },
 });

@@ -8,7 +8,8 @@ import {
   createTestDatabase,
   eventually,
   sessionCookie,
-  TEST_JWT_KEY,
+  testSessionEnv,
+  testSessionVerifier,
   testBusNamespace,
   testLogger,
   testNatsUrl,
@@ -43,13 +44,13 @@ beforeAll(async () => {
   const config = readConfig({
     DATABASE_URL: db.url,
     NATS_URL: testNatsUrl(),
-    JWT_KEY: TEST_JWT_KEY,
+    ...testSessionEnv(),
     STRIPE_SECRET_KEY: 'sk_test_fake',
     STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
     STRIPE_API_BASE: fake.url,
   });
   const gateway = createGateway(config, testLogger);
-  app = buildApp({ pool, bus, gateway, config, logger: testLogger });
+  app = buildApp({ pool, bus, gateway, config, logger: testLogger, sessions: testSessionVerifier() });
   relay = new OutboxRelay({ pool, bus, logger: testLogger });
   await relay.start();
   collector = await collectEvents(bus, 'payment.created');

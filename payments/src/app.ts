@@ -1,5 +1,5 @@
-import { createServiceApp, type Bus, type Logger, type Pool } from '@microtick/common';
-import { Router } from 'express';
+import { createServiceApp, type Bus, type Logger, type Pool, type SessionVerifier } from '@microtick/common';
+import { Router, type RequestHandler } from 'express';
 import type { PaymentsConfig } from './config';
 import type { PaymentGateway } from './gateway';
 import { createPaymentRouter } from './http/create-payment';
@@ -12,13 +12,17 @@ export interface PaymentsDeps {
   gateway: PaymentGateway;
   config: PaymentsConfig;
   logger: Logger;
+  sessions: SessionVerifier;
+  /** The per-user write limit (production: userWriteLimit over Redis). */
+  writeLimit?: RequestHandler;
 }
 
-export function buildApp({ pool, bus, gateway, config, logger }: PaymentsDeps) {
+export function buildApp({ pool, bus, gateway, config, logger, sessions, writeLimit }: PaymentsDeps) {
   return createServiceApp({
     name: 'payments',
     logger,
-    jwtKey: config.JWT_KEY,
+    sessions,
+    writeLimit,
     healthChecks: { database: () => pool.query('SELECT 1'), bus: () => bus.ping() },
     rawRoutes: stripeWebhookRouter(pool, gateway, config.STRIPE_WEBHOOK_SECRET, logger),
     routes: Router()

@@ -4,7 +4,8 @@ import { readConfig } from './config';
 const base = {
   DATABASE_URL: 'postgres://localhost/payments',
   NATS_URL: 'nats://localhost:4222',
-  JWT_KEY: 'k'.repeat(32),
+  AUTH_JWKS_URL: 'http://auth:4001/api/users/.well-known/jwks.json',
+  REDIS_URL: 'redis://localhost:6379',
 };
 
 describe('payments config', () => {

@@ -1,4 +1,4 @@
-import { ConfigError, configFragments as f, loadConfig } from '@microtick/common';
+import { ConfigError, configFragments as f, loadConfig, userFacingConfig } from '@microtick/common';
 import { z } from 'zod';
 
 export interface StripeApiBase {
@@ -41,7 +41,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       NATS_STREAM_REPLICAS: f.natsStreamReplicas,
       NATS_STREAM: z.string().min(1).optional(),
       NATS_SUBJECT_PREFIX: z.string().min(1).optional(),
-      JWT_KEY: f.jwtKey,
+      AUTH_JWKS_URL: f.jwksUrl,
+      ...userFacingConfig,
       STRIPE_SECRET_KEY: z
         .string()
         .regex(/^(sk|rk)_/, 'must be a Stripe secret key (sk_...)')

@@ -1,4 +1,4 @@
-import { createLogger, runService } from '@microtick/common';
+import { createLogger, runService, startUserFacing } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { migrationsDir } from './store/migrations';
@@ -11,11 +11,12 @@ void runService({
   name: 'payments',
   logger,
   readConfig,
-  needs: { db: { migrationsDir }, bus: true },
-  async start({ pool, bus, config }) {
+  needs: { db: { migrationsDir }, bus: true, redis: true },
+  async start({ pool, bus, redis, config }) {
     const gateway = createGateway(config, logger);
     logger.info({ gateway: gateway.name }, 'payment gateway');
     await startListeners(bus, pool, gateway, logger);
-    return { app: buildApp({ pool, bus, gateway, config, logger }) };
+    const { shutdown, ...userFacing } = await startUserFacing('payments', { bus, redis }, config, logger);
+    return { app: buildApp({ pool, bus, gateway, config, logger, ...userFacing }), shutdown };
   },
 });

@@ -13,10 +13,11 @@ import {
   createTestDatabase,
   eventually,
   sessionCookie,
-  TEST_JWT_KEY,
   testBusNamespace,
   testLogger,
   testNatsUrl,
+  testSessionEnv,
+  testSessionVerifier,
 } from '@microtick/devstack';
 import type { Express } from 'express';
 import request from 'supertest';
@@ -75,8 +76,8 @@ beforeAll(async () => {
   db = await createTestDatabase([migrationsDir]);
   pool = db.pool;
   bus = await connectTestBus(testBusNamespace());
-  const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), JWT_KEY: TEST_JWT_KEY });
-  app = buildApp({ pool, bus, gateway, config, logger: testLogger });
+  const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv() });
+  app = buildApp({ pool, bus, gateway, config, logger: testLogger, sessions: testSessionVerifier() });
   relay = new OutboxRelay({ pool, bus, logger: testLogger });
   await relay.start();
   await bus.listen(windowClosed);

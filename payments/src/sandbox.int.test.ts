@@ -5,7 +5,8 @@ import {
   connectTestBus,
   createTestDatabase,
   sessionCookie,
-  TEST_JWT_KEY,
+  testSessionEnv,
+  testSessionVerifier,
   testBusNamespace,
   testLogger,
   testNatsUrl,
@@ -29,10 +30,10 @@ beforeAll(async () => {
   db = await createTestDatabase([migrationsDir]);
   pool = db.pool;
   bus = await connectTestBus(testBusNamespace());
-  const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), JWT_KEY: TEST_JWT_KEY });
+  const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv() });
   const capture = new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) });
   const gateway = createGateway(config, pino(capture));
-  app = buildApp({ pool, bus, gateway, config, logger: testLogger });
+  app = buildApp({ pool, bus, gateway, config, logger: testLogger, sessions: testSessionVerifier() });
 });
 afterAll(async () => {
   await bus.deleteStream();

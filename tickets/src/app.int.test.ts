@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { connectTestBus, testBusNamespace, TEST_JWT_KEY, testLogger, testNatsUrl } from '@microtick/devstack';
+import {
+  connectTestBus,
+  testBusNamespace,
+  testSessionEnv,
+  testSessionVerifier,
+  testLogger,
+  testNatsUrl,
+} from '@microtick/devstack';
 import request from 'supertest';
 import { buildApp } from './app';
 import { readConfig } from './config';
@@ -419,15 +426,23 @@ describe('operations', () => {
     const closedBus = await connectTestBus(testBusNamespace());
     await closedBus.deleteStream();
     await closedBus.close();
-    const config = readConfig({ DATABASE_URL: service.db.url, NATS_URL: testNatsUrl(), JWT_KEY: TEST_JWT_KEY });
-    const unhealthy = buildApp({ pool: pool(), bus: closedBus, config, logger: testLogger });
+    const config = readConfig({ DATABASE_URL: service.db.url, NATS_URL: testNatsUrl(), ...testSessionEnv() });
+    const unhealthy = buildApp({
+      pool: pool(),
+      bus: closedBus,
+      config,
+      logger: testLogger,
+      sessions: testSessionVerifier(),
+    });
     await request(unhealthy)
       .get('/health')
       .expect(503, { status: 'unavailable', checks: { database: 'ok', bus: 'unreachable' } });
   });
 
   it('refuses to start without its configuration, naming what is missing, and defaults PORT to 4002', () => {
-    expect(() => readConfig({})).toThrow(/DATABASE_URL is missing[\s\S]*NATS_URL is missing[\s\S]*JWT_KEY is missing/);
-    expect(readConfig({ DATABASE_URL: 'postgres://x/y', NATS_URL: 'nats://x', JWT_KEY: TEST_JWT_KEY }).PORT).toBe(4002);
+    expect(() => readConfig({})).toThrow(
+      /DATABASE_URL is missing[\s\S]*NATS_URL is missing[\s\S]*AUTH_JWKS_URL is missing[\s\S]*REDIS_URL is missing/,
+    );
+    expect(readConfig({ DATABASE_URL: 'postgres://x/y', NATS_URL: 'nats://x', ...testSessionEnv() }).PORT).toBe(4002);
   });
 });

@@ -1,5 +1,5 @@
-import { createServiceApp, type Bus, type Logger, type Pool } from '@microtick/common';
-import { Router } from 'express';
+import { createServiceApp, type Bus, type Logger, type Pool, type SessionVerifier } from '@microtick/common';
+import { Router, type RequestHandler } from 'express';
 import type { TicketsConfig } from './config';
 import { createTicketRouter } from './http/create-ticket';
 import { listMyTicketsRouter } from './http/list-my-tickets';
@@ -13,9 +13,12 @@ export interface TicketsDeps {
   bus: Pick<Bus, 'ping'>;
   config: TicketsConfig;
   logger: Logger;
+  sessions: SessionVerifier;
+  /** The per-user write limit (production: userWriteLimit over Redis). */
+  writeLimit?: RequestHandler;
 }
 
-export function buildApp({ pool, bus, config, logger }: TicketsDeps) {
+export function buildApp({ pool, bus, logger, sessions, writeLimit }: TicketsDeps) {
   const routes = Router()
     .use(listTicketsRouter(pool))
     // Before /api/tickets/:id, which would otherwise answer "mine" with 404.
@@ -27,7 +30,8 @@ export function buildApp({ pool, bus, config, logger }: TicketsDeps) {
   return createServiceApp({
     name: 'tickets',
     logger,
-    jwtKey: config.JWT_KEY,
+    sessions,
+    writeLimit,
     healthChecks: { database: () => pool.query('SELECT 1'), bus: () => bus.ping() },
     routes,
   });

@@ -1,4 +1,4 @@
-import { configFragments as f, loadConfig } from '@microtick/common';
+import { configFragments as f, loadConfig, userFacingConfig } from '@microtick/common';
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env) {
   return loadConfig(
@@ -9,7 +9,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       DATABASE_POOL_SIZE: f.positiveInt.default(20),
       NATS_URL: f.natsUrl,
       NATS_STREAM_REPLICAS: f.natsStreamReplicas,
-      JWT_KEY: f.jwtKey,
+      AUTH_JWKS_URL: f.jwksUrl,
+      ...userFacingConfig,
       LOG_LEVEL: f.logLevel,
     },
     env,

@@ -1,9 +1,28 @@
-import { SESSION_COOKIE, sessionCookieOptions, signSession, type UserPayload } from '@microtick/common';
+import {
+  SESSION_COOKIE,
+  sessionCookieOptions,
+  signSession,
+  type Pool,
+  type SigningKey,
+  type UserPayload,
+} from '@microtick/common';
 import type { Response } from 'express';
 import type { AuthConfig } from '../config';
+import { createSession } from '../store/sessions';
 
-export function startSession(res: Response, user: UserPayload, config: AuthConfig): void {
-  const token = signSession(user, { jwtKey: config.JWT_KEY, ttlSeconds: config.SESSION_TTL_SECONDS });
+export interface SessionIssuer {
+  pool: Pool;
+  config: AuthConfig;
+  signing: SigningKey;
+}
+
+/** Opens a session row and sets its signed token as the cookie. */
+export async function startSession(res: Response, user: UserPayload, { pool, config, signing }: SessionIssuer) {
+  const sessionId = await createSession(pool, user.id, config.SESSION_TTL_SECONDS);
+  const token = signSession(
+    { id: user.id, email: user.email },
+    { key: signing, sessionId, ttlSeconds: config.SESSION_TTL_SECONDS },
+  );
   res.cookie(
     SESSION_COOKIE,
     token,

@@ -1,13 +1,13 @@
-import { ConflictError, parseRequest, type Pool } from '@microtick/common';
+import { ConflictError, parseRequest } from '@microtick/common';
 import { Router, type RequestHandler } from 'express';
-import type { AuthConfig } from '../config';
 import { EmailInUse, insertUser } from '../store/users';
 import { hashPassword } from '../password';
 import { signupSchema } from './credentials';
+import { startSession, type SessionIssuer } from './session-cookie';
 import { presentUser } from './present';
-import { startSession } from './session-cookie';
 
-export function signupRouter(pool: Pool, config: AuthConfig, rateLimit: RequestHandler): Router {
+export function signupRouter(issuer: SessionIssuer, rateLimit: RequestHandler): Router {
+  const { pool } = issuer;
   return Router().post('/api/users/signup', rateLimit, async (req, res) => {
     const { email, password } = parseRequest(signupSchema, req.body);
     let user;
@@ -17,7 +17,7 @@ export function signupRouter(pool: Pool, config: AuthConfig, rateLimit: RequestH
       if (err instanceof EmailInUse) throw new ConflictError('Email in use');
       throw err;
     }
-    startSession(res, user, config);
+    await startSession(res, user, issuer);
     res.status(201).json(presentUser(user));
   });
 }

@@ -29,3 +29,8 @@ export async function findUserByEmail(pool: Pool, email: string): Promise<UserRo
   const { rows } = await pool.query<UserRow>('SELECT id, email, password_hash FROM users WHERE email = $1', [email]);
   return rows[0];
 }
+
+export async function findUserById(pool: Pool, id: string): Promise<UserRow | undefined> {
+  const { rows } = await pool.query<UserRow>('SELECT id, email, password_hash FROM users WHERE id = $1', [id]);
+  return rows[0];
+}

@@ -1,5 +1,12 @@
-// Test-only: the auth service wired to the harness's real PostgreSQL.
-import { createTestDatabase, TEST_JWT_KEY, testLogger } from '@microtick/devstack';
+// Test-only: the auth service wired to the harness's real PostgreSQL and Redis.
+import {
+  closeTestRateLimitStores,
+  createTestDatabase,
+  testLogger,
+  testNatsUrl,
+  testRateLimitStore,
+  testSessionEnv,
+} from '@microtick/devstack';
 import type { Express } from 'express';
 import { buildApp } from '../app';
 import { readConfig } from '../config';
@@ -7,7 +14,10 @@ import { migrationsDir } from '../store/migrations';
 
 export interface AuthUnderTest {
   db: Awaited<ReturnType<typeof createTestDatabase>>;
-  /** The service's app with these environment variables on top of the test defaults. */
+  /**
+   * The service's app with these environment variables on top of the test defaults; each app counts
+   * its rate limits in a fresh set of Redis keys.
+   */
   app(env?: Record<string, string | undefined>): Express;
   stop(): Promise<void>;
 }
@@ -18,9 +28,18 @@ export async function startAuthUnderTest(): Promise<AuthUnderTest> {
   return {
     db,
     app(env = {}) {
-      const config = readConfig({ DATABASE_URL: db.url, JWT_KEY: TEST_JWT_KEY, AUTH_RATE_LIMIT: '1000', ...env });
-      return buildApp({ pool: db.pool, config, logger: testLogger });
+      const config = readConfig({
+        DATABASE_URL: db.url,
+        NATS_URL: testNatsUrl(),
+        ...testSessionEnv(),
+        AUTH_RATE_LIMIT: '1000',
+        ...env,
+      });
+      return buildApp({ pool: db.pool, config, logger: testLogger, redis: testRateLimitStore() });
     },
-    stop: () => db.drop(),
+    async stop() {
+      await closeTestRateLimitStores();
+      await db.drop();
+    },
   };
 }

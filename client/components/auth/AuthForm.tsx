@@ -61,7 +61,7 @@ export function AuthForm({ mode, next }: { mode: 'signup' | 'signin'; next?: str
         label="Password"
         type="password"
         autoComplete={signup ? 'new-password' : 'current-password'}
-        hint={signup ? '8 to 128 characters, and not one of the most common passwords.' : undefined}
+        hint={signup ? '12 to 128 characters, not one of the most common passwords, not your email.' : undefined}
         required
         value={password}
         onChange={(e) => setPassword(e.target.value)}

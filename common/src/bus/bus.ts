@@ -26,7 +26,7 @@ import type { Logger } from '../logger';
 import { RetryLaterError, type Listener } from './listener';
 
 export const DEFAULT_STREAM = 'MICROTICK';
-const STREAM_FAMILIES = ['ticket', 'order', 'expiration', 'payment', 'deadletter'];
+const STREAM_FAMILIES = ['ticket', 'order', 'expiration', 'payment', 'deadletter', 'user'];
 
 export interface BusOptions {
   url: string;
@@ -256,6 +256,50 @@ export class Bus {
       );
       msg.nak(Math.round(delay));
     }
+  }
+
+  /**
+   * Every event of one subject published since `since`, to this process alone: an ordered, non-durable
+   * consumer, so each replica sees every event and nothing is left on the server when it goes. Resolves
+   * once the history up to now has been handed to `onEvent`, then keeps following.
+   */
+  async follow<S extends Subject>(
+    subject: S,
+    since: Date,
+    onEvent: (data: EventData<S>, envelope: Envelope<S>) => void,
+  ): Promise<void> {
+    const logger = this.options.logger.child({ follows: subject });
+    const wire = this.wireSubject(subject);
+    let replayUpTo = 0;
+    try {
+      const last = await this.jsm.streams.getMessage(this.stream, { last_by_subj: wire });
+      if (last && last.time >= since) replayUpTo = last.seq;
+    } catch (err) {
+      if (!(err instanceof JetStreamApiError)) throw err; // none published yet
+    }
+    const consumer = await this.js.consumers.get(this.stream, {
+      filter_subjects: wire,
+      deliver_policy: DeliverPolicy.StartTime,
+      opt_start_time: since.toISOString(),
+    });
+    let replayed!: () => void;
+    const caughtUp = new Promise<void>((resolve) => (replayed = resolve));
+    if (replayUpTo === 0) replayed();
+    const entry: { messages?: ConsumerMessages; done: Promise<void> } = { done: Promise.resolve() };
+    entry.messages = await consumer.consume();
+    entry.done = (async () => {
+      for await (const msg of entry.messages!) {
+        try {
+          const envelope = parseEnvelope(msg.json(), subject);
+          onEvent(envelope.data, envelope);
+        } catch (err) {
+          logger.error({ err, seq: msg.seq }, 'could not apply a followed event');
+        }
+        if (msg.seq >= replayUpTo) replayed();
+      }
+    })();
+    this.running.push(entry);
+    await caughtUp;
   }
 
   private async deadLetter(listener: Listener<Subject>, msg: JsMsg, reason: string): Promise<void> {

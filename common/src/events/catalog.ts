@@ -70,6 +70,11 @@ export const eventSchemas = {
   }),
   /** Payments closed the order's payment window with no charge standing: the order expires. */
   'payment.window-closed': z.object({ orderId: uuid }),
+  /** Sessions signed out (sign-out, password change): every verifying replica refuses them from now on. */
+  'user.session-revoked': z.object({
+    userId: uuid,
+    sessionIds: z.array(uuid).min(1).max(1000),
+  }),
 } as const;
 
 export type Subject = keyof typeof eventSchemas;

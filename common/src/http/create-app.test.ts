@@ -17,7 +17,6 @@ function appLoggingTo(lines: string[]) {
   return createServiceApp({
     name: 'test',
     logger: pino({ level: 'info' }, sink),
-    jwtKey: 'a-test-key-that-is-long-enough-for-hs256-000000',
     healthChecks: {},
     routes,
   });

@@ -9,14 +9,17 @@ import { errorHandler, notFoundHandler } from './error-handler';
 import { BadRequestError } from './errors';
 import { refuseCrossSiteWrites } from './refuse-cross-site';
 import { requireJsonBody } from './require-json';
-import { currentUser } from './session';
+import { currentUser, type SessionVerifier } from './session';
 
 export type HealthCheck = () => Promise<unknown>;
 
 export interface ServiceAppOptions {
   name: string;
   logger: Logger;
-  jwtKey: string;
+  /** Who is signed in; without one (no user routes) nobody is. */
+  sessions?: SessionVerifier;
+  /** Mounted once the user is known: the per-user write limit. */
+  writeLimit?: RequestHandler;
   /** Each must resolve when its dependency is reachable; GET /health answers 503 naming the ones that fail. */
   healthChecks: Record<string, HealthCheck>;
   /** Routes that need the raw body (webhooks) are mounted before the JSON parser. */
@@ -117,7 +120,8 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(observed.middleware);
   app.use(refuseCrossSiteWrites);
   app.use(cookieParser());
-  app.use(currentUser(options.jwtKey));
+  app.use(currentUser(options.sessions));
+  if (options.writeLimit) app.use(options.writeLimit);
   if (options.rawRoutes) app.use(options.rawRoutes);
   app.use(requireJsonBody);
   app.use(

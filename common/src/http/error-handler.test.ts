@@ -25,7 +25,6 @@ function appUnderTest() {
   return createServiceApp({
     name: 'test',
     logger: testLogger,
-    jwtKey: 'a-test-key-that-is-long-enough-for-hs256-000000',
     healthChecks: {},
     routes,
   });

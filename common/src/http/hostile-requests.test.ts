@@ -1,18 +1,31 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, sign } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { Router } from 'express';
-import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import { testLogger } from '@microtick/devstack';
+import { sessionCookie, testLogger, testSessionKeys, testSessionVerifier } from '@microtick/devstack';
 import { createServiceApp } from './create-app';
 import { priceSchema } from '../money';
 import { parseIdParam } from './validation';
-import { JWT_ISSUER, signSession, verifySession } from './session';
+import { JWT_ISSUER, signSession, verifySessionToken } from './session';
+import { localKeys } from './session-keys';
 
 // Found by e2e/hostile-input: each of these answered 500 before.
 /** Sends a Buffer as its bytes (supertest would serialise it as JSON). */
 const raw = (body: Buffer) => body as unknown as string;
-const JWT_KEY = 'a-test-key-that-is-long-enough-for-hs256-000000';
+const keys = localKeys(testSessionKeys.jwks);
+/** A token signed with the real key whose claims are whatever the test says. */
+function signedClaims(claims: object): string {
+  const valid = signSession(
+    { id: randomUUID(), email: 'x@example.com' },
+    { key: testSessionKeys.signing, sessionId: randomUUID(), ttlSeconds: 60 },
+  );
+  const [header] = valid.split('.');
+  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  const signature = sign(null, Buffer.from(`${header}.${payload}`), testSessionKeys.signing.privateKey).toString(
+    'base64url',
+  );
+  return `${header}.${payload}.${signature}`;
+}
 
 function appUnderTest() {
   const routes = Router()
@@ -25,7 +38,13 @@ function appUnderTest() {
     .get('/me', (req, res) => {
       res.json({ currentUser: req.currentUser ?? null });
     });
-  return createServiceApp({ name: 'test', logger: testLogger, jwtKey: JWT_KEY, healthChecks: {}, routes });
+  return createServiceApp({
+    name: 'test',
+    logger: testLogger,
+    sessions: testSessionVerifier(),
+    healthChecks: {},
+    routes,
+  });
 }
 
 describe('cross-site writes', () => {
@@ -110,20 +129,25 @@ describe('requests Express itself cannot read', () => {
   });
 });
 
-describe('verifySession', () => {
-  it('treats a correctly signed token whose id is not a uuid as no session', () => {
-    const token = jwt.sign({ id: "1' OR '1'='1", email: 'x@example.com' }, JWT_KEY, { issuer: JWT_ISSUER });
-    expect(verifySession(token, JWT_KEY)).toBeUndefined();
+describe('verifySessionToken', () => {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: JWT_ISSUER, email: 'x@example.com', sid: randomUUID(), iat: now, exp: now + 60 };
+
+  it('treats a correctly signed token whose subject is not a uuid as no session', async () => {
+    expect(await verifySessionToken(signedClaims({ ...claims, sub: "1' OR '1'='1" }), keys, 3600)).toBeUndefined();
   });
 
-  it('accepts a session it signed', () => {
+  it('accepts a session it signed', async () => {
     const user = { id: randomUUID(), email: 'x@example.com' };
-    expect(verifySession(signSession(user, { jwtKey: JWT_KEY, ttlSeconds: 60 }), JWT_KEY)).toEqual(user);
+    const token = signSession(user, { key: testSessionKeys.signing, sessionId: claims.sid, ttlSeconds: 60 });
+    expect((await verifySessionToken(token, keys, 3600))?.user).toEqual(user);
   });
 
   it('answers a request carrying such a token as signed out rather than failing', async () => {
-    const token = jwt.sign({ id: 'not-a-uuid', email: 'x@example.com' }, JWT_KEY, { issuer: JWT_ISSUER });
+    const token = signedClaims({ ...claims, sub: 'not-a-uuid' });
     await request(appUnderTest()).get('/me').set('Cookie', `session=${token}`).expect(200, { currentUser: null });
+    const { cookie, user } = sessionCookie();
+    await request(appUnderTest()).get('/me').set('Cookie', cookie).expect(200, { currentUser: user });
   });
 });
 

@@ -15,8 +15,8 @@ export const PROXY_IDLE_TIMEOUT_MS = 60_000;
  */
 export const SERVICE_KEEP_ALIVE_TIMEOUT_MS = PROXY_IDLE_TIMEOUT_MS + 5_000;
 
-export function listenHttp(app: Express, port: number, onListening: () => void): Server {
-  const server = app.listen(port, onListening);
+export function listenHttp(app: Express, port: number, onListening: () => void, host = '127.0.0.1'): Server {
+  const server = app.listen(port, host, onListening);
   server.keepAliveTimeout = SERVICE_KEEP_ALIVE_TIMEOUT_MS;
   // Node's own advice: a headers timeout above the keep-alive one, so neither cuts the other short.
   server.headersTimeout = SERVICE_KEEP_ALIVE_TIMEOUT_MS + 1_000;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SERVICE_KEEP_ALIVE_TIMEOUT_MS } from '@microtick/common';
@@ -10,16 +10,18 @@ import type { PidFile } from './launch-infrastructure';
 export const ROOT = path.resolve(__dirname, '../../..');
 export const CLIENT_SERVER = path.join(ROOT, 'client/.next/standalone/client/server.js');
 
-/** A JWT key made once per data directory, so sessions survive restarts of `make up`. */
-export function jwtKeyFor(dataDir: string): string {
-  const file = path.join(dataDir, 'jwt.key');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
+/** Auth's Ed25519 session key, made once per data directory, so sessions survive restarts of `make up`. */
+export function sessionSigningKeyFor(dataDir: string): string {
+  const file = path.join(dataDir, 'session-signing.key');
+  if (!existsSync(file)) {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    writeFileSync(file, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8');
 }
 
 /** What every process of the stack is told: where the bus, Redis and each of the others are. */
 export function baseEnvironment(options: {
-  jwtKey: string;
   infra: { nats: string; redis: string };
   ports: Record<string, number>;
   env?: Record<string, string | undefined>;
@@ -30,11 +32,13 @@ export function baseEnvironment(options: {
     HOME: process.env.HOME ?? '/tmp',
     NODE_ENV: 'development',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-    JWT_KEY: options.jwtKey,
+    // Only the gateway listens beyond this machine: every service binds loopback.
+    HOST: '127.0.0.1',
     NATS_URL: options.infra.nats,
     REDIS_URL: options.infra.redis,
     ...Object.fromEntries(roster.map((s) => [`${s.name.toUpperCase()}_URL`, url(s.name, s.port)])),
     CLIENT_URL: url('client', frontends.client.port),
+    AUTH_JWKS_URL: `${url('auth', roster.find((s) => s.name === 'auth')!.port)}/api/users/.well-known/jwks.json`,
     ...Object.fromEntries(Object.entries(options.env ?? {}).filter((e): e is [string, string] => e[1] !== undefined)),
   };
 }
@@ -93,12 +97,15 @@ export function launchService(
     env: Record<string, string>;
     databaseUrl?: string;
     nodeArgs?: string[];
+    /** Auth's session signing key: auth alone signs; the others fetch its public keys (AUTH_JWKS_URL). */
+    sessionSigningKey?: string;
   },
 ): Promise<ChildProcess> {
   const entry = path.join(ROOT, service, 'dist/index.js');
   if (!existsSync(entry)) return Promise.reject(new Error(`${entry} is missing: run 'npm run build' first`));
   const env: Record<string, string> = { ...options.env, PORT: String(options.port) };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
+  if (service === 'auth' && options.sessionSigningKey) env.AUTH_SIGNING_KEY = options.sessionSigningKey;
   const child = spawnNode(service, [...(options.nodeArgs ?? []), '--enable-source-maps', entry], env, options);
   return whenReady(child, waitForHttp(`http://127.0.0.1:${options.port}/health`, child));
 }

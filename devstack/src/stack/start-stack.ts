@@ -13,7 +13,7 @@ import {
 import {
   baseEnvironment,
   CLIENT_SERVER,
-  jwtKeyFor,
+  sessionSigningKeyFor,
   launchClient,
   launchGateway,
   launchService,
@@ -31,7 +31,7 @@ export type { ProcessName } from './supervise';
  */
 
 export interface StackOptions {
-  /** Where PostgreSQL, JetStream and Redis keep their files (and the generated JWT key). */
+  /** Where PostgreSQL, JetStream and Redis keep their files (and the generated session signing key). */
   dataDir: string;
   /** Gateway port; 0 picks a free one. */
   port?: number;
@@ -107,7 +107,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const databaseUrl = (service: ServiceName) =>
     `${infra.postgres}/${roster.find((s) => s.name === service)?.database ?? service}`;
 
-  const env = baseEnvironment({ jwtKey: jwtKeyFor(dataDir), infra, ports, env: options.env });
+  const env = baseEnvironment({ infra, ports, env: options.env });
+  const sessionSigningKey = sessionSigningKeyFor(dataDir);
   const launching = { output, pidFile, env };
   for (const service of services) {
     const { database } = roster.find((s) => s.name === service)!;
@@ -119,6 +120,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           port: ports[service],
           databaseUrl: database ? databaseUrl(service) : undefined,
           nodeArgs: options.nodeArgs,
+          sessionSigningKey,
         }),
       { restart: options.autoRestart },
     );

@@ -24,7 +24,8 @@ export async function startTestStack(options: Partial<StackOptions> = {}): Promi
         if (lines.length > 2000) lines.shift();
       },
       ...options,
-      env: { LOG_LEVEL: 'warn', AUTH_RATE_LIMIT: '10000', ...options.env },
+      // Tests drive many requests per user and address; the limits have tests of their own.
+      env: { LOG_LEVEL: 'warn', AUTH_RATE_LIMIT: '10000', WRITE_RATE_LIMIT: '100000', ...options.env },
     });
   } catch (err) {
     // Show the last lines the processes printed: the reason is usually there.

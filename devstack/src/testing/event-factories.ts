@@ -41,6 +41,7 @@ const defaults: { [S in Subject]: () => EventData<S> } = {
     providerPaymentId: `pi_${randomUUID().replace(/-/g, '')}`,
   }),
   'payment.window-closed': () => ({ orderId: randomUUID() }),
+  'user.session-revoked': () => ({ userId: randomUUID(), sessionIds: [randomUUID()] }),
 };
 
 export function eventData<S extends Subject>(subject: S, overrides: Partial<EventData<S>> = {}): EventData<S> {

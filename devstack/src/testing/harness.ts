@@ -1,6 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import {
   Bus,
@@ -8,9 +9,13 @@ import {
   createLogger,
   createPool,
   migrate,
+  loadSigningKeys,
+  localKeys,
   SESSION_COOKIE,
+  sessionVerifier,
   signSession,
   type Logger,
+  type SessionVerifier,
   type UserPayload,
 } from '@microtick/common';
 
@@ -23,7 +28,33 @@ function required(name: string): string {
 }
 
 export const testLogger: Logger = createLogger('test', process.env.LOG_LEVEL ?? 'silent');
-export const TEST_JWT_KEY = 'test-jwt-key-that-is-long-enough-for-hs256-0123456789';
+
+/** The test run's session key pair (auth's AUTH_SIGNING_KEY in tests), made once per process. */
+export const TEST_SIGNING_KEY_PEM = generateKeyPairSync('ed25519')
+  .privateKey.export({ format: 'pem', type: 'pkcs8' })
+  .toString();
+export const testSessionKeys = loadSigningKeys(TEST_SIGNING_KEY_PEM);
+export const TEST_SESSION_TTL_SECONDS = 3600;
+
+/**
+ * What every service's readConfig needs in tests for sessions and limits. Services under test get
+ * testSessionVerifier() injected, so the JWKS URL is never fetched.
+ */
+export const testSessionEnv = () => ({
+  AUTH_SIGNING_KEY: TEST_SIGNING_KEY_PEM,
+  AUTH_JWKS_URL: 'http://127.0.0.1:9/not-fetched-in-tests',
+  REDIS_URL: required('TEST_REDIS_URL'),
+  SESSION_TTL_SECONDS: String(TEST_SESSION_TTL_SECONDS),
+});
+
+/** What a service under test verifies sessions with: the test key, and nothing revoked. */
+export function testSessionVerifier(): SessionVerifier {
+  return sessionVerifier({
+    keys: localKeys(testSessionKeys.jwks),
+    maxAgeSeconds: TEST_SESSION_TTL_SECONDS,
+    isRevoked: () => false,
+  });
+}
 
 const urlFor = (database: string) => {
   const url = new URL(required('TEST_PG_URL'));
@@ -101,9 +132,29 @@ export const testRedisUrl = () => required('TEST_REDIS_URL');
 /** A key prefix so queues of parallel test files never share Redis keys. */
 export const testRedisPrefix = () => `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
-/** A session cookie for a made-up user, as the auth service would set it. */
+const rateLimitStores: Redis[] = [];
+
+/**
+ * A connection to the test Redis for rate limits, with counters of its own (a fresh key prefix), so
+ * limits never leak between tests; pass the same one to two apps to make them share a budget.
+ */
+export function testRateLimitStore(): Redis {
+  const redis = new Redis(required('TEST_REDIS_URL'), { keyPrefix: `${testRedisPrefix()}:`, maxRetriesPerRequest: 1 });
+  rateLimitStores.push(redis);
+  return redis;
+}
+
+export async function closeTestRateLimitStores(): Promise<void> {
+  await Promise.all(rateLimitStores.splice(0).map((redis) => redis.quit().catch(() => undefined)));
+}
+
+/** A session cookie for a made-up user, as the auth service would set it (signed with the test key). */
 export function sessionCookie(user: Partial<UserPayload> = {}): { cookie: string; user: UserPayload } {
   const full: UserPayload = { id: user.id ?? randomUUID(), email: user.email ?? `user-${randomUUID()}@example.com` };
-  const token = signSession(full, { jwtKey: TEST_JWT_KEY, ttlSeconds: 3600 });
+  const token = signSession(full, {
+    key: testSessionKeys.signing,
+    sessionId: randomUUID(),
+    ttlSeconds: TEST_SESSION_TTL_SECONDS,
+  });
   return { cookie: `${SESSION_COOKIE}=${token}`, user: full };
 }

@@ -5,7 +5,8 @@ import {
   aTicketCreated,
   connectTestBus,
   createTestDatabase,
-  TEST_JWT_KEY,
+  testSessionEnv,
+  testSessionVerifier,
   testBusNamespace,
   testLogger,
   testNatsUrl,
@@ -27,8 +28,10 @@ export interface OrdersUnderTest {
 export async function startOrders(env: Record<string, string> = {}): Promise<OrdersUnderTest> {
   const db = await createTestDatabase([migrationsDir]);
   const bus = await connectTestBus(testBusNamespace(), 'orders');
-  const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), JWT_KEY: TEST_JWT_KEY, ...env });
-  const server = buildApp({ pool: db.pool, bus, config, logger: testLogger }).listen(0);
+  const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv(), ...env });
+  const server = buildApp({ pool: db.pool, bus, config, logger: testLogger, sessions: testSessionVerifier() }).listen(
+    0,
+  );
   return {
     pool: db.pool,
     bus,

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from '@microtick/common';
-import { createTestDatabase, sessionCookie, TEST_JWT_KEY, testLogger } from '@microtick/devstack';
+import {
+  createTestDatabase,
+  sessionCookie,
+  testLogger,
+  testSessionEnv,
+  testSessionVerifier,
+} from '@microtick/devstack';
 import type { Express } from 'express';
 import request from 'supertest';
 import { buildApp } from '../app';
@@ -17,13 +23,14 @@ let app: Express;
 beforeAll(async () => {
   db = await createTestDatabase([migrationsDir]);
   pool = db.pool;
-  const config = readConfig({ DATABASE_URL: db.url, NATS_URL: 'nats://127.0.0.1:1', JWT_KEY: TEST_JWT_KEY });
+  const config = readConfig({ DATABASE_URL: db.url, NATS_URL: 'nats://127.0.0.1:1', ...testSessionEnv() });
   app = buildApp({
     pool,
     bus: { ping: async () => undefined },
     gateway: createGateway(config, testLogger),
     config,
     logger: testLogger,
+    sessions: testSessionVerifier(),
   });
 });
 afterAll(async () => {

@@ -1,7 +1,8 @@
 import {
   connectTestBus,
   createTestDatabase,
-  TEST_JWT_KEY,
+  testSessionEnv,
+  testSessionVerifier,
   testBusNamespace,
   testLogger,
   testNatsUrl,
@@ -27,10 +28,17 @@ beforeAll(async () => {
   const config = readConfig({
     DATABASE_URL: db.url,
     NATS_URL: testNatsUrl(),
-    JWT_KEY: TEST_JWT_KEY,
+    ...testSessionEnv(),
     STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
   });
-  app = buildApp({ pool: db.pool, bus, gateway: createGateway(config, testLogger), config, logger: testLogger });
+  app = buildApp({
+    pool: db.pool,
+    bus,
+    gateway: createGateway(config, testLogger),
+    config,
+    logger: testLogger,
+    sessions: testSessionVerifier(),
+  });
 });
 afterAll(async () => {
   await bus.deleteStream();

@@ -6,7 +6,8 @@ import {
   connectTestBus,
   createTestDatabase,
   sessionCookie,
-  TEST_JWT_KEY,
+  testSessionEnv,
+  testSessionVerifier,
   testBusNamespace,
   testLogger,
   testNatsUrl,
@@ -40,8 +41,8 @@ export async function startTicketsUnderTest(
   const relay = new OutboxRelay({ pool: db.pool, bus: serviceBus, logger: testLogger });
   if (options.relay ?? true) await relay.start();
   if (options.listeners ?? true) await startListeners(serviceBus, db.pool);
-  const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), JWT_KEY: TEST_JWT_KEY });
-  const app = buildApp({ pool: db.pool, bus: serviceBus, config, logger: testLogger });
+  const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv() });
+  const app = buildApp({ pool: db.pool, bus: serviceBus, config, logger: testLogger, sessions: testSessionVerifier() });
   return {
     app,
     db,

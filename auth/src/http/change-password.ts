@@ -1,0 +1,26 @@
+import { BadRequestError, parseRequest, requireAuth, withTransaction, type Pool } from '@microtick/common';
+import { Router, type RequestHandler } from 'express';
+import { revokeSessions } from '../store/sessions';
+import { findUserById } from '../store/users';
+import { hashPassword, verifyPassword } from '../password';
+import { changePasswordSchema, newPasswordProblem } from './credentials';
+
+/** PUT /api/users/password: 204, and every other session of the user is revoked. */
+export function changePasswordRouter(pool: Pool, failureLimit: RequestHandler): Router {
+  return Router().put('/api/users/password', requireAuth, failureLimit, async (req, res) => {
+    const { currentPassword, newPassword } = parseRequest(changePasswordSchema, req.body);
+    const { id } = req.currentUser!;
+    const user = await findUserById(pool, id);
+    if (!user || !(await verifyPassword(user.password_hash, currentPassword))) {
+      throw new BadRequestError('Invalid credentials');
+    }
+    const problem = newPasswordProblem(newPassword, user.email);
+    if (problem) throw new BadRequestError(problem, 'newPassword');
+    const passwordHash = await hashPassword(newPassword);
+    await withTransaction(pool, async (client) => {
+      await client.query('UPDATE users SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
+      await revokeSessions(client, id, { except: req.sessionId });
+    });
+    res.status(204).end();
+  });
+}

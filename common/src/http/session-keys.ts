@@ -1,0 +1,150 @@
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import type { Logger } from '../logger';
+
+/** An Ed25519 public key as published in the JWKS (RFC 8037), named by its RFC 7638 thumbprint. */
+export interface PublicJwk {
+  kty: 'OKP';
+  crv: 'Ed25519';
+  x: string;
+  kid: string;
+  alg: 'EdDSA';
+  use: 'sig';
+}
+
+export interface Jwks {
+  keys: PublicJwk[];
+}
+
+export interface SigningKey {
+  kid: string;
+  privateKey: KeyObject;
+}
+
+/** Where a verifier finds the public key a token names; an unknown kid resolves to undefined. */
+export interface KeySource {
+  key(kid: string): KeyObject | undefined | Promise<KeyObject | undefined>;
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z ]+)-----[\s\S]+?-----END \1-----/g;
+
+function ed25519PublicJwk(publicKey: KeyObject): PublicJwk {
+  if (publicKey.asymmetricKeyType !== 'ed25519') throw new Error('session keys must be Ed25519');
+  const { x } = publicKey.export({ format: 'jwk' }) as { x: string };
+  // RFC 7638: SHA-256 of the required members in lexicographic order, no whitespace.
+  const kid = createHash('sha256')
+    .update(JSON.stringify({ crv: 'Ed25519', kty: 'OKP', x }))
+    .digest('base64url');
+  return { kty: 'OKP', crv: 'Ed25519', x, kid, alg: 'EdDSA', use: 'sig' };
+}
+
+/**
+ * PEM text as given, or PEM text base64-encoded (whitespace- or comma-separated for several keys): an
+ * env file, and so a Kubernetes Secret made from one, holds a value on a single line.
+ */
+function pemText(value: string): string {
+  if (value.includes('-----BEGIN')) return value;
+  return value
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((encoded) => Buffer.from(encoded, 'base64').toString('utf8'))
+    .join('\n');
+}
+
+/** Every PEM block in the text (private or public keys), as public keys. */
+function publicKeysIn(pems: string): KeyObject[] {
+  return [...pemText(pems).matchAll(PEM_BLOCK)].map(([block, label]) =>
+    label.includes('PRIVATE') ? createPublicKey(createPrivateKey(block)) : createPublicKey(block),
+  );
+}
+
+/** The public JWKs of keys given as PEM (private or public); throws for anything not Ed25519. */
+export function publishedJwks(pems: string): PublicJwk[] {
+  const keys = publicKeysIn(pems);
+  if (keys.length === 0 && pems.trim() !== '') throw new Error('no PEM key found');
+  return keys.map(ed25519PublicJwk);
+}
+
+/**
+ * Auth's keys: it signs with `current` (a PKCS#8 PEM) and publishes it together with every key in
+ * `previous` (PEM blocks, private or public), so tokens signed before a rotation stay valid. Either may
+ * also be given base64-encoded on one line.
+ */
+export function loadSigningKeys(current: string, previous = ''): { signing: SigningKey; jwks: Jwks } {
+  const privateKey = createPrivateKey(pemText(current));
+  const currentJwk = ed25519PublicJwk(createPublicKey(privateKey));
+  const keys = [currentJwk];
+  for (const jwk of publishedJwks(previous)) if (!keys.some((k) => k.kid === jwk.kid)) keys.push(jwk);
+  return { signing: { kid: currentJwk.kid, privateKey }, jwks: { keys } };
+}
+
+/** The usable keys of a JWKS document: Ed25519 only, whatever else it lists. */
+export function keysFromJwks(jwks: unknown): Map<string, KeyObject> {
+  const keys = new Map<string, KeyObject>();
+  const list = (jwks as { keys?: unknown })?.keys;
+  if (!Array.isArray(list)) return keys;
+  for (const jwk of list) {
+    if (jwk?.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string' || typeof jwk.kid !== 'string')
+      continue;
+    try {
+      const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' });
+      // The kid must be the key's own thumbprint: a document cannot file one key under another's name.
+      if (ed25519PublicJwk(key).kid === jwk.kid) keys.set(jwk.kid, key);
+    } catch {
+      // not a key
+    }
+  }
+  return keys;
+}
+
+export function localKeys(jwks: Jwks): KeySource {
+  const keys = keysFromJwks(jwks);
+  return { key: (kid) => keys.get(kid) };
+}
+
+export interface RemoteKeysOptions {
+  url: string;
+  logger: Logger;
+  /** At most one fetch this often for kids not known yet (a forged kid must not make us hammer auth). */
+  refetchIntervalMs?: number;
+  fetchTimeoutMs?: number;
+}
+
+/**
+ * The public keys from auth's JWKS URL, fetched on first use and again when a token names a kid we do
+ * not know (auth rotated), at most once per refetch interval. A failed fetch keeps the keys we have.
+ */
+export function remoteKeys({
+  url,
+  logger,
+  refetchIntervalMs = 10_000,
+  fetchTimeoutMs = 3_000,
+}: RemoteKeysOptions): KeySource {
+  let keys = new Map<string, KeyObject>();
+  let lastFetchMs = -Infinity;
+  let inFlight: Promise<void> | undefined;
+  const refetch = () =>
+    (inFlight ??= (async () => {
+      lastFetchMs = Date.now();
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(fetchTimeoutMs) });
+        if (!res.ok) throw new Error(`JWKS answered ${res.status}`);
+        const fetched = keysFromJwks(await res.json());
+        if (fetched.size === 0) throw new Error('JWKS lists no Ed25519 key');
+        keys = fetched;
+      } catch (err) {
+        logger.warn({ err, url }, 'could not fetch the session keys; keeping the ones we have');
+      } finally {
+        inFlight = undefined;
+      }
+    })());
+  return {
+    async key(kid) {
+      const known = keys.get(kid);
+      if (known) return known;
+      if (inFlight) await inFlight;
+      // With no keys at all (auth was not up yet) every token fails, so ask again sooner.
+      else if (Date.now() - lastFetchMs >= (keys.size ? refetchIntervalMs : 1_000)) await refetch();
+      return keys.get(kid);
+    },
+  };
+}
