@@ -12,7 +12,7 @@
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- rendered manifests are untyped JSON. */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -112,16 +112,25 @@ interface Addresses {
   stripe: number;
 }
 
-/** Points the data stores (and Stripe) at this machine's servers; nothing else changes. */
+/**
+ * Points the data stores (and Stripe) at this machine's servers; nothing else changes, except that the
+ * local PostgreSQL has no TLS, so the managed database's `sslmode` is dropped, and one nats-server
+ * stands in for the three-node cluster.
+ */
 function withAddresses(env: Record<string, string>, a: Addresses): Record<string, string> {
   const out = { ...env };
   if (out.DATABASE_URL) {
     const url = new URL(out.DATABASE_URL);
     url.hostname = a.host;
     url.port = String(a.postgres);
+    url.searchParams.delete('sslmode');
     out.DATABASE_URL = url.toString();
   }
-  if (out.NATS_URL) out.NATS_URL = `nats://${a.host}:${a.nats}`;
+  if (out.NATS_URL) {
+    out.NATS_URL = `nats://${a.host}:${a.nats}`;
+    // One nats-server stands in for production's three-node cluster, so the stream has one replica.
+    if (out.NATS_STREAM_REPLICAS) out.NATS_STREAM_REPLICAS = '1';
+  }
   if (out.REDIS_URL) out.REDIS_URL = `redis://${a.host}:${a.redis}`;
   if (out.STRIPE_SECRET_KEY) out.STRIPE_API_BASE = `http://${a.host}:${a.stripe}`;
   return out;
@@ -162,6 +171,7 @@ function natsConfig(port: number, storeDir: string): string {
   return conf
     .replace(/^port:.*$/m, `port: ${port}\nhost: 127.0.0.1`)
     .replace(/^http_port:.*$/m, '')
+    .replace(/^pid_file:.*$/m, `pid_file: ${JSON.stringify(path.join(storeDir, 'nats.pid'))}`)
     .replace(/store_dir:.*$/m, `store_dir: ${JSON.stringify(storeDir)}`);
 }
 
@@ -217,9 +227,14 @@ async function main() {
     cleanups.unshift(() => redis.stop());
     const natsPort = await freePort();
     const natsConf = path.join(tmp, 'nats.conf');
+    mkdirSync(path.join(tmp, 'nats'), { recursive: true });
     writeFileSync(natsConf, natsConfig(natsPort, path.join(tmp, 'nats')));
     const natsOut: string[] = [];
-    const nats = spawn('nats-server', ['-c', natsConf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The pod's environment: the config names the server after its pod.
+    const nats = spawn('nats-server', ['-c', natsConf], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, POD_NAME: 'nats-0' },
+    });
     for (const s of [nats.stdout, nats.stderr]) s.on('data', (c: Buffer) => natsOut.push(c.toString()));
     cleanups.unshift(() => stopProcess(nats));
     await waitForPort(natsPort, 20_000, nats).catch((err: Error) => {
