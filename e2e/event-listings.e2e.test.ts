@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { startTestStack } from '@microtick/devstack';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, startTestStack, VIEWPORTS } from '@microtick/devstack';
 
 /**
  * Listings belong to an event, in a real browser on the real stack: the event fields from the sell form
@@ -13,19 +13,6 @@ import { startTestStack } from '@microtick/devstack';
 const ROOT = path.resolve(__dirname, '..');
 const SHOTS = path.join(ROOT, 'artifacts/screenshots');
 const PASSWORD = 'a good long password';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const VIEWPORTS = [
-  { tag: 'desktop', width: 1280, height: 800 },
-  { tag: 'phone', width: 375, height: 812 },
-] as const;
 
 const run = Date.now().toString(36);
 const email = (who: string) => `${who}-events-${run}@example.com`;
@@ -81,7 +68,7 @@ describe('web client: tickets for events, on the real stack', () => {
     }
     mkdirSync(SHOTS, { recursive: true });
     stack = await startTestStack({ client: true });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   }, 180_000);
 
   afterAll(async () => {

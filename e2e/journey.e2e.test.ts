@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { startTestStack } from '@microtick/devstack';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, startTestStack } from '@microtick/devstack';
 
 /**
  * The buyer's journey in a real browser on the real stack: status codes, the whole journey with
@@ -16,7 +16,6 @@ const SHOTS = path.join(ROOT, 'artifacts/screenshots');
 /** Three minutes: long enough to walk through the journey, short enough to fast-forward to 2:30 left. */
 const EXPIRATION_SECONDS = 180;
 const PASSWORD = 'a good long password';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'];
 const VIEWPORTS = [
   { tag: 'desktop', width: 1280, height: 800 },
   { tag: 'phone', width: 390, height: 844 },
@@ -116,7 +115,7 @@ describe('the buyer journey in the browser, on the real stack', () => {
     }
     mkdirSync(SHOTS, { recursive: true });
     stack = await startTestStack({ client: true, env: { ORDER_EXPIRATION_SECONDS: String(EXPIRATION_SECONDS) } });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   }, 180_000);
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startTestStack } from '@microtick/devstack';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, startTestStack, VIEWPORTS } from '@microtick/devstack';
 
 /**
  * The web client in a real browser against the real stack (every service, NATS, PostgreSQL, Redis,
@@ -17,19 +17,6 @@ const SHOTS = path.join(ROOT, 'artifacts/screenshots');
 /** Short enough to watch an order expire, long enough to pay in the happy path. */
 const EXPIRATION_SECONDS = 25;
 const PASSWORD = 'a good long password';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const VIEWPORTS = [
-  { tag: 'desktop', width: 1280, height: 800 },
-  { tag: 'phone', width: 375, height: 812 },
-] as const;
 
 const run = Date.now().toString(36);
 const email = (who: string) => `${who}-${run}@example.com`;
@@ -109,7 +96,7 @@ describe('web client: a seller and buyers in the browser, on the real stack', ()
     }
     mkdirSync(SHOTS, { recursive: true });
     stack = await startTestStack({ client: true, env: { ORDER_EXPIRATION_SECONDS: String(EXPIRATION_SECONDS) } });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   }, 180_000);
 
   afterAll(async () => {

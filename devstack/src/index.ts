@@ -9,3 +9,4 @@ export * from './testing/eventually';
 export * from './testing/collect-events';
 export * from './testing/event-factories';
 export * from './testing/spawn-service';
+export * from './testing/browser';
