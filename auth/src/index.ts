@@ -1,4 +1,4 @@
-import { connectRateLimitStore, createLogger, runService } from '@microtick/common';
+import { closeRedis, connectRateLimitStore, createLogger, runService } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { migrationsDir } from './store/migrations';
@@ -15,7 +15,7 @@ void runService({
     const limits = connectRateLimitStore(redis, logger);
     return {
       app: buildApp({ pool, config, logger, redis: limits }),
-      shutdown: [['rate-limit store', () => limits.quit()]],
+      shutdown: [['rate-limit store', () => closeRedis(limits)]],
     };
   },
 });

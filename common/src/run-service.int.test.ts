@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   connectTestBus,
+  startRedis,
   createTestDatabase,
   killSpawnedServices,
   spawnService,
@@ -9,6 +13,9 @@ import {
   freePort,
   testSessionEnv,
 } from '@microtick/devstack';
+import { connectRateLimitStore } from './http/rate-limit';
+import { createLogger } from './logger';
+import { closeRedis } from './run-service';
 
 // The real services, started as deployments start them, against dependencies that are not there yet.
 describe('runService', () => {
@@ -92,5 +99,22 @@ describe('runService', () => {
     );
     expect(await service.exited).toBe(0);
     expect(service.output()).not.toContain('waiting for');
+  });
+
+  it('closes a Redis connection whose server stopped answering, without failing the shutdown', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'microtick-stalled-redis-'));
+    const redis = await startRedis({ dataDir });
+    const store = connectRateLimitStore(redis.url, createLogger('run-service-test', 'silent'));
+    try {
+      await store.ping();
+      redis.process.kill('SIGSTOP'); // the link stays open but nothing answers, like a stalled relay
+      await expect(closeRedis(store)).resolves.toBeUndefined();
+      if (store.status !== 'end') await new Promise((ended) => store.once('end', ended));
+    } finally {
+      redis.process.kill('SIGCONT');
+      store.disconnect();
+      await redis.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -222,7 +222,12 @@ function redisReady(redis: Redis): Promise<Redis> {
   return new Promise((resolve) => redis.once('ready', () => resolve(redis)));
 }
 
-/** quit() waits for a connection that may never come; a client that is not ready is just dropped. */
-function closeRedis(redis: Redis): Promise<unknown> | void {
-  return redis.status === 'ready' ? redis.quit() : redis.disconnect();
+/**
+ * Closes a Redis connection on shutdown. quit() waits for a connection that may never come, and for a
+ * reply a stalled link may never carry; a client that is not ready, or whose QUIT fails, is just dropped
+ * (nothing is pending on it by then, so there is nothing to lose).
+ */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status !== 'ready') return redis.disconnect();
+  await redis.quit().catch(() => redis.disconnect());
 }

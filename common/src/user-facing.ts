@@ -3,6 +3,7 @@ import type { Bus } from './bus/bus';
 import type { Logger } from './logger';
 import { connectRateLimitStore, userWriteLimit } from './http/rate-limit';
 import { followSessions } from './http/revoked-sessions';
+import { closeRedis } from './run-service';
 import type { ShutdownStep } from './shutdown';
 
 export interface UserFacingConfig {
@@ -38,6 +39,6 @@ export async function startUserFacing(
     windowSeconds: config.WRITE_RATE_WINDOW_SECONDS,
     logger,
   });
-  const shutdown: ShutdownStep[] = [['rate-limit store', () => redis.quit()]];
+  const shutdown: ShutdownStep[] = [['rate-limit store', () => closeRedis(redis)]];
   return { sessions, writeLimit, shutdown };
 }

@@ -1,4 +1,4 @@
-import { createLogger, runService } from '@microtick/common';
+import { closeRedis, createLogger, runService } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { startListeners } from './events';
@@ -32,7 +32,7 @@ void runService({
       shutdown: [
         ['worker', () => worker.close()],
         ['queue', () => queue.close()],
-        ['worker redis', () => workerRedis.quit()],
+        ['worker redis', () => closeRedis(workerRedis)],
       ],
     };
   },

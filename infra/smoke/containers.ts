@@ -368,15 +368,17 @@ async function main() {
         const began = Date.now();
         const preStop = container.lifecycle?.preStop?.exec?.command;
         if (preStop) await podmanAsync(['exec', name, ...preStop]);
-        podman(['kill', '--signal', 'TERM', name]);
+        // Asynchronously: the relays, the fake Stripe and the gateway live in this process, and a
+        // blocking podman call here would stall the containers' last Redis or NATS replies.
+        await podmanAsync(['kill', '--signal', 'TERM', name]);
         const overdue = setTimeout(
-          () => podman(['kill', '--signal', 'KILL', name], { allowFailure: true }),
+          () => void podmanAsync(['kill', '--signal', 'KILL', name]),
           Math.max(0, grace * 1000 - (Date.now() - began)),
         );
         await podmanAsync(['wait', name]);
         clearTimeout(overdue);
         const seconds = (Date.now() - began) / 1000;
-        const code = Number(podman(['inspect', '--format', '{{.State.ExitCode}}', name]));
+        const code = Number((await podmanAsync(['inspect', '--format', '{{.State.ExitCode}}', name])).output.trim());
         return { name, app: deployment.metadata.name, grace, seconds, code };
       }),
     );
