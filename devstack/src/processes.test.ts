@@ -4,7 +4,7 @@ import { freePort } from './processes';
 
 const tsx = path.join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
 
-/** A process like another checkout's Jest worker with our worker id: it prints one free port, then waits. */
+/** A process like another checkout's test run: it prints one free port, then waits. */
 function otherRun(): Promise<{ port: number; stop: () => void }> {
   const script = `import { freePort } from ${JSON.stringify(path.join(__dirname, 'processes'))};
 freePort().then((p) => { console.log(p); setInterval(() => undefined, 1000); });`;
@@ -16,7 +16,7 @@ freePort().then((p) => { console.log(p); setInterval(() => undefined, 1000); });
 }
 
 describe('freePort', () => {
-  it('gives a concurrent run with the same Jest worker id ports from another block', async () => {
+  it('gives a concurrent run ports from another block', async () => {
     const ours = await freePort();
     const other = await otherRun();
     try {

@@ -44,7 +44,7 @@ function isAlive(pid: number): boolean {
 
 function claimPortBlock(): number {
   mkdirSync(PORT_LOCKS, { recursive: true, mode: 0o1777 });
-  const first = (Number(process.env.JEST_WORKER_ID) || process.pid) % PORT_BLOCKS;
+  const first = process.pid % PORT_BLOCKS;
   for (let i = 0; i < PORT_BLOCKS; i += 1) {
     const block = (first + i) % PORT_BLOCKS;
     const lock = path.join(PORT_LOCKS, String(block));
