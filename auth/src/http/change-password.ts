@@ -2,7 +2,7 @@ import { BadRequestError, parseRequest, requireAuth, withTransaction, type Pool 
 import { Router, type RequestHandler } from 'express';
 import { revokeSessions } from '../store/sessions';
 import { findUserById } from '../store/users';
-import { hashPassword, verifyPassword } from '../password';
+import { hashPassword, verifyPassword } from './password';
 import { changePasswordSchema, newPasswordProblem } from './credentials';
 
 /** PUT /api/users/password: 204, and every other session of the user is revoked. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isCommonPassword } from '../common-passwords';
+import { isCommonPassword } from '../rules';
 
 export const credentialsSchema = z.object({
   email: z

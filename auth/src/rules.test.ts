@@ -1,4 +1,4 @@
-import { isCommonPassword } from './common-passwords';
+import { isCommonPassword } from './rules';
 
 describe('isCommonPassword', () => {
   it.each(['password123', '12345678', 'iloveyou', 'Password1', 'QWERTYUIOP'])('knows %s', (password) => {
