@@ -7,4 +7,30 @@ import { dictionary } from '@zxcvbn-ts/language-common';
  */
 const commonPasswords = new Set(dictionary['passwords-common'].filter((password) => password.length >= 8));
 
-export const isCommonPassword = (password: string): boolean => commonPasswords.has(password.toLowerCase());
+const isCommonPassword = (password: string): boolean => commonPasswords.has(password.toLowerCase());
+
+const NEW_PASSWORD_LENGTH = 'Password must be between 12 and 128 characters';
+
+/**
+ * Rules for a password being set (sign-up, change); sign-in does not judge old ones, so existing
+ * 8-character passwords still work. The email's local part counts only from 3 characters: a shorter one
+ * would rule out most passwords.
+ */
+export function newPasswordProblem(password: string, email: string): string | undefined {
+  if (password.length < 12 || password.length > 128) return NEW_PASSWORD_LENGTH;
+  if (isCommonPassword(password)) return 'This password is one of the most common: choose one that is harder to guess';
+  if (/^(.)\1*$/su.test(password)) return 'Password must not be one character repeated';
+  const localPart = email.slice(0, email.lastIndexOf('@')).toLowerCase();
+  if (localPart.length >= 3 && password.toLowerCase().includes(localPart)) {
+    return 'Password must not contain your email address';
+  }
+  return undefined;
+}
+
+/**
+ * The account a failed sign-in counts against (ASVS 2.2.1), whatever address it comes from. Only a
+ * string names one: String() of some JSON objects ({"toString": 1}) throws.
+ */
+export function lockoutAccount(email: unknown): string {
+  return typeof email === 'string' ? email.trim().toLowerCase() : '';
+}

@@ -3,7 +3,8 @@ import { Router, type RequestHandler } from 'express';
 import { revokeSessions } from '../store/sessions';
 import { findUserById } from '../store/users';
 import { hashPassword, verifyPassword } from './password';
-import { changePasswordSchema, newPasswordProblem } from './credentials';
+import { newPasswordProblem } from '../rules';
+import { changePasswordSchema } from './credentials';
 
 /** PUT /api/users/password: 204, and every other session of the user is revoked. */
 export function changePasswordRouter(pool: Pool, failureLimit: RequestHandler): Router {
