@@ -50,7 +50,8 @@ const PLACE_ORDERS = `
       WITH ORDINALITY AS i (order_id, user_id, ticket_id, expires_at, event_id, envelope, n)
   ), candidate AS (
     -- A withdrawn ticket is not for sale at all: it reads as unknown.
-    SELECT i.*, t.title, t.price_cents, t.user_id AS seller_id, coalesce(t.starts_at <= now(), false) AS started,
+    SELECT i.*, t.title, t.price_cents, t.venue, t.starts_at_given, t.user_id AS seller_id,
+      coalesce(t.starts_at <= now(), false) AS started,
       EXISTS (
         SELECT 1 FROM orders o
         WHERE o.user_id = i.user_id AND o.ticket_id = i.ticket_id AND o.status = 'cancelled'
@@ -58,8 +59,9 @@ const PLACE_ORDERS = `
       ) AS cooling
     FROM input i LEFT JOIN tickets t ON t.id = i.ticket_id AND t.status <> 'withdrawn'
   ), placed AS (
-    INSERT INTO orders (id, user_id, ticket_id, ticket_price_cents, ticket_title, status, expires_at, version)
-    SELECT order_id, user_id, ticket_id, price_cents, title, 'created', expires_at, 0
+    INSERT INTO orders (id, user_id, ticket_id, ticket_price_cents, ticket_title, ticket_venue, ticket_starts_at,
+      status, expires_at, version)
+    SELECT order_id, user_id, ticket_id, price_cents, title, venue, starts_at_given, 'created', expires_at, 0
     FROM candidate WHERE price_cents IS NOT NULL AND seller_id <> user_id AND NOT started AND NOT cooling
     ORDER BY ticket_id, n
     ON CONFLICT (ticket_id) WHERE status IN ('created', 'complete') DO NOTHING
@@ -75,13 +77,16 @@ const PLACE_ORDERS = `
     FROM candidate c JOIN placed p ON p.id = c.order_id
     ORDER BY c.n
   )
-  SELECT c.n::int, c.title, c.price_cents, c.seller_id, c.started, c.cooling, p.id IS NOT NULL AS placed, p.created_at
+  SELECT c.n::int, c.title, c.price_cents, c.venue, c.starts_at_given, c.seller_id, c.started, c.cooling,
+    p.id IS NOT NULL AS placed, p.created_at
   FROM candidate c LEFT JOIN placed p ON p.id = c.order_id`;
 
 interface ResultRow {
   n: number;
   title: string | null;
   price_cents: number | null;
+  venue: string | null;
+  starts_at_given: string | null;
   seller_id: string | null;
   started: boolean;
   cooling: boolean;
@@ -222,7 +227,13 @@ export async function placeOrders(
         expiresAt: request.expiresAt,
         createdAt: row!.created_at ?? new Date(),
         version: 0,
-        ticket: { id: request.ticketId, title: row!.title!, priceCents: row!.price_cents! },
+        ticket: {
+          id: request.ticketId,
+          title: row!.title!,
+          priceCents: row!.price_cents!,
+          venue: row!.venue,
+          startsAt: row!.starts_at_given,
+        },
         cancelReason: null,
       },
     };
