@@ -53,7 +53,10 @@ describe('paying with Stripe’s Payment Element (test-mode keys, Stripe.js stoo
   }, 90_000);
 
   /** A signed-in buyer's page on an open order for a fresh $42.50 ticket. */
-  async function buyerOnOpenOrder({ javaScriptEnabled = true } = {}): Promise<{ page: Page; orderId: string }> {
+  async function buyerOnOpenOrder({ javaScriptEnabled = true, stripeJsLoads = true } = {}): Promise<{
+    page: Page;
+    orderId: string;
+  }> {
     const seller = await new ApiClient(stack.url).signUp();
     const buyer = await new ApiClient(stack.url).signUp();
     const ticket = await seller.request('POST', '/api/tickets', {
@@ -75,6 +78,7 @@ describe('paying with Stripe’s Payment Element (test-mode keys, Stripe.js stoo
       (route) => {
         const url = new URL(route.request().url());
         if (url.origin === 'https://js.stripe.com' && /\/stripe\.js$/.test(url.pathname)) {
+          if (!stripeJsLoads) return route.abort('internetdisconnected');
           return route.fulfill({ contentType: 'text/javascript', body: STRIPE_JS_STAND_IN });
         }
         leftTheMachine.push(url.href);
@@ -159,6 +163,14 @@ describe('paying with Stripe’s Payment Element (test-mode keys, Stripe.js stoo
     expect(pageErrors).toEqual([]);
     expect(leftTheMachine).toEqual([]);
   }, 90_000);
+
+  it('says the payment form could not be loaded when Stripe.js does not load, and keeps Pay disabled', async () => {
+    const { page } = await buyerOnOpenOrder({ stripeJsLoads: false });
+    await page.getByTestId('payment-error').filter({ hasText: 'The payment form could not be loaded' }).waitFor();
+    await expect(page.getByRole('button', { name: 'Pay $42.50' }).isDisabled()).resolves.toBe(true);
+    expect(await page.getByTestId('test-mode').count()).toBe(0);
+    expect(leftTheMachine).toEqual([]);
+  }, 60_000);
 
   it('tells a buyer without JavaScript that card payment needs it, and shows no sandbox cards', async () => {
     const { page } = await buyerOnOpenOrder({ javaScriptEnabled: false });

@@ -41,9 +41,11 @@ export function StripePaymentForm({ publishableKey, ...props }: PaymentFormProps
   const stripe = useMemo(() => {
     // Rendered on the server too, where there is no Stripe to load.
     if (typeof window === 'undefined') return null;
-    const promise = stripeFor(publishableKey);
-    promise.catch(() => setLoadFailed(true));
-    return promise;
+    // Elements gets null when Stripe.js cannot load (offline, blocked): the form says so instead.
+    return stripeFor(publishableKey).catch(() => {
+      setLoadFailed(true);
+      return null;
+    });
   }, [publishableKey]);
   const options: StripeElementsOptions = useMemo(
     () => ({
