@@ -298,7 +298,7 @@ describe('the buyer journey in the browser, on the real stack', () => {
     await payer.getByRole('button', { name: 'Sign out' }).click();
     await payer.getByRole('link', { name: 'Sign in' }).first().waitFor();
     expect(await payer.getByTestId('current-user').count()).toBe(0);
-  }, 240_000);
+  }, 360_000);
 
   it('shows the hold on every page, tells the holder it is theirs, and announces 2:30 left', async () => {
     const seller = await newPage();
