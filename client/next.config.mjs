@@ -9,11 +9,11 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Stripe's script and frames are allowed from elsewhere.
 const contentSecurityPolicy = [
   "default-src 'self'",
-  "script-src 'self' 'unsafe-inline' https://js.stripe.com",
+  "script-src 'self' 'unsafe-inline' https://js.stripe.com https://*.js.stripe.com",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "connect-src 'self' https://api.stripe.com",
-  'frame-src https://js.stripe.com https://hooks.stripe.com',
+  'frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com',
   "frame-ancestors 'none'",
   "object-src 'none'",
   "base-uri 'self'",

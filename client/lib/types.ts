@@ -32,7 +32,8 @@ export interface Order {
   expiresAt: string;
   /** ISO-8601 instant when the buyer placed the order. */
   createdAt: string;
-  ticket: { id: string; title: string; price: number };
+  /** The ticket as it was when ordered, with its event (venue and start; null when not given). */
+  ticket: Pick<Ticket, 'id' | 'title' | 'price' | 'venue' | 'startsAt'>;
   version: number;
   /** Not in the contract; used when a service sends it to tell an expiry from a cancellation. */
   cancelReason?: 'buyer' | 'expired' | null;

@@ -37,7 +37,7 @@ describe('POST /api/orders', () => {
       status: 'created',
       expiresAt: expect.any(String),
       createdAt: expect.any(String),
-      ticket: { id: ticket.id, title: 'Opera night', price: 49.99 },
+      ticket: { id: ticket.id, title: 'Opera night', price: 49.99, venue: null, startsAt: null },
       version: 0,
       cancelReason: null,
     });

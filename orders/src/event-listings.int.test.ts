@@ -87,3 +87,29 @@ describe('POST /api/orders for events', () => {
     expect(await orderCount()).toBe(before);
   });
 });
+
+describe('orders show the event', () => {
+  it('carries the venue and the start as the seller gave it, in the 201, GET one and the buyer’s list', async () => {
+    const created = aTicketCreated({ venue: 'Paradiso', startsAt: '2040-05-01T20:00:00+02:00' });
+    await tickets.publish('ticket.created', created);
+    await eventually(async () => (await findTicket(orders.pool, created.id)) !== undefined);
+    const buyer = sessionCookie();
+    const placed = await request(orders.server)
+      .post('/api/orders')
+      .set('Cookie', buyer.cookie)
+      .send({ ticketId: created.id })
+      .expect(201);
+    const event = { venue: 'Paradiso', startsAt: '2040-05-01T20:00:00+02:00' };
+    expect(placed.body.ticket).toEqual(expect.objectContaining(event));
+    const shown = await request(orders.server).get(`/api/orders/${placed.body.id}`).set('Cookie', buyer.cookie);
+    expect(shown.body.ticket).toEqual(expect.objectContaining(event));
+    const listed = await request(orders.server).get('/api/orders').set('Cookie', buyer.cookie);
+    expect(listed.body.orders[0].ticket).toEqual(expect.objectContaining(event));
+  });
+
+  it('shows null for a ticket without them', async () => {
+    const ticket = await seedTicket(orders.pool);
+    const placed = await order(ticket.id).expect(201);
+    expect(placed.body.ticket).toEqual(expect.objectContaining({ venue: null, startsAt: null }));
+  });
+});

@@ -116,17 +116,24 @@ describe('bounded holds', () => {
 });
 
 describe('orders keep what was ordered', () => {
-  it('shows the title and price the buyer ordered after an edit that raced the order reaches the replica', async () => {
-    const ticket = await seedTicket(orders.pool, { title: 'Front row', price: 1000 });
+  it('shows the title, price and event the buyer ordered after an edit that raced the order reaches the replica', async () => {
+    const event = { venue: 'Paradiso', startsAt: '2040-05-01T20:00:00+02:00' };
+    const ticket = await seedTicket(orders.pool, { title: 'Front row', price: 1000, ...event });
     const buyer = sessionCookie();
     const placed = await order(orders, buyer.cookie, ticket.id).expect(201);
     // The seller's edit landed in tickets before it learnt of the order; its event arrives afterwards.
     await new TicketUpdatedListener(orders.pool, testLogger).onMessage(
-      aTicketUpdated(ticket, { version: 1, title: 'Back row (changed)', price: 99900 }),
+      aTicketUpdated(ticket, {
+        version: 1,
+        title: 'Back row (changed)',
+        price: 99900,
+        venue: 'Elsewhere',
+        startsAt: '2041-01-01T09:00:00-05:00',
+      }),
     );
 
     const shown = await request(orders.server).get(`/api/orders/${placed.body.id}`).set('Cookie', buyer.cookie);
-    expect(shown.body.ticket).toEqual({ id: ticket.id, title: 'Front row', price: 10 });
+    expect(shown.body.ticket).toEqual({ id: ticket.id, title: 'Front row', price: 10, ...event });
     expect((await findOrder(orders.pool, placed.body.id))?.ticket.title).toBe('Front row');
   });
 });

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { LocalTime } from '@/components/ui/LocalTime';
+import { EventDetails } from '@/components/tickets/EventDetails';
 import { OrderStatusBadge } from '@/components/ui/StatusBadge';
 import { listMyOrders } from '@/lib/server-api';
 import { formatPrice, orderDisplayStatus } from '@/lib/format';
@@ -31,6 +32,7 @@ export default async function MyOrdersPage() {
                 </Link>
                 <span className="row-price">{formatPrice(order.ticket.price)}</span>
                 <OrderStatusBadge status={status} />
+                <EventDetails ticket={order.ticket} />
                 <span className="row-date muted small" data-testid="order-date">
                   Ordered <LocalTime iso={order.createdAt} />
                 </span>

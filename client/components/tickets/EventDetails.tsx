@@ -2,7 +2,11 @@ import { formatEventStart } from '@/lib/event-time';
 import type { Ticket } from '@/lib/types';
 
 /** Where and when the ticket's event is, and the seat; nothing for a listing without them. */
-export function EventDetails({ ticket }: { ticket: Pick<Ticket, 'venue' | 'startsAt' | 'seat'> }) {
+export function EventDetails({
+  ticket,
+}: {
+  ticket: Pick<Ticket, 'venue' | 'startsAt'> & Partial<Pick<Ticket, 'seat'>>;
+}) {
   if (!ticket.venue && !ticket.startsAt && !ticket.seat) return null;
   return (
     <dl className="event-details" data-testid="event-details">

@@ -8,7 +8,13 @@ export const presentOrder = (order: OrderRecord) => ({
   status: order.status,
   expiresAt: order.expiresAt.toISOString(),
   createdAt: order.createdAt.toISOString(),
-  ticket: { id: order.ticket.id, title: order.ticket.title, price: fromCents(order.ticket.priceCents) },
+  ticket: {
+    id: order.ticket.id,
+    title: order.ticket.title,
+    price: fromCents(order.ticket.priceCents),
+    venue: order.ticket.venue,
+    startsAt: order.ticket.startsAt,
+  },
   version: order.version,
   cancelReason: order.cancelReason,
 });

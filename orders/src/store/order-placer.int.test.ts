@@ -104,7 +104,13 @@ describe('OrderPlacer', () => {
 
     expect(results.map((r) => r.outcome)).toEqual(['placed', 'unknown ticket', 'own ticket', 'reserved']);
     const placed = results[0] as Extract<PlaceOrderResult, { outcome: 'placed' }>;
-    expect(placed.order.ticket).toEqual({ id: free.id, title: free.title, priceCents: 1500 });
+    expect(placed.order.ticket).toEqual({
+      id: free.id,
+      title: free.title,
+      priceCents: 1500,
+      venue: null,
+      startsAt: null,
+    });
     expect(await orderRows(own.id)).toEqual([]);
     expect(await orderRows(taken.id)).toHaveLength(1);
   });

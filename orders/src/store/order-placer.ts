@@ -51,8 +51,8 @@ const PLACE_ORDERS = `
       WITH ORDINALITY AS i (order_id, user_id, ticket_id, expires_at, event_price_cents, event_id, envelope, n)
   ), candidate AS (
     -- A withdrawn ticket is not for sale at all: it reads as unknown.
-    SELECT i.*, t.title, t.price_cents, t.user_id AS seller_id, coalesce(t.starts_at <= now(), false) AS started,
-      t.price_cents <> i.event_price_cents AS repriced,
+    SELECT i.*, t.title, t.price_cents, t.venue, t.starts_at_given, t.user_id AS seller_id,
+      coalesce(t.starts_at <= now(), false) AS started, t.price_cents <> i.event_price_cents AS repriced,
       EXISTS (
         SELECT 1 FROM orders o
         WHERE o.user_id = i.user_id AND o.ticket_id = i.ticket_id AND o.status = 'cancelled'
@@ -60,8 +60,9 @@ const PLACE_ORDERS = `
       ) AS cooling
     FROM input i LEFT JOIN tickets t ON t.id = i.ticket_id AND t.status <> 'withdrawn'
   ), placed AS (
-    INSERT INTO orders (id, user_id, ticket_id, ticket_price_cents, ticket_title, status, expires_at, version)
-    SELECT order_id, user_id, ticket_id, price_cents, title, 'created', expires_at, 0
+    INSERT INTO orders (id, user_id, ticket_id, ticket_price_cents, ticket_title, ticket_venue, ticket_starts_at,
+      status, expires_at, version)
+    SELECT order_id, user_id, ticket_id, price_cents, title, venue, starts_at_given, 'created', expires_at, 0
     FROM candidate
     WHERE price_cents IS NOT NULL AND NOT repriced AND seller_id <> user_id AND NOT started AND NOT cooling
     ORDER BY ticket_id, n
@@ -76,14 +77,16 @@ const PLACE_ORDERS = `
     INSERT INTO outbox (id, subject, envelope)
     SELECT c.event_id, $8, c.envelope FROM candidate c JOIN placed p ON p.id = c.order_id ORDER BY c.n
   )
-  SELECT c.n::int, c.title, c.price_cents, c.seller_id, c.started, c.cooling, coalesce(c.repriced, false) AS repriced,
-    p.id IS NOT NULL AS placed, p.created_at
+  SELECT c.n::int, c.title, c.price_cents, c.venue, c.starts_at_given, c.seller_id, c.started, c.cooling,
+    coalesce(c.repriced, false) AS repriced, p.id IS NOT NULL AS placed, p.created_at
   FROM candidate c LEFT JOIN placed p ON p.id = c.order_id`;
 
 interface ResultRow {
   n: number;
   title: string | null;
   price_cents: number | null;
+  venue: string | null;
+  starts_at_given: string | null;
   seller_id: string | null;
   started: boolean;
   cooling: boolean;
@@ -245,7 +248,13 @@ export async function placeOrders(
           expiresAt: request.expiresAt,
           createdAt: row!.created_at ?? new Date(),
           version: 0,
-          ticket: { id: request.ticketId, title: row!.title!, priceCents: row!.price_cents! },
+          ticket: {
+            id: request.ticketId,
+            title: row!.title!,
+            priceCents: row!.price_cents!,
+            venue: row!.venue,
+            startsAt: row!.starts_at_given,
+          },
           cancelReason: null,
         },
       };

@@ -8,12 +8,19 @@ export interface OrderRecord {
   /** When the buyer placed the order. */
   createdAt: Date;
   version: number;
-  ticket: { id: string; title: string; priceCents: number };
+  ticket: { id: string; title: string; priceCents: number } & TicketEvent;
   /** Set when the order is cancelled: by its buyer, or because its window ended. */
   cancelReason: CancelReason | null;
 }
 
 export type CancelReason = 'buyer' | 'expired';
+
+/** The ticket's event when the order was placed: null when the seller gave none. */
+export interface TicketEvent {
+  venue: string | null;
+  /** ISO-8601 with the seller's offset. */
+  startsAt: string | null;
+}
 
 interface OrderRow {
   id: string;
@@ -25,12 +32,14 @@ interface OrderRow {
   ticket_id: string;
   ticket_title: string;
   ticket_price_cents: number;
+  ticket_venue: string | null;
+  ticket_starts_at: string | null;
   cancel_reason: CancelReason | null;
 }
 
 const SELECT_ORDER = `
   SELECT o.id, o.user_id, o.status, o.expires_at, o.created_at, o.version, o.ticket_id, o.ticket_price_cents,
-    o.ticket_title, o.cancel_reason
+    o.ticket_title, o.ticket_venue, o.ticket_starts_at, o.cancel_reason
   FROM orders o`;
 
 const toRecord = (row: OrderRow): OrderRecord => ({
@@ -40,7 +49,13 @@ const toRecord = (row: OrderRow): OrderRecord => ({
   expiresAt: row.expires_at,
   createdAt: row.created_at,
   version: row.version,
-  ticket: { id: row.ticket_id, title: row.ticket_title, priceCents: row.ticket_price_cents },
+  ticket: {
+    id: row.ticket_id,
+    title: row.ticket_title,
+    priceCents: row.ticket_price_cents,
+    venue: row.ticket_venue,
+    startsAt: row.ticket_starts_at,
+  },
   cancelReason: row.cancel_reason,
 });
 

@@ -23,9 +23,18 @@ export async function findTicket(pool: Pool, id: string): Promise<TicketReplica 
 /** ticket.created: version 0, inserted once; a redelivery finds the row and changes nothing. */
 export async function insertTicket(pool: Pool, ticket: EventData<'ticket.created'>): Promise<void> {
   await pool.query(
-    `INSERT INTO tickets (id, title, price_cents, user_id, version, status, order_id, starts_at)
-     VALUES ($1, $2, $3, $4, $5, 'available', NULL, $6) ON CONFLICT (id) DO NOTHING`,
-    [ticket.id, ticket.title, ticket.price, ticket.userId, ticket.version, ticket.startsAt],
+    `INSERT INTO tickets (id, title, price_cents, user_id, version, status, order_id, starts_at, starts_at_given, venue)
+     VALUES ($1, $2, $3, $4, $5, 'available', NULL, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+    [
+      ticket.id,
+      ticket.title,
+      ticket.price,
+      ticket.userId,
+      ticket.version,
+      ticket.startsAt,
+      ticket.startsAt,
+      ticket.venue,
+    ],
   );
 }
 
@@ -34,7 +43,8 @@ export type TicketUpdateOutcome = 'applied' | 'stale' | 'future' | 'unknown';
 /** ticket.updated under the version rule: applied only when it is the replica's next version. */
 export async function applyTicketUpdate(pool: Pool, ticket: EventData<'ticket.updated'>): Promise<TicketUpdateOutcome> {
   const { rowCount } = await pool.query(
-    `UPDATE tickets SET title = $2, price_cents = $3, user_id = $4, version = $5, status = $6, order_id = $7, starts_at = $8
+    `UPDATE tickets SET title = $2, price_cents = $3, user_id = $4, version = $5, status = $6, order_id = $7,
+       starts_at = $8, starts_at_given = $9, venue = $10
      WHERE id = $1 AND version = $5 - 1`,
     [
       ticket.id,
@@ -45,6 +55,8 @@ export async function applyTicketUpdate(pool: Pool, ticket: EventData<'ticket.up
       ticket.status,
       ticket.orderId,
       ticket.startsAt,
+      ticket.startsAt,
+      ticket.venue,
     ],
   );
   if (rowCount === 1) return 'applied';

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { LocalTime } from '@/components/ui/LocalTime';
 import { getCurrentUser, getOrder, getReceipt } from '@/lib/server-api';
+import { formatEventStart } from '@/lib/event-time';
 import { formatPrice } from '@/lib/format';
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
@@ -28,6 +29,22 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
           <dd data-testid="receipt-ticket">
             <Link href={`/tickets/${order.ticket.id}`}>{order.ticket.title}</Link>
           </dd>
+          {order.ticket.venue && (
+            <>
+              <dt>Venue</dt>
+              <dd data-testid="receipt-venue">{order.ticket.venue}</dd>
+            </>
+          )}
+          {order.ticket.startsAt && (
+            <>
+              <dt>Event date</dt>
+              <dd>
+                <time dateTime={order.ticket.startsAt} data-testid="receipt-event-start">
+                  {formatEventStart(order.ticket.startsAt)}
+                </time>
+              </dd>
+            </>
+          )}
           <dt>Amount paid</dt>
           <dd data-testid="receipt-amount">
             {formatPrice(receipt.amount)} {receipt.currency.toUpperCase()}
