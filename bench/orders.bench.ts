@@ -136,8 +136,9 @@ export async function run(): Promise<string> {
           `## Orders: POST /api/orders under ${connections} concurrent buyers`,
           '',
           'The bundled orders service as its own process with its default settings (its outbox relay publishing',
-          'order.created to JetStream meanwhile), PostgreSQL with fsync on. Each order is one statement: read the',
-          'ticket replica, insert the order (checked by the partial unique index) and its outbox row.',
+          'order.created to JetStream meanwhile), PostgreSQL with fsync on. Orders wait and go in batches: one read',
+          "of the tickets' prices, then one statement that inserts the orders (checked by the partial unique index)",
+          'and their outbox rows.',
           `Load: autocannon, ${connections} connections, in the benchmark process on the same 2 cores.`,
           '',
           table(

@@ -18,6 +18,8 @@ beforeEach(async () => {
 });
 afterEach(() => expiration.stop());
 
+const jobCounts = () => expiration.queue.getJobCounts('delayed', 'wait', 'active', 'completed');
+
 describe('expiration', () => {
   it('publishes expiration.complete, with an id derived from the order id, once expiresAt has passed', async () => {
     expiration.startWorker();
@@ -56,22 +58,12 @@ describe('expiration', () => {
     const order = orderCreated(EARLY_MS + 1000); // still delayed in the queue
     await listener.onMessage(order);
     await listener.onMessage(order);
-    expect(await expiration.queue.getJobCounts('delayed', 'wait', 'active', 'completed')).toEqual({
-      delayed: 1,
-      wait: 0,
-      active: 0,
-      completed: 0,
-    });
+    expect(await jobCounts()).toEqual({ delayed: 1, wait: 0, active: 0, completed: 0 });
 
     expiration.startWorker();
     await eventually(async () => (await expiration.queue.getJobCounts('completed')).completed === 1, 10_000);
     await listener.onMessage(order);
-    expect(await expiration.queue.getJobCounts('delayed', 'wait', 'active', 'completed')).toEqual({
-      delayed: 0,
-      wait: 0,
-      active: 0,
-      completed: 1,
-    });
+    expect(await jobCounts()).toEqual({ delayed: 0, wait: 0, active: 0, completed: 1 });
     expect(expiration.published.envelopesAbout(order.id)).toHaveLength(1);
   });
 

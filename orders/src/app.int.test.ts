@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { parseEnvelope } from '@microtick/common';
 import { sessionCookie } from '@microtick/devstack';
 import request from 'supertest';
-import { outboxEventsFor, seedTicket, startOrdersUnderTest, type OrdersUnderTest } from './testing/orders-under-test';
+import {
+  outboxEventsFor,
+  placeOrder,
+  seedTicket,
+  startOrdersUnderTest,
+  type OrdersUnderTest,
+} from './testing/orders-under-test';
 
 let orders: OrdersUnderTest;
 beforeAll(async () => {
@@ -14,12 +20,6 @@ const api = () => request(orders.server);
 const countOrders = async (ticketId: string) =>
   (await orders.pool.query('SELECT count(*)::int AS n FROM orders WHERE ticket_id = $1', [ticketId])).rows[0]
     .n as number;
-
-async function placeOrder(buyer = sessionCookie(), ticketOverrides = {}) {
-  const ticket = await seedTicket(orders.pool, ticketOverrides);
-  const res = await api().post('/api/orders').set('Cookie', buyer.cookie).send({ ticketId: ticket.id }).expect(201);
-  return { ticket, buyer, order: res.body };
-}
 
 async function markComplete(orderId: string) {
   await orders.pool.query("UPDATE orders SET status = 'complete', version = version + 1 WHERE id = $1", [orderId]);
@@ -123,7 +123,7 @@ describe('POST /api/orders', () => {
   });
 
   it('rejects an order for a reserved ticket with 409 and records no event', async () => {
-    const { ticket } = await placeOrder();
+    const { ticket } = await placeOrder(orders);
     const res = await api()
       .post('/api/orders')
       .set('Cookie', sessionCookie().cookie)
@@ -139,13 +139,13 @@ describe('POST /api/orders', () => {
   });
 
   it('rejects an order for a sold ticket (its order is complete) with 409', async () => {
-    const { ticket, order } = await placeOrder();
+    const { ticket, order } = await placeOrder(orders);
     await markComplete(order.id);
     await api().post('/api/orders').set('Cookie', sessionCookie().cookie).send({ ticketId: ticket.id }).expect(409);
   });
 
   it('lets another buyer order a ticket whose order was cancelled', async () => {
-    const { ticket, buyer, order } = await placeOrder();
+    const { ticket, buyer, order } = await placeOrder(orders);
     await api().delete(`/api/orders/${order.id}`).set('Cookie', buyer.cookie).expect(204);
     await api().post('/api/orders').set('Cookie', sessionCookie().cookie).send({ ticketId: ticket.id }).expect(201);
     expect(await countOrders(ticket.id)).toBe(2);
@@ -168,9 +168,9 @@ describe('POST /api/orders', () => {
 describe('GET /api/orders', () => {
   it("lists only the buyer's own orders, newest first", async () => {
     const buyer = sessionCookie();
-    const first = await placeOrder(buyer);
-    const second = await placeOrder(buyer);
-    await placeOrder(); // someone else's
+    const first = await placeOrder(orders, buyer);
+    const second = await placeOrder(orders, buyer);
+    await placeOrder(orders); // someone else's
     const res = await api().get('/api/orders').set('Cookie', buyer.cookie).expect(200);
     expect(res.body).toEqual({ orders: [second.order, first.order] });
   });
@@ -186,12 +186,12 @@ describe('GET /api/orders', () => {
 
 describe('GET /api/orders/:id', () => {
   it('shows the buyer their order', async () => {
-    const { buyer, order } = await placeOrder();
+    const { buyer, order } = await placeOrder(orders);
     await api().get(`/api/orders/${order.id}`).set('Cookie', buyer.cookie).expect(200, order);
   });
 
   it("answers 404 for another buyer's order, an unknown id and a malformed id", async () => {
-    const { order } = await placeOrder();
+    const { order } = await placeOrder(orders);
     const stranger = sessionCookie();
     for (const id of [order.id, randomUUID(), 'not-a-uuid', '1']) {
       const res = await api().get(`/api/orders/${id}`).set('Cookie', stranger.cookie).expect(404);
@@ -200,14 +200,14 @@ describe('GET /api/orders/:id', () => {
   });
 
   it('rejects a signed-out request with 401', async () => {
-    const { order } = await placeOrder();
+    const { order } = await placeOrder(orders);
     await api().get(`/api/orders/${order.id}`).expect(401);
   });
 });
 
 describe('DELETE /api/orders/:id', () => {
   it('cancels an open order with 204, bumps its version and records order.updated cancelled', async () => {
-    const { buyer, order, ticket } = await placeOrder();
+    const { buyer, order, ticket } = await placeOrder(orders);
     await api().delete(`/api/orders/${order.id}`).set('Cookie', buyer.cookie).expect(204);
     const shown = await api().get(`/api/orders/${order.id}`).set('Cookie', buyer.cookie).expect(200);
     expect(shown.body).toMatchObject({ status: 'cancelled', version: 1, cancelReason: 'buyer' });
@@ -223,7 +223,7 @@ describe('DELETE /api/orders/:id', () => {
   });
 
   it('answers 204 again for an already cancelled order without a second event', async () => {
-    const { buyer, order } = await placeOrder();
+    const { buyer, order } = await placeOrder(orders);
     await api().delete(`/api/orders/${order.id}`).set('Cookie', buyer.cookie).expect(204);
     await api().delete(`/api/orders/${order.id}`).set('Cookie', buyer.cookie).expect(204);
     const events = await outboxEventsFor(orders.pool, order.id);
@@ -233,7 +233,7 @@ describe('DELETE /api/orders/:id', () => {
   });
 
   it('refuses to cancel a completed order with 409 and changes nothing', async () => {
-    const { buyer, order } = await placeOrder();
+    const { buyer, order } = await placeOrder(orders);
     await markComplete(order.id);
     const res = await api().delete(`/api/orders/${order.id}`).set('Cookie', buyer.cookie).expect(409);
     expect(res.body).toEqual({ errors: [{ message: 'Cannot cancel a completed order' }] });
@@ -243,7 +243,7 @@ describe('DELETE /api/orders/:id', () => {
   });
 
   it("answers 404 for another buyer's order, an unknown id and a malformed id, and cancels nothing", async () => {
-    const { buyer, order } = await placeOrder();
+    const { buyer, order } = await placeOrder(orders);
     const stranger = sessionCookie();
     for (const id of [order.id, randomUUID(), 'not-a-uuid']) {
       await api().delete(`/api/orders/${id}`).set('Cookie', stranger.cookie).expect(404);
@@ -253,7 +253,7 @@ describe('DELETE /api/orders/:id', () => {
   });
 
   it('rejects a signed-out request with 401', async () => {
-    const { order } = await placeOrder();
+    const { order } = await placeOrder(orders);
     await api().delete(`/api/orders/${order.id}`).expect(401);
   });
 });

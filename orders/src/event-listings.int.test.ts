@@ -1,13 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus, EventData } from '@microtick/common';
-import {
-  aTicketCreated,
-  aTicketUpdated,
-  connectTestBus,
-  eventually,
-  sessionCookie,
-  testLogger,
-} from '@microtick/devstack';
+import { aTicketCreated, aTicketUpdated, eventually, sessionCookie, testLogger } from '@microtick/devstack';
 import request from 'supertest';
 import { startListeners } from './events';
 import { findTicket } from './store/tickets';
@@ -19,12 +12,9 @@ let tickets: Bus;
 beforeAll(async () => {
   orders = await startOrdersUnderTest();
   await startListeners(orders.bus, orders.pool, testLogger);
-  tickets = await connectTestBus({ stream: orders.bus.stream, subjectPrefix: orders.bus.subjectPrefix }, 'tickets');
+  tickets = orders.otherServices;
 });
-afterAll(async () => {
-  await tickets.close();
-  await orders.stop();
-});
+afterAll(() => orders.stop());
 
 const order = (ticketId: string) =>
   request(orders.server).post('/api/orders').set('Cookie', sessionCookie().cookie).send({ ticketId });

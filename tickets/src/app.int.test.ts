@@ -13,43 +13,19 @@ import { readConfig } from './config';
 import {
   aSeller,
   createTicketAs,
-  startTicketsUnderTest,
+  holdByOrder,
+  outboxEventsAbout,
   uniqueTitle,
-  type TicketsUnderTest,
+  useTicketsWithoutBus,
 } from './testing/tickets-under-test';
 
-// The relay is not running here, so every recorded event stays in the outbox where tests can read it.
-let service: TicketsUnderTest;
-beforeAll(async () => {
-  service = await startTicketsUnderTest({ relay: false, listeners: false });
-});
-afterAll(() => service.stop());
-
-const app = () => service.app;
-const pool = () => service.db.pool;
-
-async function outboxEventsAbout(ticketId: string) {
-  const { rows } = await pool().query(
-    "SELECT subject, envelope->'data' AS data FROM outbox WHERE envelope->'data'->>'id' = $1 ORDER BY seq",
-    [ticketId],
-  );
-  return rows as { subject: string; data: Record<string, unknown> }[];
-}
+const { app, pool, databaseUrl } = useTicketsWithoutBus();
 
 async function counts() {
   const { rows } = await pool().query(
     'SELECT (SELECT count(*)::int FROM tickets) AS tickets, (SELECT count(*)::int FROM outbox) AS events',
   );
   return rows[0];
-}
-
-/** Arranges a state only an order event can produce, without going through the bus. */
-async function holdByOrder(ticketId: string, status: 'reserved' | 'sold') {
-  await pool().query('UPDATE tickets SET status = $2, order_id = $3, version = version + 1 WHERE id = $1', [
-    ticketId,
-    status,
-    randomUUID(),
-  ]);
 }
 
 describe('POST /api/tickets', () => {
@@ -75,7 +51,7 @@ describe('POST /api/tickets', () => {
     });
     const { rows } = await pool().query('SELECT price_cents FROM tickets WHERE id = $1', [res.body.id]);
     expect(rows[0].price_cents).toBe(1999);
-    expect(await outboxEventsAbout(res.body.id)).toEqual([
+    expect(await outboxEventsAbout(pool(), res.body.id)).toEqual([
       {
         subject: 'ticket.created',
         data: {
@@ -181,8 +157,8 @@ describe('GET /api/tickets/mine', () => {
     const second = await createTicketAs(app(), seller.cookie);
     const third = await createTicketAs(app(), seller.cookie);
     await createTicketAs(app(), aSeller().cookie);
-    await holdByOrder(second.id, 'reserved');
-    await holdByOrder(first.id, 'sold');
+    await holdByOrder(pool(), second.id, 'reserved');
+    await holdByOrder(pool(), first.id, 'sold');
     const res = await request(app()).get('/api/tickets/mine').set('Cookie', seller.cookie).expect(200);
     expect(res.body.tickets.map((t: { id: string; status: string }) => [t.id, t.status])).toEqual([
       [third.id, 'available'],
@@ -202,8 +178,8 @@ describe('GET /api/tickets', () => {
     const reserved = await createTicketAs(app(), seller.cookie, { title: `Opera ${token} b` });
     const sold = await createTicketAs(app(), seller.cookie, { title: `Opera ${token} c` });
     const newer = await createTicketAs(app(), seller.cookie, { title: `Opera ${token} d` });
-    await holdByOrder(reserved.id, 'reserved');
-    await holdByOrder(sold.id, 'sold');
+    await holdByOrder(pool(), reserved.id, 'reserved');
+    await holdByOrder(pool(), sold.id, 'sold');
     const res = await list({ q: token }).expect(200);
     expect(res.body).toEqual({ tickets: [newer, older], nextCursor: null });
   });
@@ -341,7 +317,7 @@ describe('PUT /api/tickets/:id', () => {
     const res = await put(ticket.id, seller.cookie, { title, price: 12.5 }).expect(200);
     expect(res.body).toEqual({ ...ticket, title, price: 12.5, version: 1 });
     expect(await stored(ticket.id)).toEqual(res.body);
-    expect((await outboxEventsAbout(ticket.id)).map((e) => e.data)).toEqual([
+    expect((await outboxEventsAbout(pool(), ticket.id)).map((e) => e.data)).toEqual([
       expect.objectContaining({ version: 0 }),
       {
         id: ticket.id,
@@ -377,7 +353,7 @@ describe('PUT /api/tickets/:id', () => {
     const res = await put(ticket.id, aSeller().cookie, { title: 'Mine now', price: 1 }).expect(403);
     expect(res.body).toEqual({ errors: [{ message: 'Only the seller can edit this ticket' }] });
     expect(await stored(ticket.id)).toEqual(ticket);
-    expect(await outboxEventsAbout(ticket.id)).toHaveLength(1);
+    expect(await outboxEventsAbout(pool(), ticket.id)).toHaveLength(1);
   });
 
   it.each([
@@ -399,7 +375,7 @@ describe('PUT /api/tickets/:id', () => {
   it('refuses to edit a reserved ticket with 409 and changes nothing', async () => {
     const seller = aSeller();
     const ticket = await createTicketAs(app(), seller.cookie);
-    await holdByOrder(ticket.id, 'reserved');
+    await holdByOrder(pool(), ticket.id, 'reserved');
     const before = await stored(ticket.id);
     const res = await put(ticket.id, seller.cookie, { title: 'Cheaper', price: 1 }).expect(409);
     expect(res.body).toEqual({ errors: [{ message: 'Cannot edit a reserved ticket' }] });
@@ -409,7 +385,7 @@ describe('PUT /api/tickets/:id', () => {
   it('refuses to edit a sold ticket with 409', async () => {
     const seller = aSeller();
     const ticket = await createTicketAs(app(), seller.cookie);
-    await holdByOrder(ticket.id, 'sold');
+    await holdByOrder(pool(), ticket.id, 'sold');
     const res = await put(ticket.id, seller.cookie, { title: 'Cheaper', price: 1 }).expect(409);
     expect(res.body).toEqual({ errors: [{ message: 'Cannot edit a sold ticket' }] });
   });
@@ -426,7 +402,7 @@ describe('operations', () => {
     const closedBus = await connectTestBus(testBusNamespace());
     await closedBus.deleteStream();
     await closedBus.close();
-    const config = readConfig({ DATABASE_URL: service.db.url, NATS_URL: testNatsUrl(), ...testSessionEnv() });
+    const config = readConfig({ DATABASE_URL: databaseUrl(), NATS_URL: testNatsUrl(), ...testSessionEnv() });
     const unhealthy = buildApp({
       pool: pool(),
       bus: closedBus,

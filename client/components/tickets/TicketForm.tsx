@@ -2,11 +2,12 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useActionState, useState, type FormEvent } from 'react';
+import { useActionState, type FormEvent } from 'react';
 import { saveTicketAction } from '@/lib/actions';
 import { api } from '@/lib/browser-api';
 import { fromDateTimeLocal, startToSend, toDateTimeLocal } from '@/lib/event-time';
 import { parsePrice, withLocalErrors } from '@/lib/price';
+import { useFieldValues } from '@/lib/use-field-values';
 import { useSubmit } from '@/lib/use-submit';
 import type { FieldError, Ticket } from '@/lib/types';
 import { Field } from '../ui/Field';
@@ -22,18 +23,22 @@ export function TicketForm({ ticket }: { ticket?: Ticket }) {
   const [state, formAction] = useActionState(saveTicketAction, null);
   // After a refused post without JavaScript, the form comes back with what was typed.
   const typed = state?.values;
-  const [title, setTitle] = useState(typed?.title ?? ticket?.title ?? '');
-  const [price, setPrice] = useState(typed?.price ?? (ticket ? ticket.price.toFixed(2) : ''));
-  const [venue, setVenue] = useState(typed?.venue ?? ticket?.venue ?? '');
   const initialStart = ticket?.startsAt ? toDateTimeLocal(ticket.startsAt) : '';
-  const [startsAt, setStartsAt] = useState(typed?.startsAt ?? initialStart);
-  const [seat, setSeat] = useState(typed?.seat ?? ticket?.seat ?? '');
+  const { values, bind } = useFieldValues({
+    title: typed?.title ?? ticket?.title ?? '',
+    price: typed?.price ?? (ticket ? ticket.price.toFixed(2) : ''),
+    venue: typed?.venue ?? ticket?.venue ?? '',
+    startsAt: typed?.startsAt ?? initialStart,
+    seat: typed?.seat ?? ticket?.seat ?? '',
+  });
   const { pending, run, formRef, fieldErrors, generalErrors } = useSubmit(FIELDS, state?.errors);
+  const field = (name: (typeof FIELDS)[number]) => ({ ...bind(name), error: fieldErrors[name] });
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     void run(async () => {
       const local: FieldError[] = [];
+      const { title, price, venue, startsAt, seat } = values;
       const parsed = parsePrice(price);
       if (typeof parsed !== 'number') local.push(parsed);
       const start = startToSend(startsAt, initialStart, editing, fromDateTimeLocal);
@@ -69,53 +74,33 @@ export function TicketForm({ ticket }: { ticket?: Ticket }) {
       <TimeZoneField />
       <FormAlert messages={generalErrors} />
       <Field
-        name="title"
+        {...field('title')}
         label="Title"
         hint="The event, e.g. “Arctic Monkeys — The Car tour”."
         required
         maxLength={200}
         counter
-        value={title}
-        onChange={(e) => setTitle(e.target.value)}
-        error={fieldErrors.title}
       />
+      <Field {...field('venue')} label="Venue" hint="Where the event is, e.g. “Olympia, Paris”." maxLength={120} />
       <Field
-        name="venue"
-        label="Venue"
-        hint="Where the event is, e.g. “Olympia, Paris”."
-        maxLength={120}
-        value={venue}
-        onChange={(e) => setVenue(e.target.value)}
-        error={fieldErrors.venue}
-      />
-      <Field
-        name="startsAt"
+        {...field('startsAt')}
         label="Date and time"
         hint="When the event starts, in your time zone (in UTC if JavaScript is off)."
         type="datetime-local"
-        value={startsAt}
-        onChange={(e) => setStartsAt(e.target.value)}
-        error={fieldErrors.startsAt}
       />
       <Field
-        name="seat"
+        {...field('seat')}
         label="Seat (optional)"
         hint="Section, row and seat, e.g. “Balcony B, row 2, seat 14”."
         maxLength={60}
-        value={seat}
-        onChange={(e) => setSeat(e.target.value)}
-        error={fieldErrors.seat}
       />
       <Field
-        name="price"
+        {...field('price')}
         label="Price (USD)"
         hint="Up to 1,000,000.00, at most two decimals."
         inputMode="decimal"
         autoComplete="off"
         required
-        value={price}
-        onChange={(e) => setPrice(e.target.value)}
-        error={fieldErrors.price}
       />
       <div className="form-actions">
         <SubmitButton pending={pending} pendingLabel={editing ? 'Saving…' : 'Listing…'}>

@@ -1,49 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { makeEnvelope, RetryLaterError, type Bus, type EventData } from '@microtick/common';
-import {
-  aTicketCreated,
-  aTicketUpdated,
-  connectTestBus,
-  eventually,
-  sessionCookie,
-  testLogger,
-} from '@microtick/devstack';
+import { aTicketCreated, aTicketUpdated, eventually, testLogger } from '@microtick/devstack';
 import request from 'supertest';
 import { findOrder } from '../store/orders';
 import { findTicket } from '../store/tickets';
-import { outboxEventsFor, seedTicket, startOrdersUnderTest, type OrdersUnderTest } from '../testing/orders-under-test';
+import {
+  outboxEventsFor,
+  placeOrder,
+  seedTicket,
+  startOrdersUnderTest,
+  type OrdersUnderTest,
+} from '../testing/orders-under-test';
 import { PaymentWindowClosedListener } from './payment-window-closed';
 import { startListeners } from './index';
 import { PaymentCreatedListener } from './payment-created';
 import { TicketUpdatedListener } from './ticket-updated';
 
 let orders: OrdersUnderTest;
-/** Stands in for the tickets, expiration and payments services: a second connection on the same namespace. */
+/** Stands in for the tickets, expiration and payments services. */
 let otherServices: Bus;
 beforeAll(async () => {
   orders = await startOrdersUnderTest();
   await startListeners(orders.bus, orders.pool, testLogger);
-  otherServices = await connectTestBus(
-    { stream: orders.bus.stream, subjectPrefix: orders.bus.subjectPrefix },
-    'other-services',
-  );
+  otherServices = orders.otherServices;
 });
-afterAll(async () => {
-  await otherServices.close();
-  await orders.stop();
-});
-
-async function placeOrder() {
-  const ticket = await seedTicket(orders.pool);
-  const buyer = sessionCookie();
-  const res = await request(orders.server)
-    .post('/api/orders')
-    .set('Cookie', buyer.cookie)
-    .send({ ticketId: ticket.id })
-    .expect(201);
-  return { ticket, buyer, orderId: res.body.id as string };
-}
+afterAll(() => orders.stop());
 
 const payment = (orderId: string): EventData<'payment.created'> => ({
   id: randomUUID(),
@@ -137,7 +119,7 @@ describe('ticket replica', () => {
 
 describe('payment.window-closed', () => {
   it('cancels an order that is still created, marks it expired and records order.updated cancelled', async () => {
-    const { orderId, ticket, buyer } = await placeOrder();
+    const { orderId, ticket, buyer } = await placeOrder(orders);
     await otherServices.publish('payment.window-closed', { orderId });
     await eventually(async () => (await findOrder(orders.pool, orderId))?.status === 'cancelled');
     expect((await findOrder(orders.pool, orderId))?.cancelReason).toBe('expired');
@@ -147,7 +129,7 @@ describe('payment.window-closed', () => {
   });
 
   it('changes nothing for a complete order', async () => {
-    const { orderId } = await placeOrder();
+    const { orderId } = await placeOrder(orders);
     await otherServices.publish('payment.created', payment(orderId));
     await eventually(async () => (await findOrder(orders.pool, orderId))?.status === 'complete');
     const expired = await otherServices.publish('payment.window-closed', { orderId });
@@ -157,7 +139,7 @@ describe('payment.window-closed', () => {
   });
 
   it('applies a redelivered or duplicated window close once', async () => {
-    const { orderId } = await placeOrder();
+    const { orderId } = await placeOrder(orders);
     const listener = new PaymentWindowClosedListener(orders.pool, testLogger);
     const envelope = makeEnvelope('payment.window-closed', { orderId });
     await listener.onMessage(envelope.data, envelope);
@@ -184,7 +166,7 @@ describe('payment.window-closed', () => {
 
 describe('payment.created', () => {
   it('completes a created order and records order.updated complete', async () => {
-    const { orderId, ticket, buyer } = await placeOrder();
+    const { orderId, ticket, buyer } = await placeOrder(orders);
     await otherServices.publish('payment.created', payment(orderId));
     await eventually(async () => (await findOrder(orders.pool, orderId))?.status === 'complete');
     expect(await updatesOf(orderId)).toEqual([
@@ -193,7 +175,7 @@ describe('payment.created', () => {
   });
 
   it('leaves a cancelled order cancelled (payments refunds it)', async () => {
-    const { orderId, buyer } = await placeOrder();
+    const { orderId, buyer } = await placeOrder(orders);
     await request(orders.server).delete(`/api/orders/${orderId}`).set('Cookie', buyer.cookie).expect(204);
     const paid = await otherServices.publish('payment.created', payment(orderId));
     await eventually(handled('orders.payment.created', paid.id));
@@ -202,7 +184,7 @@ describe('payment.created', () => {
   });
 
   it('applies a redelivered payment once', async () => {
-    const { orderId } = await placeOrder();
+    const { orderId } = await placeOrder(orders);
     const listener = new PaymentCreatedListener(orders.pool, testLogger);
     const envelope = makeEnvelope('payment.created', payment(orderId));
     await listener.onMessage(envelope.data, envelope);
@@ -217,7 +199,7 @@ describe('races', () => {
     const expiration = new PaymentWindowClosedListener(orders.pool, testLogger);
     const payments = new PaymentCreatedListener(orders.pool, testLogger);
     for (let round = 0; round < 10; round += 1) {
-      const { orderId, buyer } = await placeOrder();
+      const { orderId, buyer } = await placeOrder(orders);
       const expired = makeEnvelope('payment.window-closed', { orderId });
       const paid = makeEnvelope('payment.created', payment(orderId));
       const [cancel] = await Promise.all([

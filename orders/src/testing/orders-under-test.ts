@@ -10,7 +10,9 @@ import {
   testBusNamespace,
   testLogger,
   testNatsUrl,
+  sessionCookie,
 } from '@microtick/devstack';
+import request from 'supertest';
 import { buildApp } from '../app';
 import { readConfig } from '../config';
 import { migrationsDir } from '../store/migrations';
@@ -18,8 +20,10 @@ import { insertTicket } from '../store/tickets';
 
 export interface OrdersUnderTest {
   pool: Pool;
-  /** The service's own bus connection; tests publish other services' events on it (same namespace). */
+  /** The service's own bus connection. */
   bus: Bus;
+  /** A second connection on the same namespace: the other services, publishing and listening. */
+  otherServices: Bus;
   server: Server;
   stop(): Promise<void>;
 }
@@ -27,7 +31,9 @@ export interface OrdersUnderTest {
 /** A fresh database and bus namespace, and the orders app listening on a free port. */
 export async function startOrdersUnderTest(env: Record<string, string> = {}): Promise<OrdersUnderTest> {
   const db = await createTestDatabase([migrationsDir]);
-  const bus = await connectTestBus(testBusNamespace(), 'orders');
+  const namespace = testBusNamespace();
+  const bus = await connectTestBus(namespace, 'orders');
+  const otherServices = await connectTestBus(namespace, 'other-services');
   const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv(), ...env });
   const server = buildApp({ pool: db.pool, bus, config, logger: testLogger, sessions: testSessionVerifier() }).listen(
     0,
@@ -35,9 +41,11 @@ export async function startOrdersUnderTest(env: Record<string, string> = {}): Pr
   return {
     pool: db.pool,
     bus,
+    otherServices,
     server,
     async stop() {
       await new Promise((resolve) => server.close(resolve));
+      await otherServices.close();
       await bus.deleteStream();
       await bus.close();
       await db.drop();
@@ -59,4 +67,19 @@ export async function outboxEventsFor(pool: Pool, orderId: string): Promise<Enve
     [orderId],
   );
   return rows.map((r) => r.envelope);
+}
+
+/** A buyer's order, placed through the API, for a ticket seeded in the replica. */
+export async function placeOrder(
+  orders: OrdersUnderTest,
+  buyer = sessionCookie(),
+  ticketOverrides: Partial<EventData<'ticket.created'>> = {},
+) {
+  const ticket = await seedTicket(orders.pool, ticketOverrides);
+  const res = await request(orders.server)
+    .post('/api/orders')
+    .set('Cookie', buyer.cookie)
+    .send({ ticketId: ticket.id })
+    .expect(201);
+  return { ticket, buyer, orderId: res.body.id as string, order: res.body };
 }

@@ -5,21 +5,13 @@ import {
   createTicketAs,
   eventStart,
   inAYear,
-  startTicketsUnderTest,
+  useTicketsWithoutBus,
   uniqueTitle,
-  type TicketsUnderTest,
 } from '../testing/tickets-under-test';
 
 // Listings belong to an event (DESIGN.md, Additions December 2026): venue, startsAt, seat; the list's sorts,
 // date filter and search; an event that has started leaves the list.
-let service: TicketsUnderTest;
-beforeAll(async () => {
-  service = await startTicketsUnderTest({ relay: false, listeners: false });
-});
-afterAll(() => service.stop());
-
-const app = () => service.app;
-const pool = () => service.db.pool;
+const { app, pool } = useTicketsWithoutBus();
 const list = (query: Record<string, string | number>) => request(app()).get('/api/tickets').query(query);
 const ids = (res: request.Response) => res.body.tickets.map((t: { id: string }) => t.id);
 

@@ -1,20 +1,9 @@
 import request from 'supertest';
-import {
-  aSeller,
-  createTicketAs,
-  startTicketsUnderTest,
-  uniqueTitle,
-  type TicketsUnderTest,
-} from '../testing/tickets-under-test';
+import { aSeller, createTicketAs, useTicketsWithoutBus, uniqueTitle } from '../testing/tickets-under-test';
 
 // Found by e2e/hostile-input: a NUL in a title or a search reached PostgreSQL, which rejects it (500).
-let service: TicketsUnderTest;
-beforeAll(async () => {
-  service = await startTicketsUnderTest({ relay: false, listeners: false });
-});
-afterAll(() => service.stop());
-
-const ticketCount = async () => (await service.db.pool.query('SELECT count(*)::int AS n FROM tickets')).rows[0].n;
+const { app, pool } = useTicketsWithoutBus();
+const ticketCount = async () => (await pool().query('SELECT count(*)::int AS n FROM tickets')).rows[0].n;
 
 describe('text that PostgreSQL or a reader cannot use', () => {
   it.each([
@@ -25,36 +14,32 @@ describe('text that PostgreSQL or a reader cannot use', () => {
   ])('rejects a title with %s with 400 and stores nothing', async (_what, title) => {
     const { cookie } = aSeller();
     const before = await ticketCount();
-    const res = await request(service.app)
-      .post('/api/tickets')
-      .set('Cookie', cookie)
-      .send({ title, price: 10 })
-      .expect(400);
+    const res = await request(app()).post('/api/tickets').set('Cookie', cookie).send({ title, price: 10 }).expect(400);
     expect(res.body).toEqual({ errors: [{ message: 'Title must not contain control characters', field: 'title' }] });
     expect(await ticketCount()).toBe(before);
   });
 
   it('rejects an edit whose title has a NUL with 400 and leaves the ticket unchanged', async () => {
     const { cookie } = aSeller();
-    const ticket = await createTicketAs(service.app, cookie);
-    await request(service.app)
+    const ticket = await createTicketAs(app(), cookie);
+    await request(app())
       .put(`/api/tickets/${ticket.id}`)
       .set('Cookie', cookie)
       .send({ title: 'a\u0000b', price: 10 })
       .expect(400);
-    const res = await request(service.app).get(`/api/tickets/${ticket.id}`).expect(200);
+    const res = await request(app()).get(`/api/tickets/${ticket.id}`).expect(200);
     expect(res.body).toEqual(ticket);
   });
 
   it('rejects a search with a NUL with 400 in the error shape', async () => {
-    const res = await request(service.app).get('/api/tickets').query({ q: 'jazz\u0000' }).expect(400);
+    const res = await request(app()).get('/api/tickets').query({ q: 'jazz\u0000' }).expect(400);
     expect(res.body).toEqual({ errors: [{ message: 'Search must not contain control characters', field: 'q' }] });
   });
 
   it('still accepts titles in any script, with emoji', async () => {
     const { cookie } = aSeller();
     const title = `Ópera 東京 🎷 ${uniqueTitle()}`;
-    const ticket = await createTicketAs(service.app, cookie, { title });
+    const ticket = await createTicketAs(app(), cookie, { title });
     expect(ticket.title).toBe(title);
   });
 });

@@ -1,37 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { aSeller, createTicketAs, startTicketsUnderTest, type TicketsUnderTest } from '../testing/tickets-under-test';
+import {
+  aSeller,
+  createTicketAs,
+  holdByOrder,
+  outboxEventsAbout,
+  useTicketsWithoutBus,
+} from '../testing/tickets-under-test';
 
 // DELETE /api/tickets/:id (DESIGN.md, Additions December 2026).
-let service: TicketsUnderTest;
-beforeAll(async () => {
-  service = await startTicketsUnderTest({ relay: false, listeners: false });
-});
-afterAll(() => service.stop());
-
-const app = () => service.app;
-const pool = () => service.db.pool;
+const { app, pool } = useTicketsWithoutBus();
 const withdraw = (id: string, cookie?: string) => {
   const req = request(app()).delete(`/api/tickets/${id}`);
   if (cookie) req.set('Cookie', cookie);
   return req;
 };
-const outboxAbout = async (id: string) =>
-  (
-    await pool().query(
-      "SELECT subject, envelope->'data' AS data FROM outbox WHERE envelope->'data'->>'id' = $1 ORDER BY seq",
-      [id],
-    )
-  ).rows as { subject: string; data: Record<string, unknown> }[];
-
-async function holdByOrder(ticketId: string, status: 'reserved' | 'sold') {
-  await pool().query('UPDATE tickets SET status = $2, order_id = $3, version = version + 1 WHERE id = $1', [
-    ticketId,
-    status,
-    randomUUID(),
-  ]);
-}
-
 describe('DELETE /api/tickets/:id', () => {
   it('withdraws the seller’s available ticket: 204, then 404 by id, gone from the list, withdrawn under their own', async () => {
     const seller = aSeller();
@@ -43,7 +26,7 @@ describe('DELETE /api/tickets/:id', () => {
     expect(listed.body.tickets).toEqual([]);
     const mine = await request(app()).get('/api/tickets/mine').set('Cookie', seller.cookie).expect(200);
     expect(mine.body.tickets).toEqual([{ ...ticket, status: 'withdrawn', version: 1 }]);
-    expect(await outboxAbout(ticket.id)).toEqual([
+    expect(await outboxEventsAbout(pool(), ticket.id)).toEqual([
       expect.objectContaining({ subject: 'ticket.created' }),
       {
         subject: 'ticket.updated',
@@ -64,7 +47,7 @@ describe('DELETE /api/tickets/:id', () => {
       .set('Cookie', seller.cookie)
       .send({ title: 'Back on sale', price: 10 })
       .expect(404);
-    expect(await outboxAbout(ticket.id)).toHaveLength(2);
+    expect(await outboxEventsAbout(pool(), ticket.id)).toHaveLength(2);
   });
 
   it.each([
@@ -73,10 +56,10 @@ describe('DELETE /api/tickets/:id', () => {
   ] as const)('refuses to withdraw a %s ticket with 409', async (status, message) => {
     const seller = aSeller();
     const ticket = await createTicketAs(app(), seller.cookie);
-    await holdByOrder(ticket.id, status);
+    await holdByOrder(pool(), ticket.id, status);
     const res = await withdraw(ticket.id, seller.cookie).expect(409);
     expect(res.body).toEqual({ errors: [{ message }] });
-    expect(await outboxAbout(ticket.id)).toHaveLength(1);
+    expect(await outboxEventsAbout(pool(), ticket.id)).toHaveLength(1);
   });
 
   it('lets only the seller withdraw: 403 for someone else, 401 signed out', async () => {

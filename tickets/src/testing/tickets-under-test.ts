@@ -1,6 +1,6 @@
 // Test-only: the tickets service wired to the harness's real PostgreSQL and NATS.
 import { randomUUID } from 'node:crypto';
-import { OutboxRelay, toCents, type Bus, type EventData } from '@microtick/common';
+import { OutboxRelay, toCents, type Bus, type EventData, type Pool } from '@microtick/common';
 import {
   anOrderCreated,
   connectTestBus,
@@ -57,6 +57,41 @@ export async function startTicketsUnderTest(
       await db.drop();
     },
   };
+}
+
+/**
+ * The service for the tests of one file without its relay and listeners, so every recorded event stays
+ * in the outbox where they can read it: started before them, stopped after them.
+ */
+export function useTicketsWithoutBus() {
+  let service: TicketsUnderTest | undefined;
+  beforeAll(async () => {
+    service = await startTicketsUnderTest({ relay: false, listeners: false });
+  });
+  afterAll(() => service?.stop());
+  const started = () => {
+    if (!service) throw new Error('the service starts in beforeAll');
+    return service;
+  };
+  return { app: () => started().app, pool: () => started().db.pool, databaseUrl: () => started().db.url };
+}
+
+/** The events recorded about one ticket, oldest first. */
+export async function outboxEventsAbout(pool: Pool, ticketId: string) {
+  const { rows } = await pool.query<{ subject: string; data: Record<string, unknown> }>(
+    "SELECT subject, envelope->'data' AS data FROM outbox WHERE envelope->'data'->>'id' = $1 ORDER BY seq",
+    [ticketId],
+  );
+  return rows;
+}
+
+/** Arranges a state only an order event can produce, without going through the bus. */
+export async function holdByOrder(pool: Pool, ticketId: string, status: 'reserved' | 'sold') {
+  await pool.query('UPDATE tickets SET status = $2, order_id = $3, version = version + 1 WHERE id = $1', [
+    ticketId,
+    status,
+    randomUUID(),
+  ]);
 }
 
 export const aSeller = () => sessionCookie();
