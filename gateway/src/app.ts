@@ -5,8 +5,18 @@ import { apiNotFoundBody, upstreamFor, type Upstreams } from './routes';
 const UPSTREAM_IDLE_TIMEOUT_MS = 60_000;
 const unavailable = JSON.stringify({ errors: [{ message: 'Service unavailable, try again shortly' }] });
 
-/** A plain HTTP server that forwards each request to the upstream the cluster's HTTPRoute would choose. */
-export function buildGateway(upstreams: Upstreams, onError: (err: Error, target: string) => void = () => undefined) {
+const isDevMail = (url: string) => /^\/dev\/mail(\/|\?|$)/.test(url);
+
+/**
+ * A plain HTTP server that forwards each request to the upstream the cluster's HTTPRoute would choose.
+ * With devMail (make up and browser tests only; the cluster has no such route) /dev/mail goes to the
+ * local mail server instead of the client.
+ */
+export function buildGateway(
+  upstreams: Upstreams,
+  onError: (err: Error, target: string) => void = () => undefined,
+  devMail?: string,
+) {
   const proxy = createProxyMiddleware<http.IncomingMessage, http.ServerResponse>({
     router: (req) => upstreamFor(req.url ?? '/', upstreams) ?? upstreams.client,
     target: upstreams.client,
@@ -26,7 +36,14 @@ export function buildGateway(upstreams: Upstreams, onError: (err: Error, target:
       },
     },
   });
+  const mailProxy = devMail
+    ? createProxyMiddleware<http.IncomingMessage, http.ServerResponse>({ target: devMail, changeOrigin: false })
+    : undefined;
   const server = http.createServer((req, res) => {
+    if (mailProxy && isDevMail(req.url ?? '/')) {
+      void mailProxy(req, res, () => res.writeHead(404).end());
+      return;
+    }
     if (upstreamFor(req.url ?? '/', upstreams) === null) {
       res.writeHead(404, { 'content-type': 'application/json' }).end(apiNotFoundBody);
       return;

@@ -55,7 +55,7 @@ export interface StackOptions {
 export interface Stack {
   url: string;
   ports: Record<string, number>;
-  infra: { postgres: string; nats: string; redis: string };
+  infra: { postgres: string; nats: string; redis: string; smtp: string; mailWeb: string };
   databaseUrl(service: ServiceName): string;
   /** The running process id of one process, if it is running. */
   pid(name: ProcessName): number | undefined;
@@ -95,7 +95,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ports,
   });
   for (const name of INFRASTRUCTURE) supervisor.register(name, infraLaunchers[name]);
-  const infra = { postgres: '', nats: '', redis: '' };
+  const infra = { postgres: '', nats: '', redis: '', smtp: '', mailWeb: '' };
   try {
     await supervisor.startAll([...INFRASTRUCTURE]);
     Object.assign(infra, infrastructureUrls(ports));
