@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useActionState, useState, type FormEvent } from 'react';
 import { api } from '@/lib/browser-api';
@@ -49,6 +50,9 @@ export function ForgotPasswordForm() {
       <SubmitButton pending={pending} pendingLabel="Sending…">
         Email me a reset link
       </SubmitButton>
+      <p className="muted small">
+        Remembered it? <Link href="/auth/signin">Sign in</Link>
+      </p>
     </form>
   );
 }

@@ -16,7 +16,8 @@ export default async function ForgotPasswordPage({ searchParams }: { searchParam
             minutes.
           </p>
           <p>
-            Nothing arrived? Check your spam folder, or <Link href="/auth/forgot-password">send it again</Link>.
+            Nothing arrived? Check your spam folder, or <Link href="/auth/forgot-password">send it again</Link>. Or{' '}
+            <Link href="/auth/signin">sign in</Link>.
           </p>
         </div>
       ) : (
@@ -25,9 +26,6 @@ export default async function ForgotPasswordPage({ searchParams }: { searchParam
           <ForgotPasswordForm />
         </>
       )}
-      <p className="muted small">
-        Remembered it? <Link href="/auth/signin">Sign in</Link>
-      </p>
     </div>
   );
 }
