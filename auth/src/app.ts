@@ -13,6 +13,7 @@ import {
 } from '@microtick/common';
 import { Router, type Request } from 'express';
 import type { AuthConfig } from './config';
+import { lockoutAccount } from './rules';
 import { isLiveSession } from './store/sessions';
 import { changePasswordRouter } from './http/change-password';
 import { currentUserRouter } from './http/current-user';
@@ -61,11 +62,6 @@ export function buildApp({ pool, config, logger, redis, mailer }: AuthDeps) {
       logger,
       message: 'Too many failed sign-ins for this account, try again later',
     });
-  // Only a string can name an account; String() of some JSON objects ({"toString": 1}) throws.
-  const emailInBody = (req: Request) => {
-    const email: unknown = req.body?.email;
-    return typeof email === 'string' ? email.trim().toLowerCase() : '';
-  };
   const issuer = { pool, config, signing: keys.signing };
   // Reset links one email address is sent, whoever asks for them; counted whether or not it has an account.
   const resetsPerEmail = sharedRateLimit({
@@ -73,15 +69,15 @@ export function buildApp({ pool, config, logger, redis, mailer }: AuthDeps) {
     prefix: 'rl:auth:reset-email:',
     limit: config.PASSWORD_RESET_EMAIL_LIMIT,
     windowSeconds: 3600,
-    keyGenerator: emailInBody,
-    skip: (req) => emailInBody(req) === '',
+    keyGenerator: (req) => lockoutAccount(req.body?.email),
+    skip: (req) => lockoutAccount(req.body?.email) === '',
     logger,
     message: 'Too many reset emails for this address, try again later',
   });
   const routes = Router()
     .use(jwksRouter(keys.jwks))
     .use(signupRouter(issuer, addressLimit('signup')))
-    .use(signinRouter(issuer, [addressLimit('signin'), accountFailures(emailInBody)]))
+    .use(signinRouter(issuer, [addressLimit('signin'), accountFailures((req) => lockoutAccount(req.body?.email))]))
     .use(signoutRouter(pool, config))
     .use(
       changePasswordRouter(

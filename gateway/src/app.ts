@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { createProxyMiddleware } from 'http-proxy-middleware';
-import { apiNotFoundBody, upstreamFor, type Upstreams } from './routes';
+import { apiNotFoundBody, destinationFor, type Upstreams } from './routes';
+import { isConnectionError, UpstreamPool } from './upstream-pool';
 
 const UPSTREAM_IDLE_TIMEOUT_MS = 60_000;
 const unavailable = JSON.stringify({ errors: [{ message: 'Service unavailable, try again shortly' }] });
@@ -9,16 +10,19 @@ const isDevMail = (url: string) => /^\/dev\/mail(\/|\?|$)/.test(url);
 
 /**
  * A plain HTTP server that forwards each request to the upstream the cluster's HTTPRoute would choose.
- * With devMail (make up and browser tests only; the cluster has no such route) /dev/mail goes to the
- * local mail server instead of the client.
+ * An upstream may list several replicas, comma-separated: the gateway balances over them. With devMail
+ * (make up and browser tests only; the cluster has no such route) /dev/mail goes to the local mail
+ * server instead of the client.
  */
 export function buildGateway(
   upstreams: Upstreams,
   onError: (err: Error, target: string) => void = () => undefined,
   devMail?: string,
 ) {
+  const pools = new Map(Object.entries(upstreams).map(([name, urls]) => [name, new UpstreamPool(urls)]));
+  const chosen = new WeakMap<http.IncomingMessage, { pool: UpstreamPool; target: string }>();
   const proxy = createProxyMiddleware<http.IncomingMessage, http.ServerResponse>({
-    router: (req) => upstreamFor(req.url ?? '/', upstreams) ?? upstreams.client,
+    router: (req) => chosen.get(req)!.target,
     target: upstreams.client,
     changeOrigin: false,
     xfwd: true,
@@ -29,7 +33,9 @@ export function buildGateway(
     agent: new http.Agent({ keepAlive: true, maxSockets: 512, timeout: UPSTREAM_IDLE_TIMEOUT_MS }),
     on: {
       error: (err, req, res) => {
-        onError(err as Error, upstreamFor(req.url ?? '/', upstreams) ?? 'gateway');
+        const upstream = chosen.get(req);
+        if (upstream && isConnectionError(err as NodeJS.ErrnoException)) upstream.pool.eject(upstream.target);
+        onError(err as Error, upstream?.target ?? 'gateway');
         if (res instanceof http.ServerResponse && !res.headersSent) {
           res.writeHead(502, { 'content-type': 'application/json' }).end(unavailable);
         }
@@ -44,10 +50,13 @@ export function buildGateway(
       void mailProxy(req, res, () => res.writeHead(404).end());
       return;
     }
-    if (upstreamFor(req.url ?? '/', upstreams) === null) {
+    const destination = destinationFor(req.url ?? '/');
+    if (destination === 'api-not-found') {
       res.writeHead(404, { 'content-type': 'application/json' }).end(apiNotFoundBody);
       return;
     }
+    const pool = pools.get(destination)!;
+    chosen.set(req, { pool, target: pool.pick() });
     void proxy(req, res, () => {
       res.writeHead(404, { 'content-type': 'application/json' }).end(apiNotFoundBody);
     });

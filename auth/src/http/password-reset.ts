@@ -1,11 +1,12 @@
 import { BadRequestError, parseRequest, withTransaction, type Logger, type Mailer, type Pool } from '@microtick/common';
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import { hashPassword } from '../password';
 import { createResetToken, findResetUser, useResetToken } from '../store/password-resets';
 import { revokeSessions } from '../store/sessions';
-import { findUserByEmail } from '../store/users';
-import { credentialsSchema, newPasswordProblem } from './credentials';
+import { findUserByEmail, setPasswordHash } from '../store/users';
+import { newPasswordProblem } from '../rules';
+import { credentialsSchema } from './credentials';
+import { hashPassword } from './password';
 import { resetEmail, resetLink } from './reset-email';
 
 const requestSchema = z.object({ email: credentialsSchema.shape.email });
@@ -55,7 +56,7 @@ export function passwordResetRouter(deps: PasswordResetDeps): Router {
       const passwordHash = await hashPassword(newPassword);
       const changed = await withTransaction(pool, async (client) => {
         if (!(await useResetToken(client, token, user.id))) return false;
-        await client.query('UPDATE users SET password_hash = $2 WHERE id = $1', [user.id, passwordHash]);
+        await setPasswordHash(client, user.id, passwordHash);
         await revokeSessions(client, user.id, { except: undefined });
         return true;
       });

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { makeEnvelope, recordEvent, recordInStatement, withTransaction, type Pool } from '@microtick/common';
+import {
+  makeEnvelope,
+  recordEvent,
+  recordInStatement,
+  withTransaction,
+  type Pool,
+  type PoolClient,
+} from '@microtick/common';
 import { chargeDecision } from '../rules';
 import { findOrder } from './orders';
 
@@ -141,6 +148,13 @@ export async function decideCharge(pool: Pool, charge: SucceededCharge): Promise
     });
     return { outcome: 'recorded', payment };
   });
+}
+
+/** Marks the order's succeeded charges for refund, inside the caller's transaction. */
+export async function markForRefund(client: PoolClient, orderId: string): Promise<void> {
+  await client.query(`UPDATE payments SET status = 'refund_pending' WHERE order_id = $1 AND status = 'succeeded'`, [
+    orderId,
+  ]);
 }
 
 export async function findRefundPending(pool: Pool, orderId: string): Promise<PaymentRow[]> {
