@@ -37,7 +37,12 @@ const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   async headers() {
-    return [{ source: '/:path*', headers: securityHeaders }];
+    return [
+      { source: '/:path*', headers: securityHeaders },
+      // The reset link's token is in this page's URL: a Referer from it names the origin alone. Not
+      // no-referrer, which also blanks the Origin of the form's own POST, and Next.js refuses the action.
+      { source: '/auth/reset-password', headers: [{ key: 'Referrer-Policy', value: 'strict-origin' }] },
+    ];
   },
 };
 

@@ -32,7 +32,8 @@ const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
 /** Counted so the sign-in limiters never mask validation during the hostile phase, yet a 429 is reachable. */
 function rateLimitFor(cases: HostileCase[]): number {
   const perRoute = (path: string) => cases.filter((c) => c.path === path).length;
-  return Math.max(perRoute('/api/users/signin'), perRoute('/api/users/signup')) + 50;
+  const authRoutes = ['signin', 'signup', 'password-reset', 'password-reset/confirm'];
+  return Math.max(...authRoutes.map((route) => perRoute(`/api/users/${route}`))) + 50;
 }
 
 describe('hostile input through the gateway', () => {

@@ -8,6 +8,7 @@ import {
   createTestDatabase,
   testBusNamespace,
   testLogger,
+  testMailEnv,
   testNatsUrl,
   testRateLimitStore,
   testSessionEnv,
@@ -87,7 +88,12 @@ beforeAll(async () => {
   const relay = new OutboxRelay({ pool: authDb.pool, bus: await connect('auth'), logger: testLogger });
   await relay.start();
   shutdowns.push(['auth relay', () => relay.stop()]);
-  const auth = authConfig({ DATABASE_URL: authDb.url, NATS_URL: testNatsUrl(), ...testSessionEnv() });
+  const auth = authConfig({
+    DATABASE_URL: authDb.url,
+    NATS_URL: testNatsUrl(),
+    ...testSessionEnv(),
+    ...testMailEnv(),
+  });
   authUrl = await listen(
     buildAuth({ pool: authDb.pool, config: auth, logger: testLogger, redis: testRateLimitStore() }),
   );

@@ -1,5 +1,12 @@
 import { createHmac, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
-import { testLogger, testNatsUrl, testRateLimitStore, testSessionEnv, testSessionKeys } from '@microtick/devstack';
+import {
+  testLogger,
+  testMailEnv,
+  testNatsUrl,
+  testRateLimitStore,
+  testSessionEnv,
+  testSessionKeys,
+} from '@microtick/devstack';
 import request from 'supertest';
 import { buildApp } from './app';
 import { readConfig } from './config';
@@ -323,6 +330,7 @@ describe('limits shared by replicas', () => {
       DATABASE_URL: db.url,
       NATS_URL: testNatsUrl(),
       ...testSessionEnv(),
+      ...testMailEnv(),
       AUTH_RATE_LIMIT: '4',
     });
     const [a, b] = [
@@ -344,6 +352,7 @@ describe('limits shared by replicas', () => {
       DATABASE_URL: db.url,
       NATS_URL: testNatsUrl(),
       ...testSessionEnv(),
+      ...testMailEnv(),
       WRITE_RATE_LIMIT: '3',
     });
     const [a, b] = [
@@ -413,7 +422,7 @@ describe('operations', () => {
   });
 
   it('refuses a signing key that is not an Ed25519 private key, naming it', () => {
-    const env = { DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv() };
+    const env = { DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv(), ...testMailEnv() };
     expect(() => readConfig({ ...env, AUTH_SIGNING_KEY: 'not a key' })).toThrow(/AUTH_SIGNING_KEY must be/);
     expect(() => readConfig({ ...env, AUTH_PREVIOUS_SIGNING_KEYS: 'not a key' })).toThrow(
       /AUTH_PREVIOUS_SIGNING_KEYS must be/,

@@ -1,4 +1,5 @@
 import {
+  createMailer,
   createServiceApp,
   loadSigningKeys,
   localKeys,
@@ -6,6 +7,7 @@ import {
   sharedRateLimit,
   userWriteLimit,
   type Logger,
+  type Mailer,
   type Pool,
   type RateLimitStore,
 } from '@microtick/common';
@@ -16,6 +18,7 @@ import { isLiveSession } from './store/sessions';
 import { changePasswordRouter } from './http/change-password';
 import { currentUserRouter } from './http/current-user';
 import { jwksRouter } from './http/jwks';
+import { passwordResetRouter } from './http/password-reset';
 import { signinRouter } from './http/signin';
 import { signoutRouter } from './http/signout';
 import { signupRouter } from './http/signup';
@@ -26,9 +29,11 @@ export interface AuthDeps {
   logger: Logger;
   /** The shared store of the rate limits (every replica counts in it). */
   redis: RateLimitStore;
+  /** Sends the password reset emails; by default one built from SMTP_URL (close it on shutdown). */
+  mailer?: Mailer;
 }
 
-export function buildApp({ pool, config, logger, redis }: AuthDeps) {
+export function buildApp({ pool, config, logger, redis, mailer }: AuthDeps) {
   const keys = loadSigningKeys(config.AUTH_SIGNING_KEY, config.AUTH_PREVIOUS_SIGNING_KEYS);
   // Auth is the source of truth for sessions: its own row decides, so a revocation is immediate here.
   const sessions = sessionVerifier({
@@ -58,6 +63,17 @@ export function buildApp({ pool, config, logger, redis }: AuthDeps) {
       message: 'Too many failed sign-ins for this account, try again later',
     });
   const issuer = { pool, config, signing: keys.signing };
+  // Reset links one email address is sent, whoever asks for them; counted whether or not it has an account.
+  const resetsPerEmail = sharedRateLimit({
+    redis,
+    prefix: 'rl:auth:reset-email:',
+    limit: config.PASSWORD_RESET_EMAIL_LIMIT,
+    windowSeconds: 3600,
+    keyGenerator: (req) => lockoutAccount(req.body?.email),
+    skip: (req) => lockoutAccount(req.body?.email) === '',
+    logger,
+    message: 'Too many reset emails for this address, try again later',
+  });
   const routes = Router()
     .use(jwksRouter(keys.jwks))
     .use(signupRouter(issuer, addressLimit('signup')))
@@ -68,6 +84,16 @@ export function buildApp({ pool, config, logger, redis }: AuthDeps) {
         pool,
         accountFailures((req) => req.currentUser!.email),
       ),
+    )
+    .use(
+      passwordResetRouter({
+        pool,
+        mailer: mailer ?? createMailer({ url: config.SMTP_URL, from: config.MAIL_FROM, logger }),
+        appUrl: config.APP_URL,
+        logger,
+        requestLimits: [addressLimit('password-reset'), resetsPerEmail],
+        confirmLimits: [addressLimit('password-reset-confirm')],
+      }),
     )
     .use(currentUserRouter());
   return createServiceApp({

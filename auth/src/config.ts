@@ -1,4 +1,11 @@
-import { configFragments as f, loadConfig, loadSigningKeys, publishedJwks, userFacingConfig } from '@microtick/common';
+import {
+  configFragments as f,
+  loadConfig,
+  loadSigningKeys,
+  mailConfig,
+  publishedJwks,
+  userFacingConfig,
+} from '@microtick/common';
 import { z } from 'zod';
 
 const reads = (load: () => unknown) => {
@@ -33,6 +40,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       AUTH_RATE_LIMIT: f.positiveInt.default(20),
       AUTH_RATE_WINDOW_SECONDS: f.positiveInt.default(15 * 60),
       AUTH_ACCOUNT_FAILURE_LIMIT: f.positiveInt.default(50),
+      /** Reset links one email address can be sent in an hour, whoever asks. */
+      PASSWORD_RESET_EMAIL_LIMIT: f.positiveInt.default(5),
+      // Password reset emails: SMTP_URL, MAIL_FROM and APP_URL (the origin the link points to).
+      ...mailConfig,
       LOG_LEVEL: f.logLevel,
     },
     env,

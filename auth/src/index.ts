@@ -1,4 +1,4 @@
-import { closeRedis, connectRateLimitStore, createLogger, runService } from '@microtick/common';
+import { closeRedis, connectRateLimitStore, createLogger, createMailer, runService } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { migrationsDir } from './store/migrations';
@@ -13,9 +13,14 @@ void runService({
   needs: { db: { migrationsDir }, bus: true, redis: true },
   async start({ pool, redis, config }) {
     const limits = connectRateLimitStore(redis, logger);
+    const mailer = createMailer({ url: config.SMTP_URL, from: config.MAIL_FROM, logger });
     return {
-      app: buildApp({ pool, config, logger, redis: limits }),
-      shutdown: [['rate-limit store', () => closeRedis(limits)]],
+      app: buildApp({ pool, config, logger, redis: limits, mailer }),
+      shutdown: [
+        // Reset emails still being sent go out before the pool closes.
+        ['mailer', () => mailer.close()],
+        ['rate-limit store', () => closeRedis(limits)],
+      ],
     };
   },
 });

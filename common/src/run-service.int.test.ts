@@ -11,6 +11,7 @@ import {
   testNatsUrl,
   testRedisUrl,
   freePort,
+  testMailEnv,
   testSessionEnv,
 } from '@microtick/devstack';
 import { connectRateLimitStore } from './http/rate-limit';
@@ -28,6 +29,7 @@ describe('runService', () => {
       DATABASE_URL: `postgres://microtick:secret-password@127.0.0.1:${port}/auth`,
       NATS_URL: testNatsUrl(),
       ...testSessionEnv(),
+      ...testMailEnv(),
     });
     await service.logged(`waiting for postgresql at 127.0.0.1:${port}`);
     service.signal('SIGTERM');

@@ -309,3 +309,44 @@ export async function startRedis(options: RedisOptions): Promise<RunningServer> 
   await waitForPort(port, 20_000, child);
   return { name: 'redis', port, url: `redis://127.0.0.1:${port}`, process: child, stop: () => stopProcess(child) };
 }
+
+export interface MailOptions {
+  dataDir: string;
+  /** The SMTP port the services send to. */
+  port?: number;
+  /** Where /dev/mail is served (the gateway proxies it in `make up`). */
+  webPort?: number;
+  output?: Output;
+}
+
+export type MailServer = RunningServer & { webPort: number; webUrl: string };
+
+/** The local SMTP server that keeps every message (devstack/src/mail), run by tsx as its own process. */
+export async function startMailServer(options: MailOptions): Promise<MailServer> {
+  const port = options.port ?? (await freePort());
+  const webPort = options.webPort ?? (await freePort());
+  const root = path.resolve(__dirname, '../..');
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'mail/main.ts')], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      MAIL_DIR: options.dataDir,
+      SMTP_PORT: String(port),
+      MAIL_WEB_PORT: String(webPort),
+    },
+    stdio: ['ignore', stdio(options.output ?? 'ignore'), stdio(options.output ?? 'ignore')],
+    detached: true,
+  });
+  attachOutput(child, options.output ?? 'ignore');
+  await waitForPort(port, 20_000, child);
+  await waitForPort(webPort, 20_000, child);
+  return {
+    name: 'mail',
+    port,
+    url: `smtp://127.0.0.1:${port}`,
+    webPort,
+    webUrl: `http://127.0.0.1:${webPort}`,
+    process: child,
+    stop: () => stopProcess(child),
+  };
+}

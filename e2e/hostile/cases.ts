@@ -81,6 +81,14 @@ const badSigninPasswords: BadValue[] = [
   { label: 'SQL', value: "' OR '1'='1" },
 ];
 
+const badResetTokens: BadValue[] = [
+  ...notStrings,
+  { label: 'empty', value: '' },
+  { label: '10k characters', value: long(10_000) },
+  { label: 'never sent', value: 'a-token-that-was-never-sent' },
+  { label: 'SQL', value: "' OR '1'='1" },
+];
+
 const badTitles: BadValue[] = [
   ...notStrings,
   { label: 'empty', value: '' },
@@ -218,6 +226,22 @@ function bodyRoutes(f: Fixtures): BodyRoute[] {
       path: '/api/users/signin',
       base: () => ({ email: f.seller.email, password: f.password }),
       fields: { email: badEmails, password: badSigninPasswords },
+    },
+    {
+      name: 'password reset request',
+      method: 'POST',
+      path: '/api/users/password-reset',
+      // A fresh address each time: the per-email limit is not what these cases test.
+      base: () => ({ email: uniqueEmail() }),
+      fields: { email: badEmails },
+    },
+    {
+      name: 'password reset confirm',
+      method: 'POST',
+      path: '/api/users/password-reset/confirm',
+      // No link was sent for this token, so even this body is refused: every case breaks it further.
+      base: () => ({ token: 'a-token-that-was-never-sent', newPassword: 'a perfectly fine new passphrase' }),
+      fields: { token: badResetTokens, newPassword: badSignupPasswords },
     },
     {
       name: 'create ticket',

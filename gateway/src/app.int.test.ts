@@ -21,8 +21,8 @@ const routedUpstreams = (url: string) =>
 describe('gateway', () => {
   const servers: http.Server[] = [];
   let gateway: http.Server;
+  const upstreams = {} as Upstreams;
   beforeAll(async () => {
-    const upstreams = {} as Upstreams;
     for (const name of [...routedServices.map((s) => s.name), 'client'] as const) {
       const server = await echoServer(name);
       servers.push(server);
@@ -57,6 +57,22 @@ describe('gateway', () => {
       }
     },
   );
+
+  it('sends /dev/mail to the local mail server when it has one, and to the client otherwise', async () => {
+    const mail = await echoServer('mail');
+    servers.push(mail);
+    const withMail = buildGateway(upstreams, undefined, `http://127.0.0.1:${(mail.address() as AddressInfo).port}`);
+    for (const path of ['/dev/mail', '/dev/mail/api/messages?to=a%40b.c', '/dev/mail/0b8e/html']) {
+      const res = await request(withMail).get(path).expect(200);
+      expect(res.body).toEqual(expect.objectContaining({ upstream: 'mail', url: path }));
+    }
+    await request(withMail)
+      .get('/dev/mailbox')
+      .expect(200, /"upstream":"client"/);
+    await request(gateway)
+      .get('/dev/mail')
+      .expect(200, /"upstream":"client"/);
+  });
 
   it('answers 502 in the error shape when an upstream is down', async () => {
     const down = buildGateway(routedUpstreams('http://127.0.0.1:1'));

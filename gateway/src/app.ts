@@ -6,11 +6,19 @@ import { isConnectionError, UpstreamPool } from './upstream-pool';
 const UPSTREAM_IDLE_TIMEOUT_MS = 60_000;
 const unavailable = JSON.stringify({ errors: [{ message: 'Service unavailable, try again shortly' }] });
 
+const isDevMail = (url: string) => /^\/dev\/mail(\/|\?|$)/.test(url);
+
 /**
  * A plain HTTP server that forwards each request to the upstream the cluster's HTTPRoute would choose.
- * An upstream may list several replicas, comma-separated: the gateway balances over them.
+ * An upstream may list several replicas, comma-separated: the gateway balances over them. With devMail
+ * (make up and browser tests only; the cluster has no such route) /dev/mail goes to the local mail
+ * server instead of the client.
  */
-export function buildGateway(upstreams: Upstreams, onError: (err: Error, target: string) => void = () => undefined) {
+export function buildGateway(
+  upstreams: Upstreams,
+  onError: (err: Error, target: string) => void = () => undefined,
+  devMail?: string,
+) {
   const pools = new Map(Object.entries(upstreams).map(([name, urls]) => [name, new UpstreamPool(urls)]));
   const chosen = new WeakMap<http.IncomingMessage, { pool: UpstreamPool; target: string }>();
   const proxy = createProxyMiddleware<http.IncomingMessage, http.ServerResponse>({
@@ -34,7 +42,14 @@ export function buildGateway(upstreams: Upstreams, onError: (err: Error, target:
       },
     },
   });
+  const mailProxy = devMail
+    ? createProxyMiddleware<http.IncomingMessage, http.ServerResponse>({ target: devMail, changeOrigin: false })
+    : undefined;
   const server = http.createServer((req, res) => {
+    if (mailProxy && isDevMail(req.url ?? '/')) {
+      void mailProxy(req, res, () => res.writeHead(404).end());
+      return;
+    }
     const destination = destinationFor(req.url ?? '/');
     if (destination === 'api-not-found') {
       res.writeHead(404, { 'content-type': 'application/json' }).end(apiNotFoundBody);

@@ -14,8 +14,11 @@ const upstreams = Object.fromEntries(
 const log = (level: string, msg: string, extra: object = {}) =>
   console.log(JSON.stringify({ level, time: new Date().toISOString(), service: 'gateway', msg, ...extra }));
 
-const server = buildGateway(upstreams, (err, target) =>
-  log('warn', 'upstream unreachable', { target, err: err.message, code: (err as NodeJS.ErrnoException).code }),
+const server = buildGateway(
+  upstreams,
+  (err, target) =>
+    log('warn', 'upstream unreachable', { target, err: err.message, code: (err as NodeJS.ErrnoException).code }),
+  process.env.MAIL_WEB_URL || undefined,
 );
 server.listen(port, '127.0.0.1', () => log('info', 'gateway listening', { port, upstreams }));
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

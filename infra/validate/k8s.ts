@@ -53,6 +53,7 @@ export const fakeProductionEnv: Record<string, string> = {
   STRIPE_SECRET_KEY: 'sk_test_offline_checks',
   STRIPE_PUBLISHABLE_KEY: 'pk_test_offline_checks',
   STRIPE_WEBHOOK_SECRET: 'whsec_offline_checks',
+  SMTP_URL: 'smtps://offline-checks:not-a-password@smtp.example.com:465',
 };
 
 export function runNode(script: string, args: string[], env: Record<string, string> = {}) {

@@ -307,6 +307,8 @@ describe('Secrets and ConfigMaps', () => {
       'AUTH_PREVIOUS_SIGNING_KEYS',
       'SESSION_TTL_SECONDS',
       'COOKIE_SECURE',
+      'SMTP_URL',
+      'APP_URL',
     ],
     tickets: ['NODE_ENV', 'PORT', 'HOST', 'LOG_LEVEL', 'DATABASE_URL', 'NATS_URL', 'REDIS_URL', 'AUTH_JWKS_URL'],
     orders: [
@@ -446,10 +448,10 @@ describe('Secrets and ConfigMaps', () => {
     // Exits before writing anything, so the shared rendered tree is left as it was.
     const result = spawnSync(process.execPath, [path.join(tree.dir, 'secrets.mjs'), 'production', '--force'], {
       encoding: 'utf8',
-      env: { ...process.env, AUTH_SIGNING_KEY: '', AUTH_DATABASE_URL: '', STRIPE_SECRET_KEY: '' },
+      env: { ...process.env, AUTH_SIGNING_KEY: '', AUTH_DATABASE_URL: '', STRIPE_SECRET_KEY: '', SMTP_URL: '' },
     });
     expect(result.status).toBe(1);
-    for (const name of ['AUTH_SIGNING_KEY', 'AUTH_DATABASE_URL', 'STRIPE_SECRET_KEY'])
+    for (const name of ['AUTH_SIGNING_KEY', 'AUTH_DATABASE_URL', 'STRIPE_SECRET_KEY', 'SMTP_URL'])
       expect(result.stderr).toContain(name);
   });
 });

@@ -3,10 +3,12 @@ import {
   closeTestRateLimitStores,
   createTestDatabase,
   testLogger,
+  testMailEnv,
   testNatsUrl,
   testRateLimitStore,
   testSessionEnv,
 } from '@microtick/devstack';
+import { createMailer, type Mailer } from '@microtick/common';
 import type { Express } from 'express';
 import { buildApp } from '../app';
 import { readConfig } from '../config';
@@ -25,6 +27,7 @@ export interface AuthUnderTest {
 /** A fresh database; each app() is the service as configured by its environment. */
 export async function startAuthUnderTest(): Promise<AuthUnderTest> {
   const db = await createTestDatabase([migrationsDir]);
+  const mailers: Mailer[] = [];
   return {
     db,
     app(env = {}) {
@@ -32,12 +35,16 @@ export async function startAuthUnderTest(): Promise<AuthUnderTest> {
         DATABASE_URL: db.url,
         NATS_URL: testNatsUrl(),
         ...testSessionEnv(),
+        ...testMailEnv(),
         AUTH_RATE_LIMIT: '1000',
         ...env,
       });
-      return buildApp({ pool: db.pool, config, logger: testLogger, redis: testRateLimitStore() });
+      const mailer = createMailer({ url: config.SMTP_URL, from: config.MAIL_FROM, logger: testLogger });
+      mailers.push(mailer);
+      return buildApp({ pool: db.pool, config, logger: testLogger, redis: testRateLimitStore(), mailer });
     },
     async stop() {
+      await Promise.all(mailers.map((mailer) => mailer.close()));
       await closeTestRateLimitStores();
       await db.drop();
     },

@@ -67,6 +67,11 @@ export function AuthForm({ mode, next }: { mode: 'signup' | 'signin'; next?: str
         onChange={(e) => setPassword(e.target.value)}
         error={fieldErrors.password}
       />
+      {!signup && (
+        <p className="small">
+          <Link href="/auth/forgot-password">Forgot password?</Link>
+        </p>
+      )}
       <SubmitButton pending={pending} pendingLabel={signup ? 'Creating account…' : 'Signing in…'}>
         {signup ? 'Create account' : 'Sign in'}
       </SubmitButton>

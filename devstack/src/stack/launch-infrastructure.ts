@@ -1,14 +1,21 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { startNats, startPostgres, startRedis, type RunningServer } from '../processes';
+import { startMailServer, startNats, startPostgres, startRedis, type RunningServer } from '../processes';
 import { servicesWithDatabase } from '../roster';
 
-export const INFRASTRUCTURE = ['postgres', 'nats', 'redis'] as const;
+/** mail: the local SMTP server that keeps every message, shown at /dev/mail (never deployed). */
+export const INFRASTRUCTURE = ['postgres', 'nats', 'redis', 'mail'] as const;
 export type InfraName = (typeof INFRASTRUCTURE)[number];
 
 /** make up's fixed ports; throwaway stacks take free ones. */
-const FIXED_PORTS: Record<InfraName, number> = { postgres: 55432, nats: 54222, redis: 56379 };
+const FIXED_PORTS: Record<InfraName | 'mail-web', number> = {
+  postgres: 55432,
+  nats: 54222,
+  redis: 56379,
+  mail: 51025,
+  'mail-web': 58025,
+};
 
 /** The pids of a stack's processes in <dataDir>/run/pids.json, so the next run can end what a hard kill left. */
 export class PidFile {
@@ -69,7 +76,7 @@ export function infrastructureLaunchers(
   options: InfrastructureOptions,
 ): Record<InfraName, () => Promise<RunningServer>> {
   const { dataDir, ports, pidFile, output } = options;
-  const portOf = (name: InfraName) => ports[name] ?? (options.fixedPorts ? FIXED_PORTS[name] : undefined);
+  const portOf = (name: InfraName | 'mail-web') => ports[name] ?? (options.fixedPorts ? FIXED_PORTS[name] : undefined);
   const started = (name: InfraName, cmd: string) => (server: RunningServer) => {
     ports[name] = server.port;
     pidFile.record(name, server.process.pid, cmd);
@@ -94,6 +101,16 @@ export function infrastructureLaunchers(
         output: output('redis'),
         persistent: true,
       }).then(started('redis', 'redis-server')),
+    mail: () =>
+      startMailServer({
+        dataDir: path.join(dataDir, 'mail'),
+        port: portOf('mail'),
+        webPort: portOf('mail-web'),
+        output: output('mail'),
+      }).then((server) => {
+        ports['mail-web'] = server.webPort;
+        return started('mail', 'mail/main.ts')(server);
+      }),
   };
 }
 
@@ -101,6 +118,8 @@ export const infrastructureUrls = (ports: Record<string, number>) => ({
   postgres: `postgres://postgres@127.0.0.1:${ports.postgres}`,
   nats: `nats://127.0.0.1:${ports.nats}`,
   redis: `redis://127.0.0.1:${ports.redis}`,
+  smtp: `smtp://127.0.0.1:${ports.mail}`,
+  mailWeb: `http://127.0.0.1:${ports['mail-web']}`,
 });
 
 /** One database per service that has one (roster), created when missing. */

@@ -22,7 +22,7 @@ export function sessionSigningKeyFor(dataDir: string): string {
 
 /** What every process of the stack is told: where the bus, Redis and each of the others are. */
 export function baseEnvironment(options: {
-  infra: { nats: string; redis: string };
+  infra: { nats: string; redis: string; smtp: string; mailWeb: string };
   ports: Record<string, number>;
   env?: Record<string, string | undefined>;
 }): Record<string, string> {
@@ -36,6 +36,11 @@ export function baseEnvironment(options: {
     HOST: '127.0.0.1',
     NATS_URL: options.infra.nats,
     REDIS_URL: options.infra.redis,
+    // Auth's reset emails go to the local mail server; their links point at the gateway.
+    SMTP_URL: options.infra.smtp,
+    APP_URL: `http://localhost:${options.ports.gateway}`,
+    // Development only: the gateway shows the local mail server's messages at /dev/mail.
+    MAIL_WEB_URL: options.infra.mailWeb,
     ...Object.fromEntries(roster.map((s) => [`${s.name.toUpperCase()}_URL`, url(s.name, s.port)])),
     CLIENT_URL: url('client', frontends.client.port),
     AUTH_JWKS_URL: `${url('auth', roster.find((s) => s.name === 'auth')!.port)}/api/users/.well-known/jwks.json`,

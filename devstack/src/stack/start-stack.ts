@@ -60,7 +60,7 @@ export interface StackOptions {
 export interface Stack {
   url: string;
   ports: Record<string, number>;
-  infra: { postgres: string; nats: string; redis: string };
+  infra: { postgres: string; nats: string; redis: string; smtp: string; mailWeb: string };
   databaseUrl(service: ServiceName): string;
   /** The processes running a service, one per replica: `orders`, `orders-2`, … */
   replicasOf(service: ServiceName): ReplicaName[];
@@ -105,7 +105,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ports,
   });
   for (const name of INFRASTRUCTURE) supervisor.register(name, infraLaunchers[name]);
-  const infra = { postgres: '', nats: '', redis: '' };
+  const infra = { postgres: '', nats: '', redis: '', smtp: '', mailWeb: '' };
   try {
     await supervisor.startAll([...INFRASTRUCTURE]);
     Object.assign(infra, infrastructureUrls(ports));
