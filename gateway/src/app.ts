@@ -1,38 +1,31 @@
 import http from 'node:http';
-import { createProxyMiddleware } from 'http-proxy-middleware';
-import { apiNotFoundBody, upstreamFor, type Upstreams } from './routes';
+import { forward } from './forward';
+import { apiNotFoundBody, destinationFor, type Upstreams } from './routes';
 
 const UPSTREAM_IDLE_TIMEOUT_MS = 60_000;
+const PROXY_TIMEOUT_MS = 30_000;
 const unavailable = JSON.stringify({ errors: [{ message: 'Service unavailable, try again shortly' }] });
 
 /** A plain HTTP server that forwards each request to the upstream the cluster's HTTPRoute would choose. */
 export function buildGateway(upstreams: Upstreams, onError: (err: Error, target: string) => void = () => undefined) {
-  const proxy = createProxyMiddleware<http.IncomingMessage, http.ServerResponse>({
-    router: (req) => upstreamFor(req.url ?? '/', upstreams) ?? upstreams.client,
-    target: upstreams.client,
-    changeOrigin: false,
-    xfwd: true,
-    proxyTimeout: 30_000,
-    // Reuse upstream connections, as ingress-nginx does; a new TCP connection per request left sockets
-    // in TIME_WAIT and stalled requests for seconds under load. Idle ones close after nginx's 60 s,
-    // before the services' 65 s (listenHttp in common), so the gateway never sends down a closing one.
-    agent: new http.Agent({ keepAlive: true, maxSockets: 512, timeout: UPSTREAM_IDLE_TIMEOUT_MS }),
-    on: {
-      error: (err, req, res) => {
-        onError(err as Error, upstreamFor(req.url ?? '/', upstreams) ?? 'gateway');
-        if (res instanceof http.ServerResponse && !res.headersSent) {
-          res.writeHead(502, { 'content-type': 'application/json' }).end(unavailable);
-        }
-      },
-    },
-  });
+  // Reuse upstream connections, as the cluster's gateway does; a new TCP connection per request left
+  // sockets in TIME_WAIT and stalled requests for seconds under load. Idle ones close after 60 s, before
+  // the services' 65 s (listenHttp in common), so the gateway never sends down a closing one.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 512, timeout: UPSTREAM_IDLE_TIMEOUT_MS });
+  const targets = new Map(Object.entries(upstreams).map(([name, url]) => [name, new URL(url)]));
   const server = http.createServer((req, res) => {
-    if (upstreamFor(req.url ?? '/', upstreams) === null) {
+    const destination = destinationFor(req.url ?? '/');
+    if (destination === 'api-not-found') {
       res.writeHead(404, { 'content-type': 'application/json' }).end(apiNotFoundBody);
       return;
     }
-    void proxy(req, res, () => {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(apiNotFoundBody);
+    forward(req, res, targets.get(destination)!, {
+      agent,
+      timeoutMs: PROXY_TIMEOUT_MS,
+      onError: (err) => {
+        onError(err, upstreams[destination]);
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end(unavailable);
+      },
     });
   });
   // Requests Node's parser rejects (headers too large, malformed HTTP) still get the error shape.
