@@ -76,7 +76,7 @@ export function judge(ticketIds: string[], attempts: Attempt[]): Verdict {
     if (attempt.order.status === 201)
       holders.set(attempt.ticketId, [...(holders.get(attempt.ticketId) ?? []), attempt]);
     else if (isClearConflict(attempt.order)) clearConflicts += 1;
-    else count(attempt.order.status);
+    else count(attempt.order.status === 0 ? 'no answer' : attempt.order.status);
     if (attempt.payment && attempt.payment.status !== 201) count(`payment ${attempt.payment.status}`);
   }
   const held = attempts.filter((a) => a.order.status === 201);

@@ -4,6 +4,7 @@ import { apiNotFoundBody, destinationFor, type Upstreams } from './routes';
 
 const UPSTREAM_IDLE_TIMEOUT_MS = 60_000;
 const PROXY_TIMEOUT_MS = 30_000;
+const CLIENT_KEEP_ALIVE_TIMEOUT_MS = 75_000;
 const unavailable = JSON.stringify({ errors: [{ message: 'Service unavailable, try again shortly' }] });
 
 /** A plain HTTP server that forwards each request to the upstream the cluster's HTTPRoute would choose. */
@@ -28,6 +29,11 @@ export function buildGateway(upstreams: Upstreams, onError: (err: Error, target:
       },
     });
   });
+  // Browsers keep their connection to the site open between requests, and an ingress lets them (nginx
+  // 75 s): Node's default of 5 s closed the connections of buyers waiting on an event's page for its sale
+  // to open, and their orders met a closing socket.
+  server.keepAliveTimeout = CLIENT_KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = CLIENT_KEEP_ALIVE_TIMEOUT_MS + 1000;
   // Requests Node's parser rejects (headers too large, malformed HTTP) still get the error shape.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
