@@ -3,7 +3,7 @@ import { testLogger, testNatsUrl, testRateLimitStore, testSessionEnv, testSessio
 import request from 'supertest';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { hashPassword } from './password';
+import { hashPassword } from './http/password';
 import { startAuthUnderTest, type AuthUnderTest } from './testing/auth-under-test';
 
 let auth: AuthUnderTest;

@@ -11,6 +11,7 @@ import {
 } from '@microtick/common';
 import { Router, type Request } from 'express';
 import type { AuthConfig } from './config';
+import { lockoutAccount } from './rules';
 import { isLiveSession } from './store/sessions';
 import { changePasswordRouter } from './http/change-password';
 import { currentUserRouter } from './http/current-user';
@@ -56,16 +57,11 @@ export function buildApp({ pool, config, logger, redis }: AuthDeps) {
       logger,
       message: 'Too many failed sign-ins for this account, try again later',
     });
-  // Only a string can name an account; String() of some JSON objects ({"toString": 1}) throws.
-  const emailInBody = (req: Request) => {
-    const email: unknown = req.body?.email;
-    return typeof email === 'string' ? email.trim().toLowerCase() : '';
-  };
   const issuer = { pool, config, signing: keys.signing };
   const routes = Router()
     .use(jwksRouter(keys.jwks))
     .use(signupRouter(issuer, addressLimit('signup')))
-    .use(signinRouter(issuer, [addressLimit('signin'), accountFailures(emailInBody)]))
+    .use(signinRouter(issuer, [addressLimit('signin'), accountFailures((req) => lockoutAccount(req.body?.email))]))
     .use(signoutRouter(pool, config))
     .use(
       changePasswordRouter(

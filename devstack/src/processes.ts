@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -21,12 +22,57 @@ export interface RunningServer {
  * Ports for throwaway servers come from a block of this process's own, below the kernel's ephemeral
  * range (32768 and up), handed out in turn and checked free. Asking the kernel for port 0 and closing
  * it again let two components of one stack, or two test files running side by side, get the same
- * port (Redis and a service did, in a CI run). The block is chosen by Jest worker id, else by pid.
+ * port (Redis and a service did, in a CI run). A block is claimed with a lock file holding the
+ * claimant's pid, so Jest workers, and test runs in other checkouts on the same machine, never share
+ * one (a block chosen by Jest worker id alone gave every checkout's first worker the same ports, and a
+ * gateway routed one run's sign-up to another run's service). A lock whose process is gone is reused.
  */
 const PORT_BLOCK_SIZE = 500;
 const PORT_BLOCKS = 40; // ports 10000-29999
-const portBlock = (Number(process.env.JEST_WORKER_ID) || process.pid) % PORT_BLOCKS;
+const PORT_LOCKS = path.join(os.tmpdir(), 'microtick-port-blocks');
+let portBlock: number | undefined;
 let nextPortInBlock = 0;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function claimPortBlock(): number {
+  mkdirSync(PORT_LOCKS, { recursive: true, mode: 0o1777 });
+  const first = process.pid % PORT_BLOCKS;
+  for (let i = 0; i < PORT_BLOCKS; i += 1) {
+    const block = (first + i) % PORT_BLOCKS;
+    const lock = path.join(PORT_LOCKS, String(block));
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+    } catch {
+      let holder: number;
+      try {
+        holder = Number(readFileSync(lock, 'utf8'));
+      } catch {
+        continue; // released while we looked
+      }
+      if (holder === process.pid) return block;
+      // An empty file is a claim still being written.
+      if (!holder || isAlive(holder)) continue;
+      // The holder is gone: take the block over, unless another process got there first.
+      rmSync(lock, { force: true });
+      try {
+        writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      } catch {
+        continue;
+      }
+    }
+    process.once('exit', () => rmSync(lock, { force: true }));
+    return block;
+  }
+  throw new Error(`every port block is claimed (see ${PORT_LOCKS})`);
+}
 
 const canListen = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -37,6 +83,7 @@ const canListen = (port: number) =>
   });
 
 export async function freePort(): Promise<number> {
+  portBlock ??= claimPortBlock();
   for (let tries = 0; tries < PORT_BLOCK_SIZE; tries += 1) {
     const port = 10_000 + portBlock * PORT_BLOCK_SIZE + (nextPortInBlock++ % PORT_BLOCK_SIZE);
     if (await canListen(port)) return port;

@@ -25,3 +25,9 @@ export const servicesWithDatabase = roster.flatMap((s) =>
 export const routedServices = roster.flatMap((s) =>
   s.routePrefix ? [s as Extract<ServiceEntry, { routePrefix: string }>] : [],
 );
+
+/** One process of a service in a stack: `orders` is its first replica, `orders-2` its second, and so on. */
+export type ReplicaName = ServiceName | `${ServiceName}-${number}`;
+
+export const replicaNames = (service: ServiceName, count = 1): ReplicaName[] =>
+  Array.from({ length: Math.max(1, count) }, (_, i) => (i === 0 ? service : (`${service}-${i + 1}` as const)));

@@ -15,6 +15,9 @@ function echoServer(name: string): Promise<http.Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+const routedUpstreams = (url: string) =>
+  Object.fromEntries([...routedServices.map((s) => s.name), 'client'].map((name) => [name, url])) as Upstreams;
+
 describe('gateway', () => {
   const servers: http.Server[] = [];
   let gateway: http.Server;
@@ -56,15 +59,32 @@ describe('gateway', () => {
   );
 
   it('answers 502 in the error shape when an upstream is down', async () => {
-    const down = buildGateway({
-      auth: 'http://127.0.0.1:1',
-      tickets: 'http://127.0.0.1:1',
-      orders: 'http://127.0.0.1:1',
-      payments: 'http://127.0.0.1:1',
-      client: 'http://127.0.0.1:1',
-    });
+    const down = buildGateway(routedUpstreams('http://127.0.0.1:1'));
     const res = await request(down).get('/api/users/currentuser').expect(502);
     expect(res.body).toEqual({ errors: [{ message: expect.any(String) }] });
+  });
+
+  it('balances over the replicas of an upstream and leaves out one that stopped', async () => {
+    const replicas = [await echoServer('orders-1'), await echoServer('orders-2')];
+    servers.push(...replicas);
+    const urls = replicas.map((r) => `http://127.0.0.1:${(r.address() as AddressInfo).port}`);
+    const balanced = buildGateway({ ...routedUpstreams(urls[0]), orders: urls.join(',') });
+    const served = async (n: number) => {
+      const names: string[] = [];
+      for (let i = 0; i < n; i += 1) {
+        const res = await request(balanced).get('/api/orders');
+        names.push(res.status === 200 ? res.body.upstream : String(res.status));
+      }
+      return names;
+    };
+    expect((await served(4)).sort()).toEqual(['orders-1', 'orders-1', 'orders-2', 'orders-2']);
+
+    replicas[1].closeAllConnections();
+    await new Promise((r) => replicas[1].close(r));
+    // At most the one request that found it gone is refused; the rest go to the replica still up.
+    const afterStop = await served(6);
+    expect(afterStop.filter((name) => name !== 'orders-1').length).toBeLessThanOrEqual(1);
+    expect(afterStop.filter((name) => name === 'orders-1').length).toBeGreaterThanOrEqual(5);
   });
 
   it('answers oversized headers and malformed HTTP in the error shape', async () => {

@@ -1,30 +1,39 @@
 import http from 'node:http';
 import { forward } from './forward';
 import { apiNotFoundBody, destinationFor, type Upstreams } from './routes';
+import { isConnectionError, UpstreamPool } from './upstream-pool';
 
 const UPSTREAM_IDLE_TIMEOUT_MS = 60_000;
 const PROXY_TIMEOUT_MS = 30_000;
 const CLIENT_KEEP_ALIVE_TIMEOUT_MS = 75_000;
 const unavailable = JSON.stringify({ errors: [{ message: 'Service unavailable, try again shortly' }] });
 
-/** A plain HTTP server that forwards each request to the upstream the cluster's HTTPRoute would choose. */
+/**
+ * A plain HTTP server that forwards each request to the upstream the cluster's HTTPRoute would choose.
+ * An upstream may list several replicas, comma-separated: the gateway balances over them.
+ */
 export function buildGateway(upstreams: Upstreams, onError: (err: Error, target: string) => void = () => undefined) {
   // Reuse upstream connections, as the cluster's gateway does; a new TCP connection per request left
   // sockets in TIME_WAIT and stalled requests for seconds under load. Idle ones close after 60 s, before
   // the services' 65 s (listenHttp in common), so the gateway never sends down a closing one.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 512, timeout: UPSTREAM_IDLE_TIMEOUT_MS });
-  const targets = new Map(Object.entries(upstreams).map(([name, url]) => [name, new URL(url)]));
+  const pools = new Map(Object.entries(upstreams).map(([name, urls]) => [name, new UpstreamPool(urls)]));
+  const parsed = new Map<string, URL>();
+  const urlOf = (target: string) => parsed.get(target) ?? parsed.set(target, new URL(target)).get(target)!;
   const server = http.createServer((req, res) => {
     const destination = destinationFor(req.url ?? '/');
     if (destination === 'api-not-found') {
       res.writeHead(404, { 'content-type': 'application/json' }).end(apiNotFoundBody);
       return;
     }
-    forward(req, res, targets.get(destination)!, {
+    const pool = pools.get(destination)!;
+    const target = pool.pick();
+    forward(req, res, urlOf(target), {
       agent,
       timeoutMs: PROXY_TIMEOUT_MS,
       onError: (err) => {
-        onError(err, upstreams[destination]);
+        if (isConnectionError(err)) pool.eject(target);
+        onError(err, target);
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end(unavailable);
       },
     });

@@ -5,6 +5,7 @@ import { routedServices, type RoutedService } from '@microtick/devstack/src/rost
  * infra/validate checks that the cluster's HTTPRoute (infra/k8s/base/gateway.yaml) is the same table,
  * 404 body included.
  */
+/** Each upstream's URL, or its replicas' URLs separated by commas. */
 export type Upstreams = Record<RoutedService | 'client', string>;
 
 export type Destination = keyof Upstreams | 'api-not-found';
@@ -27,10 +28,4 @@ export function destinationFor(url: string): Destination {
     if (matches && route.prefix.length > best.prefix.length) best = route;
   }
   return best.to;
-}
-
-/** The upstream URL for a request, or null when the gateway itself answers 404. */
-export function upstreamFor(url: string, upstreams: Upstreams): string | null {
-  const to = destinationFor(url);
-  return to === 'api-not-found' ? null : upstreams[to];
 }

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { parseEnvelope } from '@microtick/common';
 import { sessionCookie } from '@microtick/devstack';
 import request from 'supertest';
-import { outboxEventsFor, seedTicket, startOrders, type OrdersUnderTest } from './testing/orders-under-test';
+import { outboxEventsFor, seedTicket, startOrdersUnderTest, type OrdersUnderTest } from './testing/orders-under-test';
 
 let orders: OrdersUnderTest;
 beforeAll(async () => {
-  orders = await startOrders();
+  orders = await startOrdersUnderTest();
 });
 afterAll(() => orders.stop());
 
@@ -65,7 +65,7 @@ describe('POST /api/orders', () => {
   });
 
   it('sets expiresAt from ORDER_EXPIRATION_SECONDS', async () => {
-    const shortLived = await startOrders({ ORDER_EXPIRATION_SECONDS: '60' });
+    const shortLived = await startOrdersUnderTest({ ORDER_EXPIRATION_SECONDS: '60' });
     try {
       const ticket = await seedTicket(shortLived.pool);
       const before = Date.now();

@@ -11,13 +11,13 @@ import {
 import request from 'supertest';
 import { startListeners } from './events';
 import { findTicket } from './store/tickets';
-import { seedTicket, startOrders, type OrdersUnderTest } from './testing/orders-under-test';
+import { seedTicket, startOrdersUnderTest, type OrdersUnderTest } from './testing/orders-under-test';
 
 // The replica keeps each ticket's start and the withdrawn status (DESIGN.md, Additions December 2026).
 let orders: OrdersUnderTest;
 let tickets: Bus;
 beforeAll(async () => {
-  orders = await startOrders();
+  orders = await startOrdersUnderTest();
   await startListeners(orders.bus, orders.pool, testLogger);
   tickets = await connectTestBus({ stream: orders.bus.stream, subjectPrefix: orders.bus.subjectPrefix }, 'tickets');
 });

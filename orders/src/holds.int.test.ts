@@ -7,13 +7,16 @@ import { findOrder } from './store/orders';
 import { PaymentCreatedListener } from './events/payment-created';
 import { PaymentWindowClosedListener } from './events/payment-window-closed';
 import { TicketUpdatedListener } from './events/ticket-updated';
-import { seedTicket, startOrders, type OrdersUnderTest } from './testing/orders-under-test';
+import { seedTicket, startOrdersUnderTest, type OrdersUnderTest } from './testing/orders-under-test';
 
 /** Bounded holds (MAX_OPEN_ORDERS_PER_BUYER, the re-order cool-down) and orders keeping what was ordered. */
 let orders: OrdersUnderTest;
 let noCoolDown: OrdersUnderTest;
 beforeAll(async () => {
-  [orders, noCoolDown] = await Promise.all([startOrders(), startOrders({ ORDER_REORDER_COOLDOWN_SECONDS: '0' })]);
+  [orders, noCoolDown] = await Promise.all([
+    startOrdersUnderTest(),
+    startOrdersUnderTest({ ORDER_REORDER_COOLDOWN_SECONDS: '0' }),
+  ]);
 });
 afterAll(() => Promise.all([orders.stop(), noCoolDown.stop()]));
 

@@ -9,14 +9,14 @@ import {
 } from '@microtick/devstack';
 import request from 'supertest';
 import { startListeners } from './events';
-import { outboxEventsFor, seedTicket, startOrders, type OrdersUnderTest } from './testing/orders-under-test';
+import { outboxEventsFor, seedTicket, startOrdersUnderTest, type OrdersUnderTest } from './testing/orders-under-test';
 
 let orders: OrdersUnderTest;
 let otherServices: Bus;
 let created: CollectedEvents<'order.created'>;
 let updated: CollectedEvents<'order.updated'>;
 beforeAll(async () => {
-  orders = await startOrders();
+  orders = await startOrdersUnderTest();
   otherServices = await connectTestBus(
     { stream: orders.bus.stream, subjectPrefix: orders.bus.subjectPrefix },
     'other-services',

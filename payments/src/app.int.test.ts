@@ -1,83 +1,43 @@
 import { randomUUID } from 'node:crypto';
-import { OutboxRelay, type Bus, type EventData, type Pool } from '@microtick/common';
-import {
-  anOrderCreated,
-  anOrderUpdated,
-  collectEvents,
-  connectTestBus,
-  createTestDatabase,
-  eventually,
-  sessionCookie,
-  testSessionEnv,
-  testSessionVerifier,
-  testBusNamespace,
-  testLogger,
-  testNatsUrl,
-  type CollectedEvents,
-} from '@microtick/devstack';
+import type { Bus, EventData, Pool } from '@microtick/common';
+import { anOrderUpdated, collectEvents, eventually, sessionCookie, type CollectedEvents } from '@microtick/devstack';
 import type { Express } from 'express';
 import Stripe from 'stripe';
 import request from 'supertest';
-import { buildApp } from './app';
-import { readConfig } from './config';
 import { findOrder } from './store/orders';
-import { migrationsDir } from './store/migrations';
-import { startListeners } from './events';
-import { createGateway } from './gateway';
 import { startFakeStripe, type FakePaymentIntent, type FakeStripe } from './testing/fake-stripe';
+import { expiresIn, startPaymentsUnderTest, type PaymentsUnderTest } from './testing/payments-under-test';
 
 const WEBHOOK_SECRET = 'whsec_test_secret';
 
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let payments: PaymentsUnderTest;
 let pool: Pool;
 let bus: Bus;
 let fake: FakeStripe;
-let relay: OutboxRelay;
 let app: Express;
 let collector: CollectedEvents<'payment.created'>;
 
 beforeAll(async () => {
-  db = await createTestDatabase([migrationsDir]);
-  pool = db.pool;
   fake = await startFakeStripe();
-  bus = await connectTestBus(testBusNamespace());
-  const config = readConfig({
-    DATABASE_URL: db.url,
-    NATS_URL: testNatsUrl(),
-    ...testSessionEnv(),
-    STRIPE_SECRET_KEY: 'sk_test_fake',
-    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    STRIPE_API_BASE: fake.url,
+  payments = await startPaymentsUnderTest({
+    env: { STRIPE_SECRET_KEY: 'sk_test_fake', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: fake.url },
   });
-  const gateway = createGateway(config, testLogger);
-  app = buildApp({ pool, bus, gateway, config, logger: testLogger, sessions: testSessionVerifier() });
-  relay = new OutboxRelay({ pool, bus, logger: testLogger });
-  await relay.start();
+  ({ pool, bus, app } = payments);
   collector = await collectEvents(bus, 'payment.created');
-  await startListeners(bus, pool, gateway, testLogger);
 });
 
 afterAll(async () => {
-  await relay.stop();
-  await bus.deleteStream();
-  await bus.close();
+  await payments.stop();
   await fake.close();
-  await db.drop();
 });
 
 /** An order as the orders service announces it, applied to the replica through the bus. */
-async function givenOrder(
-  options: { userId?: string; price?: number; expiresInMs?: number } = {},
-): Promise<EventData<'order.created'>> {
-  const order = anOrderCreated({
+const givenOrder = (options: { userId?: string; price?: number; expiresInMs?: number } = {}) =>
+  payments.announceOrder({
     userId: options.userId ?? randomUUID(),
-    expiresAt: new Date(Date.now() + (options.expiresInMs ?? 15 * 60_000)).toISOString(),
+    expiresAt: expiresIn(options.expiresInMs ?? 15 * 60_000),
     ticket: { id: randomUUID(), price: options.price ?? 4250 },
   });
-  await bus.publish('order.created', order);
-  await eventually(() => findOrder(pool, order.id));
-  return order;
-}
 
 async function updateOrder(order: EventData<'order.created'>, status: 'cancelled' | 'complete', version = 1) {
   await bus.publish('order.updated', anOrderUpdated(order, status, version));

@@ -1,35 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import {
-  Listener,
-  OutboxRelay,
-  RetryLaterError,
-  type Bus,
-  type EventData,
-  type Pool,
-  type Subject,
-} from '@microtick/common';
-import {
-  connectTestBus,
-  createTestDatabase,
-  eventually,
-  sessionCookie,
-  testBusNamespace,
-  testLogger,
-  testNatsUrl,
-  testSessionEnv,
-  testSessionVerifier,
-} from '@microtick/devstack';
+import { RetryLaterError, type Bus, type Pool } from '@microtick/common';
+import { collectEvents, eventually, sessionCookie, type CollectedEvents } from '@microtick/devstack';
 import type { Express } from 'express';
 import request from 'supertest';
-import { buildApp } from './app';
-import { readConfig } from './config';
-import { migrationsDir } from './store/migrations';
-import { findOrder } from './store/orders';
 import { closeWindow } from './store/payment-window';
 import { recordSucceededCharge } from './store/payments';
-import { startListeners } from './events';
 import { SandboxGateway } from './gateway/sandbox-gateway';
 import type { ChargeRequest } from './gateway';
+import { expiresIn, startPaymentsUnderTest, type PaymentsUnderTest } from './testing/payments-under-test';
 
 /** The sandbox, except that a charge can be held at the provider until the test lets it go. */
 class HeldGateway extends SandboxGateway {
@@ -50,62 +28,28 @@ class HeldGateway extends SandboxGateway {
   }
 }
 
-class Collector<S extends Subject> extends Listener<S> {
-  readonly received: EventData<S>[] = [];
-  constructor(
-    readonly subject: S,
-    readonly durableName: string,
-  ) {
-    super();
-  }
-  async onMessage(data: EventData<S>) {
-    this.received.push(data);
-  }
-}
-
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let payments: PaymentsUnderTest;
 let pool: Pool;
 let bus: Bus;
-let relay: OutboxRelay;
 let app: Express;
 const gateway = new HeldGateway();
-const windowClosed = new Collector('payment.window-closed', 'test.window-closed');
-const paymentCreated = new Collector('payment.created', 'test.payment-created');
+let windowClosed: CollectedEvents<'payment.window-closed'>;
+let paymentCreated: CollectedEvents<'payment.created'>;
 
 beforeAll(async () => {
-  db = await createTestDatabase([migrationsDir]);
-  pool = db.pool;
-  bus = await connectTestBus(testBusNamespace());
-  const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv() });
-  app = buildApp({ pool, bus, gateway, config, logger: testLogger, sessions: testSessionVerifier() });
-  relay = new OutboxRelay({ pool, bus, logger: testLogger });
-  await relay.start();
-  await bus.listen(windowClosed);
-  await bus.listen(paymentCreated);
-  await startListeners(bus, pool, gateway, testLogger);
+  payments = await startPaymentsUnderTest({ gateway });
+  ({ pool, bus, app } = payments);
+  windowClosed = await collectEvents(bus, 'payment.window-closed');
+  paymentCreated = await collectEvents(bus, 'payment.created');
 });
 
 afterAll(async () => {
   gateway.letGo();
-  await relay.stop();
-  await bus.deleteStream();
-  await bus.close();
-  await db.drop();
+  await payments.stop();
 });
 
-async function givenOrder(userId: string, expiresInMs: number): Promise<EventData<'order.created'>> {
-  const order: EventData<'order.created'> = {
-    id: randomUUID(),
-    userId,
-    status: 'created',
-    expiresAt: new Date(Date.now() + expiresInMs).toISOString(),
-    ticket: { id: randomUUID(), price: 1500 },
-    version: 0,
-  };
-  await bus.publish('order.created', order);
-  await eventually(() => findOrder(pool, order.id));
-  return order;
-}
+const givenOrder = (userId: string, expiresInMs: number) =>
+  payments.announceOrder({ userId, expiresAt: expiresIn(expiresInMs), ticket: { id: randomUUID(), price: 1500 } });
 
 const windowOf = async (orderId: string) =>
   (
@@ -127,7 +71,7 @@ const pay = (cookie: string, orderId: string) =>
 async function marker(): Promise<void> {
   const other = await givenOrder(randomUUID(), -1);
   await bus.publish('expiration.complete', { orderId: other.id });
-  await eventually(async () => windowClosed.received.some((e) => e.orderId === other.id));
+  await eventually(async () => windowClosed.about(other.id).length > 0);
 }
 
 describe('the payment window', () => {
@@ -147,17 +91,17 @@ describe('the payment window', () => {
     gateway.letGo();
     const res = await paying;
     expect(res.status).toBe(201);
-    await eventually(async () => paymentCreated.received.some((e) => e.orderId === order.id));
+    await eventually(async () => paymentCreated.about(order.id).length > 0);
     await eventually(async () => (await windowOf(order.id)).closed);
     await marker();
-    expect(windowClosed.received.filter((e) => e.orderId === order.id)).toEqual([]);
+    expect(windowClosed.about(order.id)).toEqual([]);
   });
 
   it('closes an unpaid window with payment.window-closed; a payment afterwards is refused before any charge', async () => {
     const { cookie, user } = sessionCookie();
     const order = await givenOrder(user.id, -1);
     await bus.publish('expiration.complete', { orderId: order.id });
-    await eventually(async () => windowClosed.received.some((e) => e.orderId === order.id));
+    await eventually(async () => windowClosed.about(order.id).length > 0);
     // A redelivered expiration changes nothing.
     expect(await closeWindow(pool, order.id, gateway.maxChargeMs)).toBe('unchanged');
 
@@ -166,7 +110,7 @@ describe('the payment window', () => {
     expect(res.body).toEqual({ errors: [{ message: 'Order has expired' }] });
     expect(gateway.charges).toBe(charges);
     await marker();
-    expect(windowClosed.received.filter((e) => e.orderId === order.id)).toHaveLength(1);
+    expect(windowClosed.about(order.id)).toHaveLength(1);
   });
 
   it('closes the window after a declined charge in flight at the deadline', async () => {
@@ -183,7 +127,7 @@ describe('the payment window', () => {
     await bus.publish('expiration.complete', { orderId: order.id });
     gateway.letGo();
     expect((await declining).status).toBe(402);
-    await eventually(async () => windowClosed.received.some((e) => e.orderId === order.id));
+    await eventually(async () => windowClosed.about(order.id).length > 0);
     expect(await windowOf(order.id)).toEqual({ closed: true, inFlight: 0, startedAt: null });
   });
 

@@ -1,58 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import type { Bus, Pool } from '@microtick/common';
-import {
-  connectTestBus,
-  createTestDatabase,
-  sessionCookie,
-  testSessionEnv,
-  testSessionVerifier,
-  testBusNamespace,
-  testLogger,
-  testNatsUrl,
-} from '@microtick/devstack';
+import type { Pool } from '@microtick/common';
+import { sessionCookie } from '@microtick/devstack';
 import type { Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';
-import { buildApp } from './app';
-import { readConfig } from './config';
-import { insertOrder } from './store/orders';
-import { migrationsDir } from './store/migrations';
-import { createGateway } from './gateway';
+import { seedOrder, startPaymentsUnderTest, type PaymentsUnderTest } from './testing/payments-under-test';
 
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let payments: PaymentsUnderTest;
 let pool: Pool;
-let bus: Bus;
 let app: Express;
 const logLines: string[] = [];
 
 beforeAll(async () => {
-  db = await createTestDatabase([migrationsDir]);
-  pool = db.pool;
-  bus = await connectTestBus(testBusNamespace());
-  const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv() });
   const capture = new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) });
-  const gateway = createGateway(config, pino(capture));
-  app = buildApp({ pool, bus, gateway, config, logger: testLogger, sessions: testSessionVerifier() });
+  payments = await startPaymentsUnderTest({ gatewayLogger: pino(capture), relay: false, listeners: false });
+  ({ pool, app } = payments);
 });
-afterAll(async () => {
-  await bus.deleteStream();
-  await bus.close();
-  await db.drop();
-});
+afterAll(() => payments.stop());
 
-async function givenOrder(userId: string) {
-  const id = randomUUID();
-  await insertOrder(pool, {
-    id,
-    userId,
-    status: 'created',
-    expiresAt: new Date(Date.now() + 60_000).toISOString(),
-    ticket: { id: randomUUID(), price: 1500 },
-    version: 0,
-  });
-  return id;
-}
+const givenOrder = async (userId: string) =>
+  (await seedOrder(pool, { userId, ticket: { id: randomUUID(), price: 1500 } })).id;
 
 describe('the sandbox gateway (no STRIPE_SECRET_KEY)', () => {
   it('warns at start-up that no real card is charged', () => {

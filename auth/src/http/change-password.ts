@@ -1,9 +1,10 @@
 import { BadRequestError, parseRequest, requireAuth, withTransaction, type Pool } from '@microtick/common';
 import { Router, type RequestHandler } from 'express';
 import { revokeSessions } from '../store/sessions';
-import { findUserById } from '../store/users';
-import { hashPassword, verifyPassword } from '../password';
-import { changePasswordSchema, newPasswordProblem } from './credentials';
+import { findUserById, setPasswordHash } from '../store/users';
+import { hashPassword, verifyPassword } from './password';
+import { newPasswordProblem } from '../rules';
+import { changePasswordSchema } from './credentials';
 
 /** PUT /api/users/password: 204, and every other session of the user is revoked. */
 export function changePasswordRouter(pool: Pool, failureLimit: RequestHandler): Router {
@@ -18,7 +19,7 @@ export function changePasswordRouter(pool: Pool, failureLimit: RequestHandler): 
     if (problem) throw new BadRequestError(problem, 'newPassword');
     const passwordHash = await hashPassword(newPassword);
     await withTransaction(pool, async (client) => {
-      await client.query('UPDATE users SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
+      await setPasswordHash(client, id, passwordHash);
       await revokeSessions(client, id, { except: req.sessionId });
     });
     res.status(204).end();

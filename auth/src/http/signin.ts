@@ -1,7 +1,7 @@
 import { BadRequestError, parseRequest } from '@microtick/common';
 import { Router, type RequestHandler } from 'express';
 import { findUserByEmail } from '../store/users';
-import { burnVerification, verifyPassword } from '../password';
+import { burnVerification, verifyPassword } from './password';
 import { credentialsSchema } from './credentials';
 import { startSession, type SessionIssuer } from './session-cookie';
 import { presentUser } from './present';

@@ -1,7 +1,7 @@
 import { ConflictError, parseRequest } from '@microtick/common';
 import { Router, type RequestHandler } from 'express';
 import { EmailInUse, insertUser } from '../store/users';
-import { hashPassword } from '../password';
+import { hashPassword } from './password';
 import { signupSchema } from './credentials';
 import { startSession, type SessionIssuer } from './session-cookie';
 import { presentUser } from './present';

@@ -1,4 +1,4 @@
-import { isUniqueViolation, queryKeepingConnection, type Pool } from '@microtick/common';
+import { isUniqueViolation, queryKeepingConnection, type Pool, type PoolClient } from '@microtick/common';
 
 export interface UserRow {
   id: string;
@@ -33,4 +33,8 @@ export async function findUserByEmail(pool: Pool, email: string): Promise<UserRo
 export async function findUserById(pool: Pool, id: string): Promise<UserRow | undefined> {
   const { rows } = await pool.query<UserRow>('SELECT id, email, password_hash FROM users WHERE id = $1', [id]);
   return rows[0];
+}
+
+export async function setPasswordHash(client: PoolClient, id: string, passwordHash: string): Promise<void> {
+  await client.query('UPDATE users SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
 }

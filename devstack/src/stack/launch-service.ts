@@ -93,6 +93,8 @@ function spawnNode(
 export function launchService(
   service: ServiceName,
   options: NodeLauncherOptions & {
+    /** The process's name in logs and the pid file when the stack runs several replicas (orders-2). */
+    name?: string;
     port: number;
     env: Record<string, string>;
     databaseUrl?: string;
@@ -106,7 +108,12 @@ export function launchService(
   const env: Record<string, string> = { ...options.env, PORT: String(options.port) };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   if (service === 'auth' && options.sessionSigningKey) env.AUTH_SIGNING_KEY = options.sessionSigningKey;
-  const child = spawnNode(service, [...(options.nodeArgs ?? []), '--enable-source-maps', entry], env, options);
+  const child = spawnNode(
+    options.name ?? service,
+    [...(options.nodeArgs ?? []), '--enable-source-maps', entry],
+    env,
+    options,
+  );
   return whenReady(child, waitForHttp(`http://127.0.0.1:${options.port}/health`, child));
 }
 

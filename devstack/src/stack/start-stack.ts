@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../processes';
-import { frontends, roster, serviceNames, type ServiceName } from '../roster';
+import { frontends, replicaNames, roster, serviceNames, type ReplicaName, type ServiceName } from '../roster';
 import {
   createServiceDatabases,
   infrastructureLaunchers,
@@ -41,6 +41,11 @@ export interface StackOptions {
   env?: Record<string, string | undefined>;
   /** Which services to run; default: every service whose source exists. */
   services?: ServiceName[];
+  /**
+   * Processes per service (default 1), e.g. { orders: 2 }: each replica has its own port and process
+   * (`orders`, `orders-2`), shares the service's database, and the gateway balances over them.
+   */
+  replicas?: Partial<Record<ServiceName, number>>;
   /** Start the Next.js client (needs `next build` first); default: when a build exists. */
   client?: boolean;
   /** Restart a service that exits unexpectedly (make up). */
@@ -57,6 +62,8 @@ export interface Stack {
   ports: Record<string, number>;
   infra: { postgres: string; nats: string; redis: string };
   databaseUrl(service: ServiceName): string;
+  /** The processes running a service, one per replica: `orders`, `orders-2`, … */
+  replicasOf(service: ServiceName): ReplicaName[];
   /** The running process id of one process, if it is running. */
   pid(name: ProcessName): number | undefined;
   /** Kills one process (SIGKILL by default) without restarting it. */
@@ -78,13 +85,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const services = options.services ?? serviceNames.filter((s) => existsSync(path.join(ROOT, s, 'src/index.ts')));
   const withClient = options.client ?? existsSync(CLIENT_SERVER);
+  const replicasOf = (service: ServiceName) => replicaNames(service, options.replicas?.[service]);
+  const serviceProcesses = services.flatMap(replicasOf);
   const ports: Record<string, number> = {};
   for (const { name, port } of roster.filter((s) => services.includes(s.name)))
-    ports[name] = options.fixedPorts ? port : await freePort();
+    for (const replica of replicasOf(name))
+      ports[replica] = options.fixedPorts && replica === name ? port : await freePort();
   if (withClient) ports.client = options.fixedPorts ? frontends.client.port : await freePort();
   ports.gateway = options.port || (options.fixedPorts ? frontends.gateway.port : await freePort());
 
-  const stopAll = () => supervisor.stopAll([['gateway'], ['client'], services, [...INFRASTRUCTURE]]);
+  const stopAll = () => supervisor.stopAll([['gateway'], ['client'], serviceProcesses, [...INFRASTRUCTURE]]);
 
   const infraLaunchers = infrastructureLaunchers({
     dataDir,
@@ -112,30 +122,45 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const launching = { output, pidFile, env };
   for (const service of services) {
     const { database } = roster.find((s) => s.name === service)!;
-    supervisor.register(
-      service,
-      () =>
-        launchService(service, {
-          ...launching,
-          port: ports[service],
-          databaseUrl: database ? databaseUrl(service) : undefined,
-          nodeArgs: options.nodeArgs,
-          sessionSigningKey,
-        }),
-      { restart: options.autoRestart },
-    );
+    for (const replica of replicasOf(service))
+      supervisor.register(
+        replica,
+        () =>
+          launchService(service, {
+            ...launching,
+            name: replica,
+            port: ports[replica],
+            databaseUrl: database ? databaseUrl(service) : undefined,
+            nodeArgs: options.nodeArgs,
+            sessionSigningKey,
+          }),
+        { restart: options.autoRestart },
+      );
   }
+  // The gateway balances over every replica of a routed service (the others know the first replica).
+  const upstreamUrls = Object.fromEntries(
+    services.map((service) => [
+      `${service.toUpperCase()}_URL`,
+      replicasOf(service)
+        .map((replica) => `http://127.0.0.1:${ports[replica]}`)
+        .join(','),
+    ]),
+  );
   if (withClient)
     supervisor.register('client', () => launchClient({ ...launching, port: ports.client }), {
       restart: options.autoRestart,
     });
-  supervisor.register('gateway', () => launchGateway({ ...launching, port: ports.gateway }), {
-    restart: options.autoRestart,
-  });
+  supervisor.register(
+    'gateway',
+    () => launchGateway({ ...launching, env: { ...env, ...upstreamUrls }, port: ports.gateway }),
+    {
+      restart: options.autoRestart,
+    },
+  );
 
   try {
     // Services start together; each waits for its own /health (database, bus, Redis reachable).
-    await supervisor.startAll(services);
+    await supervisor.startAll(serviceProcesses);
     if (withClient) await supervisor.start('client');
     await supervisor.start('gateway');
   } catch (err) {
@@ -148,6 +173,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ports,
     infra,
     databaseUrl,
+    replicasOf,
     pid: (name: ProcessName) => supervisor.pid(name),
     kill: (name: ProcessName, signal: NodeJS.Signals = 'SIGKILL') => supervisor.stop(name, signal),
     start: (name: ProcessName) => supervisor.start(name),

@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { stopProcess, type RunningServer } from '../processes';
-import type { ServiceName } from '../roster';
+import type { ReplicaName } from '../roster';
 import type { InfraName } from './launch-infrastructure';
 
-export type ProcessName = ServiceName | 'client' | 'gateway' | InfraName;
+export type ProcessName = ReplicaName | 'client' | 'gateway' | InfraName;
 export type Launched = ChildProcess | RunningServer;
 export type Launch = () => Promise<Launched>;
 

@@ -1,7 +1,7 @@
 import type { Bus, Logger } from '@microtick/common';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { expirationEventId } from '../expiration-id';
+import { expirationEventId } from './expiration-id';
 import { jobDelay, waitBeforePublishing } from '../rules';
 
 export interface ExpirationJob {

@@ -12,7 +12,7 @@ import {
 import request from 'supertest';
 import { findOrder } from '../store/orders';
 import { findTicket } from '../store/tickets';
-import { outboxEventsFor, seedTicket, startOrders, type OrdersUnderTest } from '../testing/orders-under-test';
+import { outboxEventsFor, seedTicket, startOrdersUnderTest, type OrdersUnderTest } from '../testing/orders-under-test';
 import { PaymentWindowClosedListener } from './payment-window-closed';
 import { startListeners } from './index';
 import { PaymentCreatedListener } from './payment-created';
@@ -22,7 +22,7 @@ let orders: OrdersUnderTest;
 /** Stands in for the tickets, expiration and payments services: a second connection on the same namespace. */
 let otherServices: Bus;
 beforeAll(async () => {
-  orders = await startOrders();
+  orders = await startOrdersUnderTest();
   await startListeners(orders.bus, orders.pool, testLogger);
   otherServices = await connectTestBus(
     { stream: orders.bus.stream, subjectPrefix: orders.bus.subjectPrefix },

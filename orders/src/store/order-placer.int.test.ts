@@ -13,6 +13,36 @@ const request = (ticketId: string, userId = randomUUID()): OrderRequest => ({
   expiresAt: inAMinute(),
 });
 
+/** The pool, except that a seller's new price reaches the replica just after a batch has read the prices. */
+function repricedAfterTheRead(pool: Pool, ticketId: string, priceCents: number): Pool {
+  let repriced = false;
+  const bound = <T extends object>(target: T, prop: string | symbol) => {
+    const value = Reflect.get(target, prop, target);
+    return typeof value === 'function' ? value.bind(target) : value;
+  };
+  return new Proxy(pool, {
+    get: (target, prop) =>
+      prop !== 'connect'
+        ? bound(target, prop)
+        : async () => {
+            const client = await target.connect();
+            return new Proxy(client, {
+              get: (c, p) =>
+                p !== 'query'
+                  ? bound(c, p)
+                  : async (query: { name?: string }) => {
+                      const result = await c.query(query as never);
+                      if (query.name === 'read-prices' && !repriced) {
+                        repriced = true;
+                        await target.query('UPDATE tickets SET price_cents = $2 WHERE id = $1', [ticketId, priceCents]);
+                      }
+                      return result;
+                    },
+            });
+          },
+  });
+}
+
 describe('OrderPlacer', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let pool: Pool;
@@ -93,6 +123,17 @@ describe('OrderPlacer', () => {
         ticket: { id: tickets[i].id, price: tickets[i].price },
       });
     }
+  });
+
+  it('places a ticket repriced after the batch read its price at the new price, in the order and its event', async () => {
+    const ticket = await seedTicket(pool, { price: 700 });
+    const [result] = await placeOrders(repricedAfterTheRead(pool, ticket.id, 900), [request(ticket.id)]);
+
+    if (result.outcome !== 'placed') throw new Error(`not placed: ${result.outcome}`);
+    expect(result.order.ticket.priceCents).toBe(900);
+    const events = await outboxEventsFor(pool, result.order.id);
+    expect(events.map((e) => e.data)).toMatchObject([{ ticket: { id: ticket.id, price: 900 } }]);
+    expect(await orderRows(ticket.id)).toHaveLength(1);
   });
 
   it('gives a ticket wanted by 50 buyers at once to exactly one of them, the first in its batch', async () => {

@@ -27,12 +27,13 @@ export interface HoldLimits {
 
 export const DEFAULT_HOLD_LIMITS: HoldLimits = { maxOpenOrders: 5, reorderCooldownSeconds: 60 };
 
-/** Stands in for the price in the events built here; the statement sets the replica's price. */
-const PRICE_SET_IN_SQL = 1;
+/** The replica's price of each ticket on sale (a withdrawn one is not), for the events of a batch. */
+const READ_PRICES = `SELECT id, price_cents FROM tickets WHERE id = ANY($1::uuid[]) AND status <> 'withdrawn'`;
 
 /**
- * Reads the tickets, inserts each order at its ticket's price unless the buyer is the seller, and
- * inserts an outbox row for each order placed: one statement and one commit for the whole batch.
+ * Reads the tickets, inserts each order at the price its order.created carries unless the buyer is the
+ * seller, and inserts the outbox row of each order placed: one statement and one commit for the whole
+ * batch. A ticket repriced since the batch read its price is not placed (its request is tried again).
  *
  * The partial unique index decides who gets a ticket (ON CONFLICT DO NOTHING: a second open or
  * complete order for a ticket is not inserted, also when it waited for another transaction holding
@@ -46,36 +47,37 @@ const PRICE_SET_IN_SQL = 1;
  */
 const PLACE_ORDERS = `
   WITH input AS (
-    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::uuid[], $6::jsonb[])
-      WITH ORDINALITY AS i (order_id, user_id, ticket_id, expires_at, event_id, envelope, n)
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::int[], $6::uuid[], $7::jsonb[])
+      WITH ORDINALITY AS i (order_id, user_id, ticket_id, expires_at, event_price_cents, event_id, envelope, n)
   ), candidate AS (
     -- A withdrawn ticket is not for sale at all: it reads as unknown.
     SELECT i.*, t.title, t.price_cents, t.user_id AS seller_id, coalesce(t.starts_at <= now(), false) AS started,
+      t.price_cents <> i.event_price_cents AS repriced,
       EXISTS (
         SELECT 1 FROM orders o
         WHERE o.user_id = i.user_id AND o.ticket_id = i.ticket_id AND o.status = 'cancelled'
-          AND o.closed_at > clock_timestamp() - $9 * interval '1 second'
+          AND o.closed_at > clock_timestamp() - $10 * interval '1 second'
       ) AS cooling
     FROM input i LEFT JOIN tickets t ON t.id = i.ticket_id AND t.status <> 'withdrawn'
   ), placed AS (
     INSERT INTO orders (id, user_id, ticket_id, ticket_price_cents, ticket_title, status, expires_at, version)
     SELECT order_id, user_id, ticket_id, price_cents, title, 'created', expires_at, 0
-    FROM candidate WHERE price_cents IS NOT NULL AND seller_id <> user_id AND NOT started AND NOT cooling
+    FROM candidate
+    WHERE price_cents IS NOT NULL AND NOT repriced AND seller_id <> user_id AND NOT started AND NOT cooling
     ORDER BY ticket_id, n
     ON CONFLICT (ticket_id) WHERE status IN ('created', 'complete') DO NOTHING
     RETURNING id, user_id, created_at
   ), held AS (
     INSERT INTO buyer_holds (user_id, open_orders, hold_cap)
-    SELECT user_id, count(*), $8 FROM placed GROUP BY user_id ORDER BY user_id
+    SELECT user_id, count(*), $9 FROM placed GROUP BY user_id ORDER BY user_id
     ON CONFLICT (user_id) DO UPDATE
       SET open_orders = buyer_holds.open_orders + excluded.open_orders, hold_cap = excluded.hold_cap
   ), recorded AS (
     INSERT INTO outbox (id, subject, envelope)
-    SELECT c.event_id, $7, jsonb_set(c.envelope, '{data,ticket,price}', to_jsonb(c.price_cents))
-    FROM candidate c JOIN placed p ON p.id = c.order_id
-    ORDER BY c.n
+    SELECT c.event_id, $8, c.envelope FROM candidate c JOIN placed p ON p.id = c.order_id ORDER BY c.n
   )
-  SELECT c.n::int, c.title, c.price_cents, c.seller_id, c.started, c.cooling, p.id IS NOT NULL AS placed, p.created_at
+  SELECT c.n::int, c.title, c.price_cents, c.seller_id, c.started, c.cooling, coalesce(c.repriced, false) AS repriced,
+    p.id IS NOT NULL AS placed, p.created_at
   FROM candidate c LEFT JOIN placed p ON p.id = c.order_id`;
 
 interface ResultRow {
@@ -85,6 +87,7 @@ interface ResultRow {
   seller_id: string | null;
   started: boolean;
   cooling: boolean;
+  repriced: boolean;
   placed: boolean;
   created_at: Date | null;
 }
@@ -159,73 +162,93 @@ function pastTheCap(err: unknown): boolean {
 }
 
 /**
- * One statement for the whole batch; results in the order of `requests`. A batch that would take a
- * buyer past the cap throws; a single order that would answers 'too many holds'.
+ * One statement for the whole batch, after one read of its tickets' prices; results in the order of
+ * `requests`. A batch that would take a buyer past the cap throws; a single order that would answers
+ * 'too many holds'.
  */
 export async function placeOrders(
   pool: Pool,
   requests: OrderRequest[],
   limits = DEFAULT_HOLD_LIMITS,
 ): Promise<PlaceOrderResult[]> {
-  const orderIds = requests.map(() => randomUUID());
-  const events = requests.map((request, i) =>
-    makeEnvelope('order.created', {
-      id: orderIds[i],
+  const { rows: prices } = await queryKeepingConnection<{ id: string; price_cents: number }>(pool, {
+    name: 'read-prices',
+    text: READ_PRICES,
+    values: [requests.map((r) => r.ticketId)],
+  });
+  const priceOf = new Map(prices.map((p) => [p.id, p.price_cents]));
+  // A ticket not on sale gets no order: only the others go to the statement, each with its complete event.
+  const placing = requests.map((request) => {
+    const priceCents = priceOf.get(request.ticketId);
+    if (priceCents === undefined) return undefined;
+    const orderId = randomUUID();
+    const event = makeEnvelope('order.created', {
+      id: orderId,
       userId: request.userId,
       status: 'created',
       expiresAt: request.expiresAt.toISOString(),
-      ticket: { id: request.ticketId, price: PRICE_SET_IN_SQL },
+      ticket: { id: request.ticketId, price: priceCents },
       version: 0,
-    }),
-  );
-  let rows: ResultRow[];
+    });
+    return { request, orderId, priceCents, event };
+  });
+  const onSale = placing.filter((p) => p !== undefined);
+  let rows: ResultRow[] = [];
   try {
-    ({ rows } = await recordInStatement(events, (outbox) =>
-      queryKeepingConnection<ResultRow>(pool, {
-        name: 'place-orders',
-        text: PLACE_ORDERS,
-        values: [
-          orderIds,
-          requests.map((r) => r.userId),
-          requests.map((r) => r.ticketId),
-          requests.map((r) => r.expiresAt),
-          outbox.ids,
-          outbox.envelopes,
-          'order.created',
-          limits.maxOpenOrders,
-          limits.reorderCooldownSeconds,
-        ],
-      }),
-    ));
+    if (onSale.length > 0) {
+      ({ rows } = await recordInStatement(
+        onSale.map((o) => o.event),
+        (outbox) =>
+          queryKeepingConnection<ResultRow>(pool, {
+            name: 'place-orders',
+            text: PLACE_ORDERS,
+            values: [
+              onSale.map((o) => o.orderId),
+              onSale.map((o) => o.request.userId),
+              onSale.map((o) => o.request.ticketId),
+              onSale.map((o) => o.request.expiresAt),
+              onSale.map((o) => o.priceCents),
+              outbox.ids,
+              outbox.envelopes,
+              'order.created',
+              limits.maxOpenOrders,
+              limits.reorderCooldownSeconds,
+            ],
+          }),
+      ));
+    }
   } catch (err) {
     if (requests.length === 1 && pastTheCap(err)) return [{ outcome: 'too many holds' }];
     throw err;
   }
-  const byPosition = new Map(rows.map((row) => [row.n, row]));
-  const results = requests.map((request, i): PlaceOrderResult => {
-    const row = byPosition.get(i + 1);
-    const known = row && row.price_cents !== null && row.title !== null && row.seller_id !== null;
-    const outcome = placementOutcome({
-      ticket: known ? { sellerId: row.seller_id! } : undefined,
-      buyerId: request.userId,
-      eventStarted: row?.started ?? false,
-      coolingDown: row?.cooling ?? false,
-      inserted: row?.placed ?? false,
-    });
-    if (outcome !== 'placed') return { outcome };
-    return {
-      outcome: 'placed',
-      order: {
-        id: orderIds[i],
-        userId: request.userId,
-        status: 'created',
-        expiresAt: request.expiresAt,
-        createdAt: row!.created_at ?? new Date(),
-        version: 0,
-        ticket: { id: request.ticketId, title: row!.title!, priceCents: row!.price_cents! },
-        cancelReason: null,
-      },
-    };
-  });
-  return results;
+  const rowOf = new Map(rows.map((row) => [onSale[row.n - 1].orderId, row]));
+  return Promise.all(
+    requests.map(async (request, i): Promise<PlaceOrderResult> => {
+      const orderId = placing[i]?.orderId;
+      const row = orderId === undefined ? undefined : rowOf.get(orderId);
+      if (row?.repriced) return (await placeOrders(pool, [request], limits))[0];
+      const known = row && row.price_cents !== null && row.title !== null && row.seller_id !== null;
+      const outcome = placementOutcome({
+        ticket: known ? { sellerId: row.seller_id! } : undefined,
+        buyerId: request.userId,
+        eventStarted: row?.started ?? false,
+        coolingDown: row?.cooling ?? false,
+        inserted: row?.placed ?? false,
+      });
+      if (outcome !== 'placed') return { outcome };
+      return {
+        outcome: 'placed',
+        order: {
+          id: orderId!,
+          userId: request.userId,
+          status: 'created',
+          expiresAt: request.expiresAt,
+          createdAt: row!.created_at ?? new Date(),
+          version: 0,
+          ticket: { id: request.ticketId, title: row!.title!, priceCents: row!.price_cents! },
+          cancelReason: null,
+        },
+      };
+    }),
+  );
 }

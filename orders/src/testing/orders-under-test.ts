@@ -1,4 +1,4 @@
-// Test-only helpers for the orders service's own tests; never imported by production code.
+// Test-only: the orders service wired to the harness's real PostgreSQL and NATS.
 import type { Server } from 'node:http';
 import type { Bus, Envelope, EventData, Pool } from '@microtick/common';
 import {
@@ -25,7 +25,7 @@ export interface OrdersUnderTest {
 }
 
 /** A fresh database and bus namespace, and the orders app listening on a free port. */
-export async function startOrders(env: Record<string, string> = {}): Promise<OrdersUnderTest> {
+export async function startOrdersUnderTest(env: Record<string, string> = {}): Promise<OrdersUnderTest> {
   const db = await createTestDatabase([migrationsDir]);
   const bus = await connectTestBus(testBusNamespace(), 'orders');
   const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv(), ...env });

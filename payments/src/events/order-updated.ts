@@ -1,6 +1,7 @@
 import { Listener, withTransaction, type EventData, type Logger, type Pool, durableName } from '@microtick/common';
 import { chargeDecision } from '../rules';
 import { applyOrderUpdate } from '../store/orders';
+import { markForRefund } from '../store/payments';
 import type { PaymentGateway } from '../gateway';
 import { refundPendingPayments } from '../store/refunds';
 
@@ -25,10 +26,7 @@ export class OrderUpdatedListener extends Listener<'order.updated'> {
     await withTransaction(this.pool, async (client) => {
       const applied = await applyOrderUpdate(client, update);
       if (applied && chargeDecision({ status: update.status, paidByAnotherCharge: false }) !== 'keep') {
-        await client.query(
-          `UPDATE payments SET status = 'refund_pending' WHERE order_id = $1 AND status = 'succeeded'`,
-          [update.id],
-        );
+        await markForRefund(client, update.id);
       }
     });
     if (update.status === 'cancelled') await refundPendingPayments(this.pool, this.gateway, update.id, this.logger);

@@ -1,52 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from '@microtick/common';
-import {
-  createTestDatabase,
-  sessionCookie,
-  testLogger,
-  testSessionEnv,
-  testSessionVerifier,
-} from '@microtick/devstack';
+import { sessionCookie } from '@microtick/devstack';
 import type { Express } from 'express';
 import request from 'supertest';
-import { buildApp } from '../app';
-import { readConfig } from '../config';
-import { migrationsDir } from '../store/migrations';
-import { insertOrder } from '../store/orders';
 import { recordSucceededCharge } from '../store/payments';
-import { createGateway } from '../gateway';
+import { seedOrder, startPaymentsUnderTest, type PaymentsUnderTest } from '../testing/payments-under-test';
 
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let payments: PaymentsUnderTest;
 let pool: Pool;
 let app: Express;
-
 beforeAll(async () => {
-  db = await createTestDatabase([migrationsDir]);
-  pool = db.pool;
-  const config = readConfig({ DATABASE_URL: db.url, NATS_URL: 'nats://127.0.0.1:1', ...testSessionEnv() });
-  app = buildApp({
-    pool,
-    bus: { ping: async () => undefined },
-    gateway: createGateway(config, testLogger),
-    config,
-    logger: testLogger,
-    sessions: testSessionVerifier(),
-  });
+  payments = await startPaymentsUnderTest({ relay: false, listeners: false });
+  ({ pool, app } = payments);
 });
-afterAll(async () => {
-  await db.drop();
-});
+afterAll(() => payments.stop());
 
 async function givenOrder(userId: string, paid: boolean): Promise<string> {
-  const id = randomUUID();
-  await insertOrder(pool, {
-    id,
-    userId,
-    status: 'created',
-    expiresAt: new Date(Date.now() + 60_000).toISOString(),
-    ticket: { id: randomUUID(), price: 123450 },
-    version: 0,
-  });
+  const { id } = await seedOrder(pool, { userId, ticket: { id: randomUUID(), price: 123450 } });
   if (paid)
     await recordSucceededCharge(pool, {
       orderId: id,

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { OrderStatus, Pool } from '@microtick/common';
 import { createTestDatabase } from '@microtick/devstack';
 import { migrationsDir } from './migrations';
-import { insertOrder } from './orders';
 import { chargeDecision } from '../rules';
+import { seedOrder } from '../testing/payments-under-test';
 import {
   recordCharges,
   recordSucceededCharge,
@@ -24,15 +24,7 @@ afterAll(async () => {
 });
 
 async function givenOrder(status: 'created' | 'cancelled' = 'created'): Promise<string> {
-  const id = randomUUID();
-  await insertOrder(pool, {
-    id,
-    userId: randomUUID(),
-    status: 'created',
-    expiresAt: new Date(Date.now() + 60_000).toISOString(),
-    ticket: { id: randomUUID(), price: 2500 },
-    version: 0,
-  });
+  const { id } = await seedOrder(pool);
   if (status === 'cancelled')
     await pool.query(`UPDATE orders SET status = 'cancelled', version = 1 WHERE id = $1`, [id]);
   return id;

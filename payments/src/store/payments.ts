@@ -7,6 +7,7 @@ import {
   type Envelope,
   type OrderStatus,
   type Pool,
+  type PoolClient,
 } from '@microtick/common';
 import { chargeDecision } from '../rules';
 
@@ -167,6 +168,13 @@ export async function recordCharges(
     return outcomes;
   });
   return results;
+}
+
+/** Marks the order's succeeded charges for refund, inside the caller's transaction. */
+export async function markForRefund(client: PoolClient, orderId: string): Promise<void> {
+  await client.query(`UPDATE payments SET status = 'refund_pending' WHERE order_id = $1 AND status = 'succeeded'`, [
+    orderId,
+  ]);
 }
 
 export async function findRefundPending(pool: Pool, orderId: string): Promise<PaymentRow[]> {

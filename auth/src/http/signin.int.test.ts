@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { startAuthUnderTest, type AuthUnderTest } from './testing/auth-under-test';
+import { startAuthUnderTest, type AuthUnderTest } from '../testing/auth-under-test';
 
 // Found by e2e/hostile-input: the per-account limiter's key was String(email), which throws for some objects.
 let auth: AuthUnderTest;

@@ -1,0 +1,87 @@
+// Test-only: the payments service wired to the harness's real PostgreSQL and NATS.
+import { OutboxRelay, type Bus, type EventData, type Logger, type Pool } from '@microtick/common';
+import {
+  anOrderCreated,
+  connectTestBus,
+  createTestDatabase,
+  eventually,
+  testBusNamespace,
+  testLogger,
+  testNatsUrl,
+  testSessionEnv,
+  testSessionVerifier,
+} from '@microtick/devstack';
+import type { Express } from 'express';
+import { buildApp } from '../app';
+import { readConfig } from '../config';
+import { startListeners } from '../events';
+import { createGateway, type PaymentGateway } from '../gateway';
+import { migrationsDir } from '../store/migrations';
+import { findOrder, insertOrder } from '../store/orders';
+
+export interface PaymentsUnderTest {
+  app: Express;
+  db: Awaited<ReturnType<typeof createTestDatabase>>;
+  pool: Pool;
+  /** The service's own bus connection in a fresh namespace; tests publish other services' events on it. */
+  bus: Bus;
+  gateway: PaymentGateway;
+  relay: OutboxRelay;
+  /** Publishes the order.created the orders service would, and waits until the replica has it. */
+  announceOrder(overrides?: Partial<EventData<'order.created'>>): Promise<EventData<'order.created'>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A fresh database and bus namespace with the service's app, its relay and listeners (unless turned
+ * off), charging through `gateway` or else the one its configuration picks (logging to `gatewayLogger`).
+ */
+export async function startPaymentsUnderTest(
+  options: {
+    env?: Record<string, string>;
+    gateway?: PaymentGateway;
+    gatewayLogger?: Logger;
+    relay?: boolean;
+    listeners?: boolean;
+  } = {},
+): Promise<PaymentsUnderTest> {
+  const db = await createTestDatabase([migrationsDir]);
+  const pool = db.pool;
+  const bus = await connectTestBus(testBusNamespace(), 'payments');
+  const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv(), ...options.env });
+  const gateway = options.gateway ?? createGateway(config, options.gatewayLogger ?? testLogger);
+  const app = buildApp({ pool, bus, gateway, config, logger: testLogger, sessions: testSessionVerifier() });
+  const relay = new OutboxRelay({ pool, bus, logger: testLogger });
+  if (options.relay ?? true) await relay.start();
+  if (options.listeners ?? true) await startListeners(bus, pool, gateway, testLogger);
+  return {
+    app,
+    db,
+    pool,
+    bus,
+    gateway,
+    relay,
+    async announceOrder(overrides = {}) {
+      const order = anOrderCreated(overrides);
+      await bus.publish('order.created', order);
+      await eventually(() => findOrder(pool, order.id));
+      return order;
+    },
+    async stop() {
+      await relay.stop();
+      await bus.deleteStream();
+      await bus.close();
+      await db.drop();
+    },
+  };
+}
+
+/** Puts an order straight into the replica, as if its order.created had been applied. */
+export async function seedOrder(pool: Pool, overrides: Partial<EventData<'order.created'>> = {}) {
+  const order = anOrderCreated(overrides);
+  await insertOrder(pool, order);
+  return order;
+}
+
+/** An expiry `ms` from now (in the past when negative), as order.created carries it. */
+export const expiresIn = (ms: number) => new Date(Date.now() + ms).toISOString();
