@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { startTestStack, type TestStack } from '@microtick/devstack';
+import { startTestStack, type StackOptions, type TestStack } from '@microtick/devstack';
 import { medianBy, ms, rate, table } from './lib';
 import { ordersCeiling, runOnSale, type OnSaleOptions, type OnSaleResult } from './on-sale/scenario';
 import { faults } from './on-sale/verdict';
@@ -74,15 +74,25 @@ function rows(label: string, { ceiling, runs }: Awaited<ReturnType<typeof measur
   ];
 }
 
-export async function run(): Promise<string> {
-  const loadBefore = os.loadavg()[0];
-  const stack = await startTestStack({ durable: true, env: { LOG_LEVEL: 'warn', WRITE_RATE_LIMIT: '1000000000' } });
-  let single: Awaited<ReturnType<typeof measure>>;
+/** A fresh stack for each configuration, so the second does not start with the first's tables. */
+async function onFreshStack(replicas: StackOptions['replicas']) {
+  const stack = await startTestStack({
+    durable: true,
+    replicas,
+    // The seller puts 100 tickets on sale in a second; buyers write once or twice each, within any limit.
+    env: { LOG_LEVEL: 'warn', WRITE_RATE_LIMIT: '1000000000' },
+  });
   try {
-    single = await measure(stack);
+    return await measure(stack);
   } finally {
     await stack.cleanup();
   }
+}
+
+export async function run(): Promise<string> {
+  const loadBefore = os.loadavg()[0];
+  const single = await onFreshStack(undefined);
+  const two = await onFreshStack({ orders: 2, tickets: 2, payments: 2 });
   return [
     `## On-sale: ${ON_SALE.buyers.toLocaleString('en-US')} buyers for ${ON_SALE.tickets} tickets within one second`,
     '',
@@ -105,7 +115,7 @@ export async function run(): Promise<string> {
         'outcome',
         'fairness',
       ],
-      rows('one replica each', single),
+      [...rows('one replica each', single), ...rows('two replicas of orders, tickets, payments', two)],
     ),
     '',
     `Targets: all ${ON_SALE.buyers.toLocaleString('en-US')} answered within 1.5 s, order p99 under 1 s, exactly ` +

@@ -228,7 +228,7 @@ export async function runOnSale(stack: TestStack, options: OnSaleOptions): Promi
 /**
  * The orders-only ceiling in the same stack: the same number of buyers for as many tickets, sent
  * straight to the orders service over `connections` keep-alive connections, as fast as it answers (no
- * gateway, no payments). Returns how long it took to answer them all.
+ * gateway, no payments), spread over its replicas. Returns how long it took to answer them all.
  */
 export async function ordersCeiling(
   stack: TestStack,
@@ -242,12 +242,14 @@ export async function ordersCeiling(
     ticketId: ticketIds[Math.floor(random() * ticketIds.length)],
   }));
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
-  const url = `http://127.0.0.1:${stack.ports.orders}/api/orders`;
+  // With replicas, the connections take turns over them, as the gateway's round robin would.
+  const urls = stack.replicasOf('orders').map((replica) => `http://127.0.0.1:${stack.ports[replica]}/api/orders`);
   const statuses: Record<number, number> = {};
   let next = 0;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: options.connections }, async () => {
+    Array.from({ length: options.connections }, async (_, connection) => {
+      const url = urls[connection % urls.length];
       while (next < orders.length) {
         const { cookie, ticketId } = orders[next++];
         const { status } = await request(agent, url, 'POST', cookie, { ticketId });
