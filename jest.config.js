@@ -2,7 +2,13 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>'],
-  testMatch: ['**/src/**/*.test.ts', '**/e2e/**/*.test.ts', '**/infra/**/*.test.ts', '**/client/lib/**/*.test.ts'],
+  testMatch: [
+    '**/src/**/*.test.ts',
+    '**/bench/**/*.test.ts',
+    '**/e2e/**/*.test.ts',
+    '**/infra/**/*.test.ts',
+    '**/client/lib/**/*.test.ts',
+  ],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.next/', '/.data/'],
   transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.base.json' }] },
   moduleNameMapper: {

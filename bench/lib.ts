@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -289,4 +289,43 @@ export function tempDir(prefix: string): { dir: string; remove(): void } {
   // PostgreSQL runs as an unprivileged user when we are root and must be able to enter it.
   require('node:fs').chmodSync(dir, 0o755);
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** CPU time (user + system) a process and all its descendants have used so far, in ms, from /proc. */
+export function cpuMs(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const stats = new Map<number, string[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The fields after the command's closing parenthesis: ppid is the 2nd, utime the 12th, stime the 13th.
+      stats.set(Number(entry), readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' '));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  let total = 0;
+  const pending = [pid];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    const fields = stats.get(current);
+    if (fields) total += (Number(fields[11]) + Number(fields[12])) * 10; // USER_HZ is 100 on Linux
+    for (const [child, f] of stats) if (Number(f[1]) === current) pending.push(child);
+  }
+  return total;
+}
+
+/** Measures the CPU that `pids` spend while `work` runs, in ms per `count`. */
+export async function cpuPer<T>(
+  pids: Record<string, number | undefined>,
+  count: (result: T) => number,
+  work: () => Promise<T>,
+): Promise<{ result: T; perItemMs: Record<string, number> }> {
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
+  const result = await work();
+  const n = count(result);
+  const perItemMs = Object.fromEntries(
+    Object.entries(pids).map(([name, pid]) => [name, (cpuMs(pid) - before[name]) / n]),
+  );
+  return { result, perItemMs };
 }

@@ -1,9 +1,11 @@
 import http from 'node:http';
-import { createProxyMiddleware } from 'http-proxy-middleware';
+import { forward } from './forward';
 import { apiNotFoundBody, destinationFor, type Upstreams } from './routes';
 import { isConnectionError, UpstreamPool } from './upstream-pool';
 
 const UPSTREAM_IDLE_TIMEOUT_MS = 60_000;
+const PROXY_TIMEOUT_MS = 30_000;
+const CLIENT_KEEP_ALIVE_TIMEOUT_MS = 75_000;
 const unavailable = JSON.stringify({ errors: [{ message: 'Service unavailable, try again shortly' }] });
 
 const isDevMail = (url: string) => /^\/dev\/mail(\/|\?|$)/.test(url);
@@ -19,35 +21,23 @@ export function buildGateway(
   onError: (err: Error, target: string) => void = () => undefined,
   devMail?: string,
 ) {
+  // Reuse upstream connections, as the cluster's gateway does; a new TCP connection per request left
+  // sockets in TIME_WAIT and stalled requests for seconds under load. Idle ones close after 60 s, before
+  // the services' 65 s (listenHttp in common), so the gateway never sends down a closing one.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 512, timeout: UPSTREAM_IDLE_TIMEOUT_MS });
   const pools = new Map(Object.entries(upstreams).map(([name, urls]) => [name, new UpstreamPool(urls)]));
-  const chosen = new WeakMap<http.IncomingMessage, { pool: UpstreamPool; target: string }>();
-  const proxy = createProxyMiddleware<http.IncomingMessage, http.ServerResponse>({
-    router: (req) => chosen.get(req)!.target,
-    target: upstreams.client,
-    changeOrigin: false,
-    xfwd: true,
-    proxyTimeout: 30_000,
-    // Reuse upstream connections, as ingress-nginx does; a new TCP connection per request left sockets
-    // in TIME_WAIT and stalled requests for seconds under load. Idle ones close after nginx's 60 s,
-    // before the services' 65 s (listenHttp in common), so the gateway never sends down a closing one.
-    agent: new http.Agent({ keepAlive: true, maxSockets: 512, timeout: UPSTREAM_IDLE_TIMEOUT_MS }),
-    on: {
-      error: (err, req, res) => {
-        const upstream = chosen.get(req);
-        if (upstream && isConnectionError(err as NodeJS.ErrnoException)) upstream.pool.eject(upstream.target);
-        onError(err as Error, upstream?.target ?? 'gateway');
-        if (res instanceof http.ServerResponse && !res.headersSent) {
-          res.writeHead(502, { 'content-type': 'application/json' }).end(unavailable);
-        }
-      },
-    },
-  });
-  const mailProxy = devMail
-    ? createProxyMiddleware<http.IncomingMessage, http.ServerResponse>({ target: devMail, changeOrigin: false })
-    : undefined;
+  const parsed = new Map<string, URL>();
+  const urlOf = (target: string) => parsed.get(target) ?? parsed.set(target, new URL(target)).get(target)!;
   const server = http.createServer((req, res) => {
-    if (mailProxy && isDevMail(req.url ?? '/')) {
-      void mailProxy(req, res, () => res.writeHead(404).end());
+    if (devMail && isDevMail(req.url ?? '/')) {
+      forward(req, res, urlOf(devMail), {
+        agent,
+        timeoutMs: PROXY_TIMEOUT_MS,
+        onError: (err) => {
+          onError(err, devMail);
+          if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end(unavailable);
+        },
+      });
       return;
     }
     const destination = destinationFor(req.url ?? '/');
@@ -56,11 +46,22 @@ export function buildGateway(
       return;
     }
     const pool = pools.get(destination)!;
-    chosen.set(req, { pool, target: pool.pick() });
-    void proxy(req, res, () => {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(apiNotFoundBody);
+    const target = pool.pick();
+    forward(req, res, urlOf(target), {
+      agent,
+      timeoutMs: PROXY_TIMEOUT_MS,
+      onError: (err) => {
+        if (isConnectionError(err)) pool.eject(target);
+        onError(err, target);
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end(unavailable);
+      },
     });
   });
+  // Browsers keep their connection to the site open between requests, and an ingress lets them (nginx
+  // 75 s): Node's default of 5 s closed the connections of buyers waiting on an event's page for its sale
+  // to open, and their orders met a closing socket.
+  server.keepAliveTimeout = CLIENT_KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = CLIENT_KEEP_ALIVE_TIMEOUT_MS + 1000;
   // Requests Node's parser rejects (headers too large, malformed HTTP) still get the error shape.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();

@@ -7,44 +7,65 @@ export type ChargeStart =
   | { outcome: 'cancelled' | 'paid' | 'expired' }
   | { outcome: 'started'; order: { id: string; priceCents: number } };
 
+export interface ChargeStartRequest {
+  orderId: string;
+  userId: string;
+}
+
 /**
- * Checks that the buyer's order can be paid and marks a charge in flight, in one statement under the
- * replica row's lock, so the window cannot close between the check and the mark, and cannot close while
- * the charge is in flight (the judge waits for it). Times are the database's clock, the judge's too.
+ * Checks that each buyer's order can be paid and marks a charge in flight, in one statement under the
+ * replica rows' locks (taken in id order, so two batches cannot deadlock), so the window cannot close
+ * between the check and the mark, and cannot close while the charge is in flight (the judge waits for
+ * it). Times are the database's clock, the judge's too. Results in the order of `requests`; the same
+ * order twice in a batch (a double click) marks two charges.
  */
-export async function startCharge(pool: Pool, orderId: string, userId: string): Promise<ChargeStart> {
+export async function startCharges(pool: Pool, requests: ChargeStartRequest[]): Promise<ChargeStart[]> {
   const { rows } = await pool.query<{
-    price_cents: number;
-    status: OrderStatus;
+    n: number;
+    price_cents: number | null;
+    status: OrderStatus | null;
     paid: boolean;
     closed: boolean;
     judged: boolean;
     started: boolean;
   }>({
-    name: 'start-charge',
-    text: `WITH o AS (
-             SELECT id, status, price_cents, window_closed_at IS NOT NULL AS judged,
+    name: 'start-charges',
+    text: `WITH input AS (
+             SELECT * FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS i (order_id, user_id, n)
+           ), o AS (
+             SELECT id, user_id, status, price_cents, window_closed_at IS NOT NULL AS judged,
                window_closed_at IS NOT NULL OR expires_at <= clock_timestamp() AS closed,
                EXISTS (SELECT 1 FROM payments p WHERE p.order_id = orders.id AND p.status = 'succeeded') AS paid
-             FROM orders WHERE id = $1 AND user_id = $2 FOR UPDATE
+             FROM orders WHERE id IN (SELECT order_id FROM input) ORDER BY id FOR UPDATE
+           ), starting AS (
+             SELECT i.order_id, count(*)::int AS charges FROM input i
+             JOIN o ON o.id = i.order_id AND o.user_id = i.user_id
+             WHERE o.status = 'created' AND NOT o.paid AND NOT o.closed
+             GROUP BY i.order_id
            ), started AS (
-             UPDATE orders SET charges_in_flight = charges_in_flight + 1, charge_started_at = clock_timestamp()
-             FROM o WHERE orders.id = o.id AND o.status = 'created' AND NOT o.paid AND NOT o.closed
+             UPDATE orders SET charges_in_flight = charges_in_flight + s.charges, charge_started_at = clock_timestamp()
+             FROM starting s WHERE orders.id = s.order_id
              RETURNING orders.id
            )
-           SELECT o.status, o.price_cents, o.paid, o.closed, o.judged, EXISTS (SELECT 1 FROM started) AS started FROM o`,
-    values: [orderId, userId],
+           SELECT i.n::int, o.status, o.price_cents, coalesce(o.paid, false) AS paid,
+             coalesce(o.closed, false) AS closed, coalesce(o.judged, false) AS judged,
+             EXISTS (SELECT 1 FROM started s WHERE s.id = o.id) AS started
+           FROM input i LEFT JOIN o ON o.id = i.order_id AND o.user_id = i.user_id`,
+    values: [requests.map((r) => r.orderId), requests.map((r) => r.userId)],
   });
-  const row = rows[0];
-  if (!row) return { outcome: 'not found' };
-  if (row.started) return { outcome: 'started', order: { id: orderId, priceCents: row.price_cents } };
-  // An order cancelled because its window closed unpaid has expired, as far as its buyer is concerned.
-  if (row.status === 'cancelled') return { outcome: row.judged ? 'expired' : 'cancelled' };
-  if (row.status === 'complete' || row.paid) return { outcome: 'paid' };
-  return { outcome: 'expired' };
+  const byPosition = new Map(rows.map((row) => [row.n, row]));
+  return requests.map((request, i): ChargeStart => {
+    const row = byPosition.get(i + 1);
+    if (!row || row.status === null) return { outcome: 'not found' };
+    if (row.started) return { outcome: 'started', order: { id: request.orderId, priceCents: row.price_cents! } };
+    // An order cancelled because its window closed unpaid has expired, as far as its buyer is concerned.
+    if (row.status === 'cancelled') return { outcome: row.judged ? 'expired' : 'cancelled' };
+    if (row.status === 'complete' || row.paid) return { outcome: 'paid' };
+    return { outcome: 'expired' };
+  });
 }
 
-/** The charge started by startCharge has been recorded, declined or failed: the mark goes with the last one. */
+/** A charge started by startCharges and not recorded (declined, failed or awaiting a webhook) has recorded, declined or failed: the mark goes with the last one. */
 export async function endCharge(pool: Pool, orderId: string): Promise<void> {
   await pool.query({
     name: 'end-charge',
@@ -64,15 +85,17 @@ export type WindowOutcome = 'closed' | 'closed paid' | 'unchanged';
  */
 export async function closeWindow(pool: Pool, orderId: string, abandonAfterMs: number): Promise<WindowOutcome> {
   return withTransaction(pool, async (client) => {
-    const { rows } = await client.query<WindowState & { now: Date }>(
+    const { rows } = await client.query<Omit<WindowState, 'paid'> & { now: Date }>(
       `SELECT status, expires_at AS "expiresAt", window_closed_at AS "windowClosedAt",
-         charges_in_flight AS "chargesInFlight", charge_started_at AS "chargeStartedAt", clock_timestamp() AS now,
-         EXISTS (SELECT 1 FROM payments p WHERE p.order_id = orders.id AND p.status = 'succeeded') AS paid
+         charges_in_flight AS "chargesInFlight", charge_started_at AS "chargeStartedAt", clock_timestamp() AS now
        FROM orders WHERE id = $1 FOR UPDATE`,
       [orderId],
     );
-    const state = rows[0];
-    if (!state) throw new RetryLaterError(`order ${orderId} is not in the replica yet`, 500);
+    if (!rows[0]) throw new RetryLaterError(`order ${orderId} is not in the replica yet`, 500);
+    // Read after the lock is held: a subquery of the locking statement would still see the snapshot from
+    // before it waited, missing the payment that the charge it waited for committed with its end.
+    const paid = await client.query("SELECT 1 FROM payments WHERE order_id = $1 AND status = 'succeeded'", [orderId]);
+    const state: WindowState & { now: Date } = { ...rows[0], paid: paid.rowCount === 1 };
     const verdict = judgeWindow(state, state.now, abandonAfterMs);
     if (verdict.action === 'wait') {
       throw new RetryLaterError(

@@ -5,10 +5,10 @@ import { migrationsDir } from './migrations';
 import { chargeDecision } from '../rules';
 import { seedOrder } from '../testing/payments-under-test';
 import {
-  decideCharge,
-  recordPayingCharge,
+  recordCharges,
   recordSucceededCharge,
   UnknownOrderError,
+  type RecordOutcome,
   type SucceededCharge,
 } from './payments';
 
@@ -45,9 +45,9 @@ const eventsFor = async (orderId: string) =>
     await pool.query(`SELECT subject, envelope FROM outbox WHERE envelope->'data'->>'orderId' = $1`, [orderId])
   ).rows.map((r) => ({ subject: r.subject, data: r.envelope.data }));
 
-// The usual charge is one statement (the fast path); anything else is decided in a transaction (the
-// fallback). Both must keep exactly the charges the rule keeps.
-describe('the charge rule, on both paths', () => {
+// Under load a request's charge is recorded in a batch with others; a webhook's on its own. Both must
+// keep exactly the charges the rule keeps.
+describe('the charge rule, in a batch and on its own', () => {
   const cases: [OrderStatus, boolean, ReturnType<typeof chargeDecision>][] = [
     ['created', false, 'keep'],
     ['created', true, 'refund: paid'],
@@ -65,19 +65,54 @@ describe('the charge rule, on both paths', () => {
     return orderId;
   }
 
-  it.each(cases)(
-    'a %s order, paid by another charge: %s, comes to %s',
-    async (status, paidByAnotherCharge, expected) => {
-      expect(chargeDecision({ status, paidByAnotherCharge })).toBe(expected);
+  const asDecision = (result: RecordOutcome | Error) =>
+    result instanceof Error ? result : result.outcome === 'recorded' ? 'keep' : `refund: ${result.reason}`;
 
-      const fast = await recordPayingCharge(pool, chargeFor(await given(status, paidByAnotherCharge)));
-      expect(fast ? 'keep' : 'not kept').toBe(expected === 'keep' ? 'keep' : 'not kept');
+  it('decides every case as chargeDecision does, alone and all in one batch', async () => {
+    const single = [];
+    for (const [status, paid] of cases)
+      single.push(asDecision(await recordSucceededCharge(pool, chargeFor(await given(status, paid)))));
+    const orders = [];
+    for (const [status, paid] of cases) orders.push(await given(status, paid));
+    const batched = (
+      await recordCharges(
+        pool,
+        orders.map((id) => chargeFor(id)),
+      )
+    ).map(asDecision);
 
-      const fallback = await decideCharge(pool, chargeFor(await given(status, paidByAnotherCharge)));
-      const reason = expected === 'keep' ? undefined : expected === 'refund: cancelled' ? 'cancelled' : 'paid';
-      expect([fallback.outcome, fallback.reason]).toEqual([expected === 'keep' ? 'recorded' : 'refund', reason]);
-    },
-  );
+    const expected = cases.map(([status, paidByAnotherCharge]) => chargeDecision({ status, paidByAnotherCharge }));
+    expect(single).toEqual(expected);
+    expect(batched).toEqual(expected);
+  });
+
+  it('keeps one of two charges for one order in the same batch and records a repeated one once', async () => {
+    const orderId = await givenOrder();
+    const first = chargeFor(orderId);
+    const results = await recordCharges(pool, [first, chargeFor(orderId), first]);
+
+    expect(results.map(asDecision)).toEqual(['keep', 'refund: paid', 'keep']);
+    expect((results[2] as RecordOutcome).payment.id).toBe((results[0] as RecordOutcome).payment.id);
+    expect((await paymentsOf(orderId)).map((p) => p.status).sort()).toEqual(['refund_pending', 'succeeded']);
+    expect(await eventsFor(orderId)).toHaveLength(1);
+  });
+
+  it('ends the charges a batch marked in flight, and answers an unknown order without failing the others', async () => {
+    const orderId = await givenOrder();
+    await pool.query('UPDATE orders SET charges_in_flight = 2, charge_started_at = now() WHERE id = $1', [orderId]);
+    const unknown = randomUUID();
+    const results = await recordCharges(pool, [
+      { ...chargeFor(orderId), endsCharge: true },
+      { ...chargeFor(unknown), endsCharge: true },
+      { ...chargeFor(orderId), endsCharge: true },
+    ]);
+
+    expect(results.map(asDecision)).toEqual(['keep', expect.any(UnknownOrderError), 'refund: paid']);
+    const { rows } = await pool.query('SELECT charges_in_flight, charge_started_at FROM orders WHERE id = $1', [
+      orderId,
+    ]);
+    expect(rows[0]).toEqual({ charges_in_flight: 0, charge_started_at: null });
+  });
 });
 
 describe('recordSucceededCharge', () => {

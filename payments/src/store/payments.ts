@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import {
+  afterCommit,
   makeEnvelope,
-  recordEvent,
-  recordInStatement,
+  outboxSignal,
   withTransaction,
+  type Envelope,
+  type OrderStatus,
   type Pool,
   type PoolClient,
 } from '@microtick/common';
 import { chargeDecision } from '../rules';
-import { findOrder } from './orders';
 
 export type PaymentStatus = 'succeeded' | 'refund_pending' | 'refunded';
 
@@ -45,109 +46,128 @@ export type RecordOutcome = {
 
 export class UnknownOrderError extends Error {}
 
+export interface ChargeToRecord extends SucceededCharge {
+  /** The charge was marked in flight by startCharges (a request's, not a webhook's): the mark ends here. */
+  endsCharge?: boolean;
+}
+
 /**
  * Records a charge the provider reported as succeeded, from the request or from a webhook, once per
- * provider payment id. The order row is locked, so concurrent charges for one order are decided one at a
- * time, and a cancellation (which updates the row) is applied either wholly before or wholly after.
- *
- * The usual case (an open order, no payment standing for it, a charge not recorded before) is one
- * statement; anything else finds the statement changed nothing and is decided by `decideCharge`.
+ * provider payment id: a batch of one. Throws UnknownOrderError when the order is not in the replica.
  */
-export async function recordSucceededCharge(pool: Pool, charge: SucceededCharge): Promise<RecordOutcome> {
-  const payment = await recordPayingCharge(pool, charge);
-  return payment ? { outcome: 'recorded', payment } : decideCharge(pool, charge);
+export async function recordSucceededCharge(pool: Pool, charge: ChargeToRecord): Promise<RecordOutcome> {
+  const [result] = await recordCharges(pool, [charge]);
+  if (result instanceof Error) throw result;
+  return result;
 }
 
 /**
- * The usual charge in one round trip and one commit (the transaction below takes seven, which held the
- * payments benchmark to a fifth of the INSERT + COMMIT rate): lock the order row, insert the succeeded
- * payment unless the order is cancelled or a unique index refuses it (this provider payment id is
- * recorded already, or another payment succeeded for the order), and insert payment.created into the
- * outbox with it. FOR UPDATE waits for a concurrent writer of the order row and then sees the row it
- * committed; the unique indexes see payments committed meanwhile, which this statement's snapshot may
- * not. Undefined when it inserted nothing.
+ * Records succeeded charges in one transaction: lock their orders' replica rows (in id order, so two
+ * batches cannot deadlock), read the payments standing for them, let `chargeDecision` keep or refund
+ * each charge, then insert the payments, the payment.created outbox rows of those kept, and end the
+ * charges marked in flight, in one statement. Concurrent charges for one order are decided one at a time,
+ * and a cancellation or the window's close (which lock the row too) is applied wholly before or after.
+ * The payments are read by a statement after the lock is held: one that waited for the lock would still
+ * see, in a subquery, the snapshot from before the wait (see docs/performance.md, Propagation).
+ *
+ * Results in the order of `charges`; an UnknownOrderError for a charge whose order is not in the replica.
  */
-export async function recordPayingCharge(pool: Pool, charge: SucceededCharge): Promise<PaymentRow | undefined> {
-  const id = randomUUID();
-  const event = makeEnvelope('payment.created', {
-    id,
-    orderId: charge.orderId,
-    amount: charge.amountCents,
-    providerPaymentId: charge.providerPaymentId,
-  });
-  const { rows } = await recordInStatement([event], (outbox) =>
-    pool.query<PaymentRow>({
-      name: 'record-paying-charge',
-      text: `WITH locked AS (
-             SELECT id FROM orders WHERE id = $2 AND status <> 'cancelled' AND window_closed_at IS NULL FOR UPDATE
-           ), inserted AS (
-             INSERT INTO payments (id, order_id, provider_payment_id, amount_cents, currency, status)
-             SELECT $1, id, $3, $4, $5, 'succeeded' FROM locked
-             ON CONFLICT DO NOTHING
-             RETURNING ${columns}
-           ), recorded AS (
-             INSERT INTO outbox (id, subject, envelope) SELECT $6, $7, $8 FROM inserted
-           )
-           SELECT * FROM inserted`,
-      values: [
-        id,
-        charge.orderId,
-        charge.providerPaymentId,
-        charge.amountCents,
-        charge.currency,
-        outbox.ids[0],
-        outbox.subjects[0],
-        outbox.envelopes[0],
-      ],
-    }),
-  );
-  return rows[0];
-}
+export async function recordCharges(
+  pool: Pool,
+  charges: ChargeToRecord[],
+): Promise<(RecordOutcome | UnknownOrderError)[]> {
+  const orderIds = [...new Set(charges.map((c) => c.orderId))];
+  const results = await withTransaction(pool, async (client) => {
+    const locked = await client.query<{ id: string; status: OrderStatus; windowClosed: boolean }>({
+      name: 'lock-charged-orders',
+      text: `SELECT id, status, window_closed_at IS NOT NULL AS "windowClosed"
+             FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      values: [orderIds],
+    });
+    const standing = await client.query<PaymentRow>({
+      name: 'standing-payments',
+      text: `SELECT ${columns} FROM payments
+             WHERE provider_payment_id = ANY($1::text[]) OR (order_id = ANY($2::uuid[]) AND status = 'succeeded')`,
+      values: [charges.map((c) => c.providerPaymentId), orderIds],
+    });
+    const orders = new Map(locked.rows.map((o) => [o.id, o]));
+    const byProviderId = new Map(standing.rows.map((p) => [p.providerPaymentId, p]));
+    const paidOrders = new Set(standing.rows.filter((p) => p.status === 'succeeded').map((p) => p.orderId));
+    const inserted: PaymentRow[] = [];
+    const events: Envelope[] = [];
 
-/** The other cases, in a transaction under the order row's lock, each read seeing what committed before. */
-export async function decideCharge(pool: Pool, charge: SucceededCharge): Promise<RecordOutcome> {
-  return withTransaction(pool, async (client) => {
-    const order = await findOrder(client, charge.orderId, true);
-    if (!order) throw new UnknownOrderError(`order ${charge.orderId} is not in the replica`);
-    const existing = await client.query<PaymentRow>(`SELECT ${columns} FROM payments WHERE provider_payment_id = $1`, [
-      charge.providerPaymentId,
-    ]);
-    if (existing.rows[0]) {
-      const payment = existing.rows[0];
-      return payment.status === 'succeeded' ? { outcome: 'recorded', payment } : { outcome: 'refund', payment };
-    }
-    const paid = await client.query('SELECT 1 FROM payments WHERE order_id = $1 AND status = $2', [
-      order.id,
-      'succeeded',
-    ]);
-    const decision = chargeDecision({
-      status: order.status,
-      windowClosed: order.windowClosed,
-      paidByAnotherCharge: paid.rowCount === 1,
+    const outcomes = charges.map((charge): RecordOutcome | UnknownOrderError => {
+      const order = orders.get(charge.orderId);
+      if (!order) return new UnknownOrderError(`order ${charge.orderId} is not in the replica`);
+      const recorded = byProviderId.get(charge.providerPaymentId);
+      if (recorded) {
+        return recorded.status === 'succeeded'
+          ? { outcome: 'recorded', payment: recorded }
+          : { outcome: 'refund', payment: recorded };
+      }
+      const decision = chargeDecision({
+        status: order.status,
+        windowClosed: order.windowClosed,
+        paidByAnotherCharge: paidOrders.has(order.id),
+      });
+      const reason =
+        decision === 'keep' ? undefined : (decision.slice('refund: '.length) as 'cancelled' | 'expired' | 'paid');
+      const payment: PaymentRow = {
+        id: randomUUID(),
+        orderId: order.id,
+        providerPaymentId: charge.providerPaymentId,
+        amountCents: charge.amountCents,
+        currency: charge.currency,
+        status: reason ? 'refund_pending' : 'succeeded',
+        providerRefundId: null,
+      };
+      inserted.push(payment);
+      byProviderId.set(payment.providerPaymentId, payment);
+      if (reason) return { outcome: 'refund', payment, reason };
+      paidOrders.add(order.id);
+      events.push(
+        makeEnvelope('payment.created', {
+          id: payment.id,
+          orderId: order.id,
+          amount: payment.amountCents,
+          providerPaymentId: payment.providerPaymentId,
+        }),
+      );
+      return { outcome: 'recorded', payment };
     });
-    const reason =
-      decision === 'keep' ? undefined : (decision.slice('refund: '.length) as 'cancelled' | 'expired' | 'paid');
-    const { rows } = await client.query<PaymentRow>(
-      `INSERT INTO payments (order_id, provider_payment_id, amount_cents, currency, status) VALUES ($1, $2, $3, $4, $5)
-       RETURNING ${columns}`,
-      [
-        order.id,
-        charge.providerPaymentId,
-        charge.amountCents,
-        charge.currency,
-        reason ? 'refund_pending' : 'succeeded',
+
+    const ended = charges.filter((c) => c.endsCharge && orders.has(c.orderId)).map((c) => c.orderId);
+    // The relay is woken once the transaction commits, not when the statement returns.
+    if (events.length > 0) afterCommit(client, () => outboxSignal.emit('recorded'));
+    await client.query({
+      name: 'record-charges',
+      text: `WITH inserted AS (
+                 INSERT INTO payments (id, order_id, provider_payment_id, amount_cents, currency, status)
+                 SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[])
+               ), recorded AS (
+                 INSERT INTO outbox (id, subject, envelope) SELECT * FROM unnest($7::uuid[], $8::text[], $9::jsonb[])
+               ), ended AS (
+                 SELECT id, count(*)::int AS charges FROM unnest($10::uuid[]) AS e (id) GROUP BY id
+               )
+               UPDATE orders SET charges_in_flight = greatest(charges_in_flight - ended.charges, 0),
+                 charge_started_at = CASE WHEN charges_in_flight <= ended.charges THEN NULL ELSE charge_started_at END
+               FROM ended WHERE orders.id = ended.id`,
+      values: [
+        inserted.map((p) => p.id),
+        inserted.map((p) => p.orderId),
+        inserted.map((p) => p.providerPaymentId),
+        inserted.map((p) => p.amountCents),
+        inserted.map((p) => p.currency),
+        inserted.map((p) => p.status),
+        events.map((e) => e.id),
+        events.map((e) => e.subject),
+        events.map((e) => JSON.stringify(e)),
+        ended,
       ],
-    );
-    const payment = rows[0];
-    if (reason) return { outcome: 'refund', payment, reason };
-    await recordEvent(client, 'payment.created', {
-      id: payment.id,
-      orderId: order.id,
-      amount: payment.amountCents,
-      providerPaymentId: payment.providerPaymentId,
     });
-    return { outcome: 'recorded', payment };
+    return outcomes;
   });
+  return results;
 }
 
 /** Marks the order's succeeded charges for refund, inside the caller's transaction. */

@@ -1,8 +1,9 @@
 import { parseRequest, type Pool } from '@microtick/common';
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { listAvailableTickets } from '../store/tickets';
 import { decodeCursor, encodeCursor } from './list-cursor';
+import { etagOf, FirstPageCache, type CachedPage } from './first-page-cache';
 import { presentTicket } from './present';
 
 const DEFAULT_LIMIT = 20;
@@ -42,17 +43,33 @@ const listQuerySchema = z
     path: ['to'],
   });
 
-export function listTicketsRouter(pool: Pool): Router {
+/** With the ETag set, Express answers 304 to a matching If-None-Match: a polling browser gets no body. */
+function send(res: Response, page: CachedPage): void {
+  res.set('ETag', page.etag).set('Cache-Control', 'no-cache').type('json').send(page.body);
+}
+
+export function listTicketsRouter(pool: Pool, cache = new FirstPageCache()): Router {
   return Router().get('/api/tickets', async (req, res) => {
     const query = parseRequest(listQuerySchema, req.query);
+    // Keyed by the validated query, so `?limit=20` and `?` share a page but junk parameters make no keys.
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const key =
+      query.cursor === undefined ? JSON.stringify([query.q, limit, query.sort, query.from, query.to]) : undefined;
+    const cached = key === undefined ? undefined : cache.get(key);
+    if (cached) return send(res, cached);
+    const readAt = cache.version();
     const page = await listAvailableTickets(pool, {
       search: query.q || undefined,
       sort: query.sort,
       from: query.from,
       to: query.to,
-      limit: query.limit ?? DEFAULT_LIMIT,
+      limit,
       after: query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.sort),
     });
-    res.json({ tickets: page.tickets.map(presentTicket), nextCursor: page.next ? encodeCursor(page.next) : null });
+    const body = JSON.stringify({
+      tickets: page.tickets.map(presentTicket),
+      nextCursor: page.next ? encodeCursor(page.next) : null,
+    });
+    send(res, key === undefined ? { body, etag: etagOf(body) } : cache.set(key, body, readAt));
   });
 }

@@ -1,0 +1,125 @@
+import os from 'node:os';
+import { startTestStack, type StackOptions, type TestStack } from '@microtick/devstack';
+import { medianBy, ms, rate, table } from './lib';
+import { ordersCeiling, runOnSale, type OnSaleOptions, type OnSaleResult } from './on-sale/scenario';
+import { faults } from './on-sale/verdict';
+
+/**
+ * The on-sale: far more buyers than tickets in the same second, through the gateway, on the whole stack
+ * (durable PostgreSQL, JetStream, Redis, every service as its own process). Each configuration runs
+ * three times after an untimed small on-sale that warms the path; the run with the median time to
+ * answer everyone is reported, the others beside it. Compared with the orders-only ceiling of the same
+ * stack: the same 2,000 orders sent straight to the orders service as fast as it answers.
+ */
+
+const ON_SALE: Omit<OnSaleOptions, 'seed'> = { tickets: 100, buyers: 2000, windowMs: 1000 };
+const RUNS = 3;
+
+const seconds = (msValue: number) => (Number.isFinite(msValue) ? `${(msValue / 1000).toFixed(2)} s` : 'never');
+
+async function measure(stack: TestStack) {
+  await runOnSale(stack, { tickets: 10, buyers: 200, windowMs: 200, seed: 1 }); // warm-up, not reported
+  const ceiling = await ordersCeiling(stack, { ...ON_SALE, seed: 2, connections: 100 });
+  const runs: OnSaleResult[] = [];
+  for (let run = 0; run < RUNS; run += 1) runs.push(await runOnSale(stack, { ...ON_SALE, seed: 10 + run }));
+  return { ceiling, runs };
+}
+
+function rows(label: string, { ceiling, runs }: Awaited<ReturnType<typeof measure>>): (string | number)[][] {
+  const { median, sorted } = medianBy(runs, (r) => r.verdict.allAnsweredMs);
+  const v = median.verdict;
+  const problems = faults(v, ON_SALE.tickets);
+  const other = Object.entries(v.otherAnswers)
+    .map(([status, n]) => `${n} × ${status}`)
+    .join(', ');
+  return [
+    [
+      `${label}: on-sale (median of ${RUNS} by time to answer all; ${sorted
+        .map((r) => seconds(r.verdict.allAnsweredMs))
+        .join(', ')})`,
+      seconds(v.allHeldMs),
+      seconds(v.allPaidMs),
+      seconds(v.allAnsweredMs),
+      `${ms(v.orderLatencyMs.p50)} / ${ms(v.orderLatencyMs.p99)}`,
+      `${ms(v.paymentLatencyMs.p50)} / ${ms(v.paymentLatencyMs.p99)}`,
+      `${v.held} × 201, ${v.clearConflicts} × clear 409${other ? `, ${other}` : ''}; ${v.serverErrors} 5xx; ` +
+        `double-sold: ${v.doubleSold} (stored: ${median.stored.doubleSold}); paid ${v.paid} ` +
+        `(stored: ${median.stored.succeededPayments}); all sold ${seconds(median.allSoldMs)} after opening` +
+        (problems.length ? `; **wrong: ${problems.join(', ')}**` : ''),
+      `${v.firstComeWins}/${v.contested} tickets went to their first asker` +
+        (v.worstOvertaking > 0 ? ` (worst: ${v.worstOvertaking} earlier askers overtaken)` : ''),
+    ],
+    [
+      `${label}: orders-only ceiling, ${ON_SALE.buyers.toLocaleString('en-US')} orders straight to orders, 100 connections`,
+      '–',
+      '–',
+      seconds(ceiling.elapsedMs),
+      '–',
+      '–',
+      `${rate(ceiling.perSecond)}; ${Object.entries(ceiling.statuses)
+        .map(([s, n]) => `${n} × ${s}`)
+        .join(', ')}; the on-sale took ${(v.allAnsweredMs / ceiling.elapsedMs).toFixed(2)}× as long`,
+      '–',
+    ],
+    [
+      `${label}: payments that met payments' replica without the order yet (answered 404, retried after 20 ms)`,
+      '–',
+      '–',
+      '–',
+      '–',
+      '–',
+      `${median.paymentRetries} retries in the median run`,
+      '–',
+    ],
+  ];
+}
+
+/** A fresh stack for each configuration, so the second does not start with the first's tables. */
+async function onFreshStack(replicas: StackOptions['replicas']) {
+  const stack = await startTestStack({
+    durable: true,
+    replicas,
+    // The seller puts 100 tickets on sale in a second; buyers write once or twice each, within any limit.
+    env: { LOG_LEVEL: 'warn', WRITE_RATE_LIMIT: '1000000000' },
+  });
+  try {
+    return await measure(stack);
+  } finally {
+    await stack.cleanup();
+  }
+}
+
+export async function run(): Promise<string> {
+  const loadBefore = os.loadavg()[0];
+  const single = await onFreshStack(undefined);
+  const two = await onFreshStack({ orders: 2, tickets: 2, payments: 2 });
+  return [
+    `## On-sale: ${ON_SALE.buyers.toLocaleString('en-US')} buyers for ${ON_SALE.tickets} tickets within one second`,
+    '',
+    `${ON_SALE.tickets} tickets of one event; ${ON_SALE.buyers.toLocaleString('en-US')} buyers, each with its own signed-in`,
+    "session (signed with auth's key beforehand: sign-in's hashing is measured on its own above) and its own",
+    "keep-alive connection to the gateway (opened by loading the event's list first, as a browser would), arrive",
+    `evenly within ${ON_SALE.windowMs} ms; each orders one ticket (seeded choice, so some tickets draw more buyers`,
+    'than others), and those who get one pay at once with pm_card_visa. Times are from the opening; latencies',
+    'from each request being sent. The whole stack as in `make up`, durable PostgreSQL, load generator on the same',
+    'cores. First come, first served: a ticket went to the earliest of the buyers who asked for it.',
+    '',
+    table(
+      [
+        'run',
+        'all 100 held',
+        'all 100 paid',
+        'all answered',
+        'order p50 / p99',
+        'payment p50 / p99',
+        'outcome',
+        'fairness',
+      ],
+      [...rows('one replica each', single), ...rows('two replicas of orders, tickets, payments', two)],
+    ),
+    '',
+    `Targets: all ${ON_SALE.buyers.toLocaleString('en-US')} answered within 1.5 s, order p99 under 1 s, exactly ` +
+      `${ON_SALE.tickets} × 201 and ${(ON_SALE.buyers - ON_SALE.tickets).toLocaleString('en-US')} × 409, no 5xx, ` +
+      `no double-sells. Load average (1 min) before: ${loadBefore.toFixed(1)} on ${os.cpus().length} cores.`,
+  ].join('\n');
+}

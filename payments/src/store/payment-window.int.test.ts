@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from '@microtick/common';
+import { createTestDatabase } from '@microtick/devstack';
+import { migrationsDir } from './migrations';
+import { insertOrder } from './orders';
+import { startCharges } from './payment-window';
+import { recordSucceededCharge } from './payments';
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let pool: Pool;
+beforeAll(async () => {
+  db = await createTestDatabase([migrationsDir]);
+  pool = db.pool;
+});
+afterAll(() => db.drop());
+
+async function givenOrder(userId: string, expiresInMs = 60_000): Promise<string> {
+  const id = randomUUID();
+  await insertOrder(pool, {
+    id,
+    userId,
+    status: 'created',
+    expiresAt: new Date(Date.now() + expiresInMs).toISOString(),
+    ticket: { id: randomUUID(), price: 2500 },
+    version: 0,
+  });
+  return id;
+}
+
+const inFlight = async (orderId: string) =>
+  (await pool.query('SELECT charges_in_flight AS n FROM orders WHERE id = $1', [orderId])).rows[0].n as number;
+
+describe('startCharges, a batch of payment requests in one statement', () => {
+  it('answers each request for its own order, and marks a charge per request it starts', async () => {
+    const buyer = randomUUID();
+    const open = await givenOrder(buyer);
+    const expired = await givenOrder(buyer, -1000);
+    const paid = await givenOrder(buyer);
+    await recordSucceededCharge(pool, {
+      orderId: paid,
+      providerPaymentId: `pi_${randomUUID()}`,
+      amountCents: 2500,
+      currency: 'usd',
+    });
+    const cancelled = await givenOrder(buyer);
+    await pool.query(`UPDATE orders SET status = 'cancelled', version = 1 WHERE id = $1`, [cancelled]);
+    const someoneElses = await givenOrder(randomUUID());
+
+    const results = await startCharges(pool, [
+      { orderId: open, userId: buyer },
+      { orderId: expired, userId: buyer },
+      { orderId: paid, userId: buyer },
+      { orderId: cancelled, userId: buyer },
+      { orderId: someoneElses, userId: buyer },
+      { orderId: randomUUID(), userId: buyer },
+      { orderId: open, userId: buyer },
+    ]);
+
+    expect(results.map((r) => r.outcome)).toEqual([
+      'started',
+      'expired',
+      'paid',
+      'cancelled',
+      'not found',
+      'not found',
+      'started',
+    ]);
+    expect(results[0]).toEqual({ outcome: 'started', order: { id: open, priceCents: 2500 } });
+    expect(await inFlight(open)).toBe(2);
+    expect(await inFlight(someoneElses)).toBe(0);
+    expect(await inFlight(expired)).toBe(0);
+  });
+});
