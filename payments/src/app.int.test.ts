@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { OutboxRelay, type Bus, type EventData, type Pool } from '@microtick/common';
 import {
   anOrderCreated,
+  aTicketCreated,
+  aTicketUpdated,
   anOrderUpdated,
   collectEvents,
   connectTestBus,
@@ -14,13 +16,15 @@ import {
   testLogger,
   testNatsUrl,
   type CollectedEvents,
+  closeTestRateLimitStores,
+  testChargeGuard,
 } from '@microtick/devstack';
 import type { Express } from 'express';
 import Stripe from 'stripe';
 import request from 'supertest';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { findOrder } from './store/orders';
+import { findOrder, markTicketHeld } from './store/orders';
 import { migrationsDir } from './store/migrations';
 import { startListeners } from './events';
 import { createGateway } from './gateway';
@@ -35,6 +39,7 @@ let fake: FakeStripe;
 let relay: OutboxRelay;
 let app: Express;
 let collector: CollectedEvents<'payment.created'>;
+const guard = testChargeGuard();
 
 beforeAll(async () => {
   db = await createTestDatabase([migrationsDir]);
@@ -50,7 +55,15 @@ beforeAll(async () => {
     STRIPE_API_BASE: fake.url,
   });
   const gateway = createGateway(config, testLogger);
-  app = buildApp({ pool, bus, gateway, config, logger: testLogger, sessions: testSessionVerifier() });
+  app = buildApp({
+    pool,
+    bus,
+    gateway,
+    guard,
+    config,
+    logger: testLogger,
+    sessions: testSessionVerifier(),
+  });
   relay = new OutboxRelay({ pool, bus, logger: testLogger });
   await relay.start();
   collector = await collectEvents(bus, 'payment.created');
@@ -58,6 +71,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await closeTestRateLimitStores();
   await relay.stop();
   await bus.deleteStream();
   await bus.close();
@@ -76,6 +90,7 @@ async function givenOrder(
   });
   await bus.publish('order.created', order);
   await eventually(() => findOrder(pool, order.id));
+  await markTicketHeld(pool, order.id);
   return order;
 }
 
@@ -133,6 +148,45 @@ describe('POST /api/payments', () => {
       expect(res.body).toEqual({ errors: [{ message: 'Order not found' }] });
     }
     expect(intentRequestsFor(someoneElses.id)).toHaveLength(0);
+  });
+
+  it('charges only once tickets has reserved the ticket for the order (a withdrawal may have won the race there)', async () => {
+    const { cookie, user } = sessionCookie();
+    const order = anOrderCreated({
+      userId: user.id,
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      ticket: { id: randomUUID(), price: 1200 },
+    });
+    await bus.publish('order.created', order);
+    await eventually(() => findOrder(pool, order.id));
+    await pay(cookie, { orderId: order.id, paymentMethod: 'pm_card_visa' }).expect(404);
+    expect(intentRequestsFor(order.id)).toHaveLength(0);
+
+    const ticket = aTicketCreated({ id: order.ticket.id, price: 1200 });
+    // Another order's reservation of the same ticket does not make this one payable.
+    await bus.publish(
+      'ticket.updated',
+      aTicketUpdated(ticket, { version: 1, status: 'reserved', orderId: randomUUID() }),
+    );
+    await bus.publish('ticket.updated', aTicketUpdated(ticket, { version: 2, status: 'reserved', orderId: order.id }));
+    await eventually(async () => (await findOrder(pool, order.id))?.ticketHeld);
+    await pay(cookie, { orderId: order.id, paymentMethod: 'pm_card_visa' }).expect(201);
+  });
+
+  it("refuses a charge once the buyer's cancel is claimed, and a cancel while a charge is in flight or paid", async () => {
+    const { cookie, user } = sessionCookie();
+    const cancelling = await givenOrder({ userId: user.id });
+    expect(await guard.claimCancel(cancelling.id)).toBe('cancel');
+    const refused = await pay(cookie, { orderId: cancelling.id, paymentMethod: 'pm_card_visa' }).expect(409);
+    expect(refused.body.errors[0].message).toBe('Cannot pay for a cancelled order');
+    expect(intentRequestsFor(cancelling.id)).toHaveLength(0);
+
+    const paying = await givenOrder({ userId: user.id });
+    expect(await guard.beginCharge(paying.id, 10_000)).toBe(true);
+    expect(await guard.claimCancel(paying.id)).toBe('charging');
+    await guard.endCharge(paying.id, false);
+    await pay(cookie, { orderId: paying.id, paymentMethod: 'pm_card_visa' }).expect(201);
+    expect(await guard.claimCancel(paying.id)).toBe('paid');
   });
 
   it('answers 409 for a cancelled, a complete and an expired order, and charges nothing', async () => {

@@ -18,13 +18,15 @@ import {
   testNatsUrl,
   testSessionEnv,
   testSessionVerifier,
+  closeTestRateLimitStores,
+  testChargeGuard,
 } from '@microtick/devstack';
 import type { Express } from 'express';
 import request from 'supertest';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { migrationsDir } from './store/migrations';
-import { findOrder } from './store/orders';
+import { findOrder, markTicketHeld } from './store/orders';
 import { closeWindow } from './store/payment-window';
 import { recordSucceededCharge } from './store/payments';
 import { startListeners } from './events';
@@ -77,7 +79,15 @@ beforeAll(async () => {
   pool = db.pool;
   bus = await connectTestBus(testBusNamespace());
   const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv() });
-  app = buildApp({ pool, bus, gateway, config, logger: testLogger, sessions: testSessionVerifier() });
+  app = buildApp({
+    pool,
+    bus,
+    gateway,
+    guard: testChargeGuard(),
+    config,
+    logger: testLogger,
+    sessions: testSessionVerifier(),
+  });
   relay = new OutboxRelay({ pool, bus, logger: testLogger });
   await relay.start();
   await bus.listen(windowClosed);
@@ -86,6 +96,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await closeTestRateLimitStores();
   gateway.letGo();
   await relay.stop();
   await bus.deleteStream();
@@ -104,6 +115,7 @@ async function givenOrder(userId: string, expiresInMs: number): Promise<EventDat
   };
   await bus.publish('order.created', order);
   await eventually(() => findOrder(pool, order.id));
+  await markTicketHeld(pool, order.id);
   return order;
 }
 

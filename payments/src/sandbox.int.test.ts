@@ -10,13 +10,15 @@ import {
   testBusNamespace,
   testLogger,
   testNatsUrl,
+  closeTestRateLimitStores,
+  testChargeGuard,
 } from '@microtick/devstack';
 import type { Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { insertOrder } from './store/orders';
+import { insertOrder, markTicketHeld } from './store/orders';
 import { migrationsDir } from './store/migrations';
 import { createGateway } from './gateway';
 
@@ -33,9 +35,18 @@ beforeAll(async () => {
   const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv() });
   const capture = new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) });
   const gateway = createGateway(config, pino(capture));
-  app = buildApp({ pool, bus, gateway, config, logger: testLogger, sessions: testSessionVerifier() });
+  app = buildApp({
+    pool,
+    bus,
+    gateway,
+    guard: testChargeGuard(),
+    config,
+    logger: testLogger,
+    sessions: testSessionVerifier(),
+  });
 });
 afterAll(async () => {
+  await closeTestRateLimitStores();
   await bus.deleteStream();
   await bus.close();
   await db.drop();
@@ -51,6 +62,7 @@ async function givenOrder(userId: string) {
     ticket: { id: randomUUID(), price: 1500 },
     version: 0,
   });
+  await markTicketHeld(pool, id);
   return id;
 }
 

@@ -6,13 +6,15 @@ import {
   testLogger,
   testSessionEnv,
   testSessionVerifier,
+  closeTestRateLimitStores,
+  testChargeGuard,
 } from '@microtick/devstack';
 import type { Express } from 'express';
 import request from 'supertest';
 import { buildApp } from '../app';
 import { readConfig } from '../config';
 import { migrationsDir } from '../store/migrations';
-import { insertOrder } from '../store/orders';
+import { insertOrder, markTicketHeld } from '../store/orders';
 import { recordSucceededCharge } from '../store/payments';
 import { createGateway } from '../gateway';
 
@@ -26,6 +28,7 @@ beforeAll(async () => {
   const config = readConfig({ DATABASE_URL: db.url, NATS_URL: 'nats://127.0.0.1:1', ...testSessionEnv() });
   app = buildApp({
     pool,
+    guard: testChargeGuard(),
     bus: { ping: async () => undefined },
     gateway: createGateway(config, testLogger),
     config,
@@ -34,6 +37,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  await closeTestRateLimitStores();
   await db.drop();
 });
 
@@ -47,6 +51,7 @@ async function givenOrder(userId: string, paid: boolean): Promise<string> {
     ticket: { id: randomUUID(), price: 123450 },
     version: 0,
   });
+  await markTicketHeld(pool, id);
   if (paid)
     await recordSucceededCharge(pool, {
       orderId: id,

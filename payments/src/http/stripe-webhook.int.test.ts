@@ -6,6 +6,8 @@ import {
   testBusNamespace,
   testLogger,
   testNatsUrl,
+  closeTestRateLimitStores,
+  testChargeGuard,
 } from '@microtick/devstack';
 import type { Bus } from '@microtick/common';
 import type { Express } from 'express';
@@ -33,6 +35,7 @@ beforeAll(async () => {
   });
   app = buildApp({
     pool: db.pool,
+    guard: testChargeGuard(),
     bus,
     gateway: createGateway(config, testLogger),
     config,
@@ -41,6 +44,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  await closeTestRateLimitStores();
   await bus.deleteStream();
   await bus.close();
   await db.drop();

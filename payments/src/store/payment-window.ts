@@ -19,20 +19,21 @@ export async function startCharge(pool: Pool, orderId: string, userId: string): 
     paid: boolean;
     closed: boolean;
     judged: boolean;
+    held: boolean;
     started: boolean;
   }>({
     name: 'start-charge',
     text: `WITH o AS (
-             SELECT id, status, price_cents, window_closed_at IS NOT NULL AS judged,
+             SELECT id, status, price_cents, ticket_held AS held, window_closed_at IS NOT NULL AS judged,
                window_closed_at IS NOT NULL OR expires_at <= clock_timestamp() AS closed,
                EXISTS (SELECT 1 FROM payments p WHERE p.order_id = orders.id AND p.status = 'succeeded') AS paid
              FROM orders WHERE id = $1 AND user_id = $2 FOR UPDATE
            ), started AS (
              UPDATE orders SET charges_in_flight = charges_in_flight + 1, charge_started_at = clock_timestamp()
-             FROM o WHERE orders.id = o.id AND o.status = 'created' AND NOT o.paid AND NOT o.closed
+             FROM o WHERE orders.id = o.id AND o.status = 'created' AND o.held AND NOT o.paid AND NOT o.closed
              RETURNING orders.id
            )
-           SELECT o.status, o.price_cents, o.paid, o.closed, o.judged, EXISTS (SELECT 1 FROM started) AS started FROM o`,
+           SELECT o.status, o.price_cents, o.held, o.paid, o.closed, o.judged, EXISTS (SELECT 1 FROM started) AS started FROM o`,
     values: [orderId, userId],
   });
   const row = rows[0];
@@ -41,6 +42,9 @@ export async function startCharge(pool: Pool, orderId: string, userId: string): 
   // An order cancelled because its window closed unpaid has expired, as far as its buyer is concerned.
   if (row.status === 'cancelled') return { outcome: row.judged ? 'expired' : 'cancelled' };
   if (row.status === 'complete' || row.paid) return { outcome: 'paid' };
+  // Tickets has not reserved the ticket for this order yet (or never will: withdrawn first). Like an
+  // order the replica has not seen yet: the buyer's client tries again.
+  if (!row.held && !row.closed) return { outcome: 'not found' };
   return { outcome: 'expired' };
 }
 
