@@ -29,6 +29,8 @@ const VICTIMS: ProcessName[] = [...serviceNames, 'nats', 'redis'];
 /** NATS stays down longer than the listeners' 10-second ack wait; the others restart after a second. */
 const DOWNTIME_MS: Partial<Record<ProcessName, number>> = { nats: 12_000 };
 const HOARDERS = 10;
+/** Revoked-session probes go on this long after the last restart (past the 5 s allowed after NATS). */
+const AFTER_FAULTS_MS = 10_000;
 const MAX_OPEN_ORDERS = 5;
 
 const stats = {
@@ -260,6 +262,8 @@ describe('fault injection', () => {
       }
     })();
     await Promise.all([buyers, killer]);
+    // Sign-outs once the last fault is over must reach every replica within the second again.
+    await sleep(AFTER_FAULTS_MS);
     trading = false;
     await prober;
 
