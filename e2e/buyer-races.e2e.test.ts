@@ -59,7 +59,18 @@ describe('races between a buyer and a seller or the buyer themself', () => {
     return status;
   }
 
-  it(`never answers a payment 201 for an order its buyer cancelled meanwhile (${ROUNDS} races)`, async () => {
+  /** The order's charges in payments once none is waiting for its refund any more. */
+  async function settledCharges(orderId: string) {
+    return eventually(async () => {
+      const { rows } = await payments.query<{ status: string; provider_refund_id: string | null }>(
+        'SELECT status, provider_refund_id FROM payments WHERE order_id = $1',
+        [orderId],
+      );
+      return !rows.some((c) => c.status === 'refund_pending') && rows;
+    }, 10_000);
+  }
+
+  it(`settles a buyer's cancel racing their own payment one way: paid and complete, or cancelled with any charge refunded (${ROUNDS} races)`, async () => {
     const seller = await new ApiClient(stack.url).signUp();
     const outcomes: string[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
@@ -75,20 +86,37 @@ describe('races between a buyer and a seller or the buyer themself', () => {
         sleep(round % 2 ? 5 : 0).then(() => buyer.request('DELETE', `/api/orders/${order.id}`)),
       ]);
       const status = await settledOrder(buyer, order.id);
-      outcomes.push(`pay ${paid.status}, cancel ${cancelled.status}, order ${status}`);
-      if (paid.status === 201) {
-        expect({ round, cancel: cancelled.status, status }).toEqual({ round, cancel: 409, status: 'complete' });
+      const ticket = await eventually(async () => {
+        const res = await seller.request('GET', `/api/tickets/${ticketId}`);
+        const expected = status === 'complete' ? 'sold' : 'available';
+        return res.body.status === expected && (res.body.status as string);
+      }, 10_000).catch(async () => (await seller.request('GET', `/api/tickets/${ticketId}`)).body.status as string);
+      const charges = await settledCharges(order.id);
+      const kept = charges.filter((c) => c.status === 'succeeded').length;
+      const refunded = charges.filter((c) => c.status === 'refunded' && c.provider_refund_id).length;
+      outcomes.push(
+        `pay ${paid.status}, cancel ${cancelled.status}, order ${status}, ticket ${ticket}, charges kept ${kept} refunded ${refunded}`,
+      );
+      const seen = { round, pay: paid.status, cancel: cancelled.status, status, ticket, kept, refunded };
+      if (status === 'complete') {
+        expect(seen).toEqual({ round, pay: 201, cancel: 409, status, ticket: 'sold', kept: 1, refunded: 0 });
       } else {
-        expect({ round, pay: paid.status, cancel: cancelled.status, status }).toEqual({
+        // The cancel won: a payment answered 409 may have charged and refunded already; one answered 201
+        // was recorded before payments heard of the cancel and is refunded when it does (DESIGN.md).
+        expect(seen).toEqual({
           round,
-          pay: 409,
+          pay: paid.status === 201 ? 201 : 409,
           cancel: 204,
           status: 'cancelled',
+          ticket: 'available',
+          kept: 0,
+          refunded: paid.status === 201 ? 1 : charges.length,
         });
+        expect(charges).toHaveLength(refunded);
       }
     }
     console.log(`cancel vs pay: ${outcomes.join('; ')}`);
-  }, 120_000);
+  }, 180_000);
 
   it(`never lets a buyer pay for a ticket its seller withdrew (${ROUNDS} races)`, async () => {
     const seller = await new ApiClient(stack.url).signUp();

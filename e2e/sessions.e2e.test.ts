@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ChargeGuard, OutboxRelay, startUserFacing, type Bus, type ShutdownStep } from '@microtick/common';
+import { OutboxRelay, startUserFacing, type Bus, type ShutdownStep } from '@microtick/common';
 import {
   closeTestRateLimitStores,
   connectTestBus,
@@ -119,21 +119,13 @@ beforeAll(async () => {
         const config = ordersConfig(dbEnv);
         const { shutdown, ...userFacing } = await startUserFacing(service, { bus, redis: limits }, config, testLogger);
         shutdowns.push(...shutdown);
-        app = buildOrders({ pool, bus, guard: new ChargeGuard(limits), config, logger: testLogger, ...userFacing });
+        app = buildOrders({ pool, bus, config, logger: testLogger, ...userFacing });
       } else {
         const config = paymentsConfig(dbEnv);
         const { shutdown, ...userFacing } = await startUserFacing(service, { bus, redis: limits }, config, testLogger);
         shutdowns.push(...shutdown);
         const gateway = createGateway(config, testLogger);
-        app = buildPayments({
-          pool,
-          bus,
-          gateway,
-          guard: new ChargeGuard(limits),
-          config,
-          logger: testLogger,
-          ...userFacing,
-        });
+        app = buildPayments({ pool, bus, gateway, config, logger: testLogger, ...userFacing });
       }
       replicas[service].push(await listen(app));
     }

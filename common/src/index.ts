@@ -24,4 +24,3 @@ export * from './shutdown';
 export * from './run-service';
 export * from './migrate-command';
 export * from './user-facing';
-export * from './charge-guard';

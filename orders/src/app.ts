@@ -1,11 +1,4 @@
-import {
-  createServiceApp,
-  type Bus,
-  type ChargeGuard,
-  type Logger,
-  type Pool,
-  type SessionVerifier,
-} from '@microtick/common';
+import { createServiceApp, type Bus, type Logger, type Pool, type SessionVerifier } from '@microtick/common';
 import { Router, type RequestHandler } from 'express';
 import type { OrdersConfig } from './config';
 import { cancelOrderRouter } from './http/cancel-order';
@@ -16,8 +9,6 @@ import { showOrderRouter } from './http/show-order';
 export interface OrdersDeps {
   pool: Pool;
   bus: Pick<Bus, 'ping'>;
-  /** Where the buyer's cancel meets their payment (shared with payments through Redis). */
-  guard: ChargeGuard;
   config: OrdersConfig;
   logger: Logger;
   sessions: SessionVerifier;
@@ -25,12 +16,12 @@ export interface OrdersDeps {
   writeLimit?: RequestHandler;
 }
 
-export function buildApp({ pool, bus, guard, config, logger, sessions, writeLimit }: OrdersDeps) {
+export function buildApp({ pool, bus, config, logger, sessions, writeLimit }: OrdersDeps) {
   const routes = Router()
     .use(createOrderRouter(pool, config))
     .use(listOrdersRouter(pool))
     .use(showOrderRouter(pool))
-    .use(cancelOrderRouter(pool, guard));
+    .use(cancelOrderRouter(pool));
   return createServiceApp({
     name: 'orders',
     logger,

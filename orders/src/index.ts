@@ -1,4 +1,4 @@
-import { ChargeGuard, createLogger, runService, startUserFacing } from '@microtick/common';
+import { createLogger, runService, startUserFacing } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { migrationsDir } from './store/migrations';
@@ -14,7 +14,6 @@ void runService({
   async start({ pool, bus, redis, config }) {
     await startListeners(bus, pool, logger);
     const { shutdown, ...userFacing } = await startUserFacing('orders', { bus, redis }, config, logger);
-    const guard = new ChargeGuard(redis);
-    return { app: buildApp({ pool, bus, guard, config, logger, ...userFacing }), shutdown };
+    return { app: buildApp({ pool, bus, config, logger, ...userFacing }), shutdown };
   },
 });

@@ -1,11 +1,4 @@
-import {
-  createServiceApp,
-  type Bus,
-  type ChargeGuard,
-  type Logger,
-  type Pool,
-  type SessionVerifier,
-} from '@microtick/common';
+import { createServiceApp, type Bus, type Logger, type Pool, type SessionVerifier } from '@microtick/common';
 import { Router, type RequestHandler } from 'express';
 import type { PaymentsConfig } from './config';
 import type { PaymentGateway } from './gateway';
@@ -17,8 +10,6 @@ export interface PaymentsDeps {
   pool: Pool;
   bus: Pick<Bus, 'ping'>;
   gateway: PaymentGateway;
-  /** Where the buyer's cancel meets their payment (shared with orders through Redis). */
-  guard: ChargeGuard;
   config: PaymentsConfig;
   logger: Logger;
   sessions: SessionVerifier;
@@ -26,7 +17,7 @@ export interface PaymentsDeps {
   writeLimit?: RequestHandler;
 }
 
-export function buildApp({ pool, bus, gateway, guard, config, logger, sessions, writeLimit }: PaymentsDeps) {
+export function buildApp({ pool, bus, gateway, config, logger, sessions, writeLimit }: PaymentsDeps) {
   return createServiceApp({
     name: 'payments',
     logger,
@@ -35,7 +26,7 @@ export function buildApp({ pool, bus, gateway, guard, config, logger, sessions, 
     healthChecks: { database: () => pool.query('SELECT 1'), bus: () => bus.ping() },
     rawRoutes: stripeWebhookRouter(pool, gateway, config.STRIPE_WEBHOOK_SECRET, logger),
     routes: Router()
-      .use(createPaymentRouter(pool, gateway, guard, logger))
+      .use(createPaymentRouter(pool, gateway, logger))
       .use(showReceiptRouter(pool)),
   });
 }

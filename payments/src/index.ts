@@ -1,4 +1,4 @@
-import { ChargeGuard, createLogger, runService, startUserFacing } from '@microtick/common';
+import { createLogger, runService, startUserFacing } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { migrationsDir } from './store/migrations';
@@ -17,7 +17,6 @@ void runService({
     logger.info({ gateway: gateway.name }, 'payment gateway');
     await startListeners(bus, pool, gateway, logger);
     const { shutdown, ...userFacing } = await startUserFacing('payments', { bus, redis }, config, logger);
-    const guard = new ChargeGuard(redis);
-    return { app: buildApp({ pool, bus, gateway, guard, config, logger, ...userFacing }), shutdown };
+    return { app: buildApp({ pool, bus, gateway, config, logger, ...userFacing }), shutdown };
   },
 });

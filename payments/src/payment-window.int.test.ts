@@ -18,8 +18,6 @@ import {
   testNatsUrl,
   testSessionEnv,
   testSessionVerifier,
-  closeTestRateLimitStores,
-  testChargeGuard,
 } from '@microtick/devstack';
 import type { Express } from 'express';
 import request from 'supertest';
@@ -83,7 +81,6 @@ beforeAll(async () => {
     pool,
     bus,
     gateway,
-    guard: testChargeGuard(),
     config,
     logger: testLogger,
     sessions: testSessionVerifier(),
@@ -96,7 +93,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await closeTestRateLimitStores();
   gateway.letGo();
   await relay.stop();
   await bus.deleteStream();

@@ -10,8 +10,6 @@ import {
   testBusNamespace,
   testLogger,
   testNatsUrl,
-  closeTestRateLimitStores,
-  testChargeGuard,
 } from '@microtick/devstack';
 import type { Express } from 'express';
 import pino from 'pino';
@@ -39,14 +37,12 @@ beforeAll(async () => {
     pool,
     bus,
     gateway,
-    guard: testChargeGuard(),
     config,
     logger: testLogger,
     sessions: testSessionVerifier(),
   });
 });
 afterAll(async () => {
-  await closeTestRateLimitStores();
   await bus.deleteStream();
   await bus.close();
   await db.drop();

@@ -5,7 +5,6 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import {
   Bus,
-  ChargeGuard,
   commonMigrationsDir,
   createLogger,
   createPool,
@@ -144,9 +143,6 @@ export function testRateLimitStore(): Redis {
   rateLimitStores.push(redis);
   return redis;
 }
-
-/** Orders' and payments' shared guard of a buyer's cancel against their payment, with keys of its own. */
-export const testChargeGuard = () => new ChargeGuard(testRateLimitStore());
 
 export async function closeTestRateLimitStores(): Promise<void> {
   await Promise.all(rateLimitStores.splice(0).map((redis) => redis.quit().catch(() => undefined)));

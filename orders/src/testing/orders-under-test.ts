@@ -1,7 +1,6 @@
 // Test-only helpers for the orders service's own tests; never imported by production code.
 import type { Server } from 'node:http';
-import { Redis } from 'ioredis';
-import { ChargeGuard, type Bus, type Envelope, type EventData, type Pool } from '@microtick/common';
+import type { Bus, Envelope, EventData, Pool } from '@microtick/common';
 import {
   aTicketCreated,
   connectTestBus,
@@ -11,8 +10,6 @@ import {
   testBusNamespace,
   testLogger,
   testNatsUrl,
-  testRedisPrefix,
-  testRedisUrl,
 } from '@microtick/devstack';
 import { buildApp } from '../app';
 import { readConfig } from '../config';
@@ -31,16 +28,10 @@ export interface OrdersUnderTest {
 export async function startOrders(env: Record<string, string> = {}): Promise<OrdersUnderTest> {
   const db = await createTestDatabase([migrationsDir]);
   const bus = await connectTestBus(testBusNamespace(), 'orders');
-  const redis = new Redis(testRedisUrl(), { keyPrefix: `${testRedisPrefix()}:` });
   const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv(), ...env });
-  const server = buildApp({
-    pool: db.pool,
-    bus,
-    guard: new ChargeGuard(redis),
-    config,
-    logger: testLogger,
-    sessions: testSessionVerifier(),
-  }).listen(0);
+  const server = buildApp({ pool: db.pool, bus, config, logger: testLogger, sessions: testSessionVerifier() }).listen(
+    0,
+  );
   return {
     pool: db.pool,
     bus,
@@ -50,7 +41,6 @@ export async function startOrders(env: Record<string, string> = {}): Promise<Ord
       await bus.deleteStream();
       await bus.close();
       await db.drop();
-      await redis.quit();
     },
   };
 }

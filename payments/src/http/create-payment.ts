@@ -7,7 +7,6 @@ import {
   PaymentDeclinedError,
   BadRequestError,
   requireAuth,
-  type ChargeGuard,
   type Logger,
   type Pool,
 } from '@microtick/common';
@@ -44,7 +43,7 @@ const refusal = {
 export const providerUnavailable = () =>
   new HttpError(502, [{ message: 'The payment provider is unavailable, try again' }]);
 
-export function createPaymentRouter(pool: Pool, gateway: PaymentGateway, guard: ChargeGuard, logger: Logger): Router {
+export function createPaymentRouter(pool: Pool, gateway: PaymentGateway, logger: Logger): Router {
   return Router().post('/api/payments', requireAuth, async (req, res) => {
     const body = parseRequest(paymentSchema, req.body);
     const orderId = parseIdParam(body.orderId, 'Order not found');
@@ -54,16 +53,8 @@ export function createPaymentRouter(pool: Pool, gateway: PaymentGateway, guard: 
     if (start.outcome === 'paid') throw new ConflictError('Order has already been paid');
     if (start.outcome !== 'started') throw new ConflictError('Order has expired');
     const { order } = start;
-    // The buyer's cancel (in orders) is refused while this charge is in flight and once it is recorded.
-    let guarded = false;
-    try {
-      guarded = await guard.beginCharge(order.id, gateway.maxChargeMs);
-    } finally {
-      if (!guarded) await endCharge(pool, order.id);
-    }
-    if (!guarded) throw new ConflictError('Cannot pay for a cancelled order');
     // The window waits while this charge is in flight, so it ends marked, whatever happens below.
-    let recorded: RecordOutcome | undefined;
+    let recorded: RecordOutcome;
     try {
       let result: ChargeResult;
       try {
@@ -98,10 +89,6 @@ export function createPaymentRouter(pool: Pool, gateway: PaymentGateway, guard: 
       });
     } finally {
       await endCharge(pool, order.id);
-      // Left marked, it frees itself after maxChargeMs.
-      await guard
-        .endCharge(order.id, recorded?.outcome === 'recorded')
-        .catch((err) => logger.warn({ err, orderId }, 'could not unmark the charge'));
     }
     if (recorded.outcome === 'refund') {
       // The buyer cancelled, or another charge paid the order, while this one was in flight (the window waited for it).

@@ -6,8 +6,6 @@ import {
   testLogger,
   testSessionEnv,
   testSessionVerifier,
-  closeTestRateLimitStores,
-  testChargeGuard,
 } from '@microtick/devstack';
 import type { Express } from 'express';
 import request from 'supertest';
@@ -28,7 +26,6 @@ beforeAll(async () => {
   const config = readConfig({ DATABASE_URL: db.url, NATS_URL: 'nats://127.0.0.1:1', ...testSessionEnv() });
   app = buildApp({
     pool,
-    guard: testChargeGuard(),
     bus: { ping: async () => undefined },
     gateway: createGateway(config, testLogger),
     config,
@@ -37,7 +34,6 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await closeTestRateLimitStores();
   await db.drop();
 });
 

@@ -6,8 +6,6 @@ import {
   testBusNamespace,
   testLogger,
   testNatsUrl,
-  closeTestRateLimitStores,
-  testChargeGuard,
 } from '@microtick/devstack';
 import type { Bus } from '@microtick/common';
 import type { Express } from 'express';
@@ -35,7 +33,6 @@ beforeAll(async () => {
   });
   app = buildApp({
     pool: db.pool,
-    guard: testChargeGuard(),
     bus,
     gateway: createGateway(config, testLogger),
     config,
@@ -44,7 +41,6 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await closeTestRateLimitStores();
   await bus.deleteStream();
   await bus.close();
   await db.drop();
