@@ -51,9 +51,13 @@ async function deadLetters(natsUrl: string): Promise<string[]> {
   }
 }
 
-/** What the load saw: orders whose payment was answered 201, and the hold cap the stack ran with. */
+/**
+ * What the load saw: orders whose payment was answered 201, orders its buyers asked to cancel (whatever
+ * the answer), and the hold cap the stack ran with.
+ */
 export interface LoadSeen {
   paidOrderIds: string[];
+  cancelledOrderIds: string[];
   maxOpenOrders: number;
 }
 
@@ -81,7 +85,7 @@ function mostHeldAtOnce(orders: { user_id: string; created_at: Date; closed_at: 
 
 export async function checkInvariants(
   stack: Pick<Stack, 'databaseUrl' | 'infra'>,
-  seen: LoadSeen = { paidOrderIds: [], maxOpenOrders: 5 },
+  seen: LoadSeen = { paidOrderIds: [], cancelledOrderIds: [], maxOpenOrders: 5 },
 ): Promise<InvariantReport> {
   const [tickets, ticketReplica, orders, orderReplica, payments, outboxes] = await Promise.all([
     query<{ id: string; status: string; order_id: string | null; version: number }>(
@@ -133,6 +137,7 @@ export async function checkInvariants(
     'the orders replica of every ticket matches the ticket (each event applied once)': [],
     'the payments replica of every order matches the order (each event applied once)': [],
     'every payment answered 201 ends complete with its ticket sold': [],
+    'a payment answered 201 whose buyer cancelled ends complete, or cancelled with its charge refunded': [],
     'every charge pays a complete order, or was refunded for a reason': [],
     'no buyer held more open orders than the cap': [],
     'every outbox is drained': [],
@@ -208,10 +213,24 @@ export async function checkInvariants(
     }
   }
   const ticketsById = new Map(tickets.map((t) => [t.id, t]));
+  const cancelledByBuyer = new Set(seen.cancelledOrderIds);
   for (const orderId of seen.paidOrderIds) {
     const order = ordersById.get(orderId);
     const ticket = order && ticketsById.get(order.ticket_id);
-    if (order?.status !== 'complete' || ticket?.status !== 'sold' || ticket.order_id !== orderId) {
+    const complete = order?.status === 'complete' && ticket?.status === 'sold' && ticket.order_id === orderId;
+    if (cancelledByBuyer.has(orderId)) {
+      // The buyer's cancel may win over their own payment's 201; the charge is then refunded (DESIGN.md).
+      const charges = paymentsByOrder.get(orderId) ?? [];
+      const refunded =
+        order?.cancel_reason === 'buyer' &&
+        ticket?.order_id !== orderId &&
+        charges.every((c) => c.status === 'refunded' && c.provider_refund_id);
+      if (!complete && !refunded) {
+        v['a payment answered 201 whose buyer cancelled ends complete, or cancelled with its charge refunded'].push(
+          `${orderId}: order ${order ? `${order.status}/${order.cancel_reason}` : 'missing'}, charges ${charges.map((c) => c.status).join(', ')}`,
+        );
+      }
+    } else if (!complete) {
       v['every payment answered 201 ends complete with its ticket sold'].push(
         `${orderId}: order ${order ? `${order.status}/${order.cancel_reason}` : 'missing'}, ticket ${ticket?.status}/${ticket?.order_id}`,
       );
@@ -252,6 +271,7 @@ export async function checkInvariants(
       'tickets sold': tickets.filter((t) => t.status === 'sold').length,
       'charges succeeded': payments.filter((p) => p.status === 'succeeded').length,
       'charges refunded': payments.filter((p) => p.status === 'refunded').length,
+      'payments answered 201 whose buyer cancelled': seen.paidOrderIds.filter((id) => cancelledByBuyer.has(id)).length,
     },
     violations: v,
   };
