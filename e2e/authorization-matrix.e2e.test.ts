@@ -88,7 +88,8 @@ describe('authorization matrix through the gateway', () => {
     await client.connect();
     try {
       await eventually(
-        async () => (await client.query('SELECT 1 FROM orders WHERE id = $1', [orderId])).rowCount === 1,
+        async () =>
+          (await client.query('SELECT 1 FROM orders WHERE id = $1 AND ticket_held', [orderId])).rowCount === 1,
         10_000,
       );
     } finally {

@@ -143,7 +143,7 @@ describe('hostile input through the gateway', () => {
         'orders',
         'SELECT id, version FROM tickets ORDER BY id',
       );
-      const paid = await query('payments', 'SELECT 1 FROM orders WHERE id = $1', [order.id]);
+      const paid = await query('payments', 'SELECT 1 FROM orders WHERE id = $1 AND ticket_held', [order.id]);
       return (
         ticket?.status === 'reserved' &&
         JSON.stringify(owned) === JSON.stringify(replica) &&

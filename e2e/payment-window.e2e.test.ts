@@ -33,7 +33,7 @@ describe('the payment window across all services', () => {
     const client = new pg.Client({ connectionString: stack.databaseUrl('payments') });
     await client.connect();
     try {
-      return (await client.query('SELECT 1 FROM orders WHERE id = $1', [orderId])).rowCount === 1;
+      return (await client.query('SELECT 1 FROM orders WHERE id = $1 AND ticket_held', [orderId])).rowCount === 1;
     } finally {
       await client.end();
     }

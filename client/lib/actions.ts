@@ -94,13 +94,19 @@ export async function cancelOrderAction(_previous: FormState, form: FormData): P
 }
 
 const CONFIRM_WAIT_MS = 10_000;
+const PAY_UNKNOWN_RETRIES = 10;
 
 export async function payAction(_previous: FormState, form: FormData): Promise<FormState> {
   const orderId = text(form, 'orderId');
-  const result = await serverWrite<Payment>('payments', 'POST', '/api/payments', {
-    orderId,
-    paymentMethod: text(form, 'paymentMethod'),
-  });
+  const pay = () =>
+    serverWrite<Payment>('payments', 'POST', '/api/payments', { orderId, paymentMethod: text(form, 'paymentMethod') });
+  let result = await pay();
+  // Payments learns of a fresh order over the bus (the order, then tickets' reservation of its ticket):
+  // for a moment it answers 404.
+  for (let tries = 0; !result.ok && result.status === 404 && tries < PAY_UNKNOWN_RETRIES; tries += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    result = await pay();
+  }
   if (!result.ok) return { errors: result.errors };
   // The order completes asynchronously (events); wait a little so the page after the redirect shows it.
   const deadline = Date.now() + CONFIRM_WAIT_MS;

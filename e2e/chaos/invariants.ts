@@ -51,9 +51,13 @@ async function deadLetters(natsUrl: string): Promise<string[]> {
   }
 }
 
-/** What the load saw: orders whose payment was answered 201, and the hold cap the stack ran with. */
+/**
+ * What the load saw: orders whose payment was answered 201, orders its buyers asked to cancel (whatever
+ * the answer), and the hold cap the stack ran with.
+ */
 export interface LoadSeen {
   paidOrderIds: string[];
+  cancelledOrderIds: string[];
   maxOpenOrders: number;
 }
 
@@ -81,7 +85,7 @@ function mostHeldAtOnce(orders: { user_id: string; created_at: Date; closed_at: 
 
 export async function checkInvariants(
   stack: Pick<Stack, 'databaseUrl' | 'infra'>,
-  seen: LoadSeen = { paidOrderIds: [], maxOpenOrders: 5 },
+  seen: LoadSeen = { paidOrderIds: [], cancelledOrderIds: [], maxOpenOrders: 5 },
 ): Promise<InvariantReport> {
   const [tickets, ticketReplica, orders, orderReplica, payments, outboxes] = await Promise.all([
     query<{ id: string; status: string; order_id: string | null; version: number }>(
@@ -133,6 +137,7 @@ export async function checkInvariants(
     'the orders replica of every ticket matches the ticket (each event applied once)': [],
     'the payments replica of every order matches the order (each event applied once)': [],
     'every payment answered 201 ends complete with its ticket sold': [],
+    'a payment answered 201 whose buyer cancelled ends complete, or cancelled with its charge refunded': [],
     'every charge pays a complete order, or was refunded for a reason': [],
     'no buyer held more open orders than the cap': [],
     'every outbox is drained': [],
@@ -208,10 +213,24 @@ export async function checkInvariants(
     }
   }
   const ticketsById = new Map(tickets.map((t) => [t.id, t]));
+  const cancelledByBuyer = new Set(seen.cancelledOrderIds);
   for (const orderId of seen.paidOrderIds) {
     const order = ordersById.get(orderId);
     const ticket = order && ticketsById.get(order.ticket_id);
-    if (order?.status !== 'complete' || ticket?.status !== 'sold' || ticket.order_id !== orderId) {
+    const complete = order?.status === 'complete' && ticket?.status === 'sold' && ticket.order_id === orderId;
+    if (cancelledByBuyer.has(orderId)) {
+      // The buyer's cancel may win over their own payment's 201; the charge is then refunded (DESIGN.md).
+      const charges = paymentsByOrder.get(orderId) ?? [];
+      const refunded =
+        order?.cancel_reason === 'buyer' &&
+        ticket?.order_id !== orderId &&
+        charges.every((c) => c.status === 'refunded' && c.provider_refund_id);
+      if (!complete && !refunded) {
+        v['a payment answered 201 whose buyer cancelled ends complete, or cancelled with its charge refunded'].push(
+          `${orderId}: order ${order ? `${order.status}/${order.cancel_reason}` : 'missing'}, charges ${charges.map((c) => c.status).join(', ')}`,
+        );
+      }
+    } else if (!complete) {
       v['every payment answered 201 ends complete with its ticket sold'].push(
         `${orderId}: order ${order ? `${order.status}/${order.cancel_reason}` : 'missing'}, ticket ${ticket?.status}/${ticket?.order_id}`,
       );
@@ -252,6 +271,7 @@ export async function checkInvariants(
       'tickets sold': tickets.filter((t) => t.status === 'sold').length,
       'charges succeeded': payments.filter((p) => p.status === 'succeeded').length,
       'charges refunded': payments.filter((p) => p.status === 'refunded').length,
+      'payments answered 201 whose buyer cancelled': seen.paidOrderIds.filter((id) => cancelledByBuyer.has(id)).length,
     },
     violations: v,
   };
@@ -267,13 +287,17 @@ export interface RevokedSessionProbe {
   status: number;
 }
 
+/** After nats-server is back, clients reconnect and relays retry on their 500 ms rhythms. */
+const BUS_RECOVERY_MS = 5_000;
+
 /**
- * Every service refuses (401) a signed-out session from three seconds after the sign-out on, unless a
- * process was down in between (a revocation waits in auth's outbox while NATS or auth is down:
- * docs/decisions.md); then from 15 seconds after it on. The one-second promise is checked on a quiet
- * stack by e2e/sessions.e2e.test.ts; under this run's load (every process killed, two cores) revocations
- * were measured reaching services 1.0-1.8 s after sign-out, so here the bound is three seconds. A late
- * acceptance names the last restart before its sign-out, to tell recovery from load.
+ * Every service refuses (401) a signed-out session from one second after the sign-out on (DESIGN.md),
+ * unless nats-server was down in between or came back less than BUS_RECOVERY_MS before: then a
+ * revocation waits in auth's outbox until the bus is back (docs/decisions.md), and the bound is 15
+ * seconds (sign-outs 0.3-1.5 s after a restart were measured reaching services 1.0-1.2 s later). A replica killed or restarted does not excuse a
+ * late acceptance: the other replica serves meanwhile, and a replica replays the revocations before it
+ * answers. Profiled under this run's load, revocations reached every running replica 10-400 ms after
+ * sign-out. A late acceptance names the last fault before its sign-out.
  */
 export function revokedSessionsAccepted(
   probes: RevokedSessionProbe[],
@@ -283,8 +307,10 @@ export function revokedSessionsAccepted(
     .filter((p) => p.status !== 401)
     .filter((p) => {
       const after = p.sentAt - p.signedOutAt;
-      const disturbed = faults.some((f) => f.from <= p.sentAt && f.to >= p.signedOutAt);
-      return after >= (disturbed ? 15_000 : 3_000);
+      const busDown = faults.some(
+        (f) => f.victim === 'nats' && f.from <= p.sentAt && f.to + BUS_RECOVERY_MS >= p.signedOutAt,
+      );
+      return after >= (busDown ? 15_000 : 1_000);
     })
     .map((p) => {
       const last = faults.filter((f) => f.to <= p.signedOutAt).at(-1);

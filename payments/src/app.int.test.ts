@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus, EventData, Pool } from '@microtick/common';
-import { anOrderUpdated, collectEvents, eventually, sessionCookie, type CollectedEvents } from '@microtick/devstack';
+import {
+  anOrderCreated,
+  anOrderUpdated,
+  aTicketCreated,
+  aTicketUpdated,
+  collectEvents,
+  eventually,
+  sessionCookie,
+  type CollectedEvents,
+} from '@microtick/devstack';
 import type { Express } from 'express';
 import Stripe from 'stripe';
 import request from 'supertest';
@@ -93,6 +102,29 @@ describe('POST /api/payments', () => {
       expect(res.body).toEqual({ errors: [{ message: 'Order not found' }] });
     }
     expect(intentRequestsFor(someoneElses.id)).toHaveLength(0);
+  });
+
+  it('charges only once tickets has reserved the ticket for the order (a withdrawal may have won the race there)', async () => {
+    const { cookie, user } = sessionCookie();
+    const order = anOrderCreated({
+      userId: user.id,
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      ticket: { id: randomUUID(), price: 1200 },
+    });
+    await bus.publish('order.created', order);
+    await eventually(() => findOrder(pool, order.id));
+    await pay(cookie, { orderId: order.id, paymentMethod: 'pm_card_visa' }).expect(404);
+    expect(intentRequestsFor(order.id)).toHaveLength(0);
+
+    const ticket = aTicketCreated({ id: order.ticket.id, price: 1200 });
+    // Another order's reservation of the same ticket does not make this one payable.
+    await bus.publish(
+      'ticket.updated',
+      aTicketUpdated(ticket, { version: 1, status: 'reserved', orderId: randomUUID() }),
+    );
+    await bus.publish('ticket.updated', aTicketUpdated(ticket, { version: 2, status: 'reserved', orderId: order.id }));
+    await eventually(async () => (await findOrder(pool, order.id))?.ticketHeld);
+    await pay(cookie, { orderId: order.id, paymentMethod: 'pm_card_visa' }).expect(201);
   });
 
   it('answers 409 for a cancelled, a complete and an expired order, and charges nothing', async () => {

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connectTestBus, eventually, testBusNamespace, testLogger, testNatsUrl } from '@microtick/devstack';
+import { connectTestBus, eventually, startNats, testBusNamespace, testLogger, testNatsUrl } from '@microtick/devstack';
 import type { Envelope, EventData } from '../events/catalog';
 import { Bus } from './bus';
 import { Listener, RetryLaterError } from './listener';
@@ -167,4 +170,35 @@ describe('Bus', () => {
     });
     expect(JSON.parse(letters[0].data).id).toBe(poison.id);
   });
+});
+
+describe('Bus.follow across a nats-server restart', () => {
+  const storeDir = mkdtempSync(path.join(os.tmpdir(), 'microtick-follow-'));
+  afterAll(() => rmSync(storeDir, { recursive: true, force: true }));
+
+  it('goes on delivering events published after the server came back, each once', async () => {
+    let nats = await startNats({ storeDir });
+    const bus = await Bus.connect({ url: nats.url, name: 'follow-test', logger: testLogger });
+    try {
+      const seen: string[] = [];
+      await bus.follow('expiration.complete', new Date(), (data) => seen.push(data.orderId));
+      const before = randomUUID();
+      await bus.publish('expiration.complete', { orderId: before });
+      await eventually(async () => seen.includes(before));
+
+      nats.process.kill('SIGKILL');
+      await new Promise((r) => nats.process.once('exit', r));
+      nats = await startNats({ storeDir, port: nats.port });
+      const after = randomUUID();
+      await eventually(async () => {
+        await bus.publish('expiration.complete', { orderId: after });
+        return true;
+      }, 15_000);
+      await eventually(async () => seen.includes(after), 10_000);
+      expect(seen.filter((id) => id === before)).toHaveLength(1);
+    } finally {
+      await bus.close();
+      await nats.stop();
+    }
+  }, 40_000);
 });

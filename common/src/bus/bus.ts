@@ -58,6 +58,7 @@ export class Bus {
   readonly stream: string;
   readonly subjectPrefix: string;
   private readonly running: { messages?: ConsumerMessages; done: Promise<void> }[] = [];
+  private readonly onReconnect = new Set<() => void>();
   private stopping = false;
 
   private constructor(
@@ -100,6 +101,7 @@ export class Bus {
         if (status.type === 'disconnect' || status.type === 'reconnect') {
           this.options.logger.warn({ status: status.type }, 'bus connection status');
         }
+        if (status.type === 'reconnect') for (const callback of this.onReconnect) callback();
       }
     })();
   }
@@ -261,7 +263,9 @@ export class Bus {
   /**
    * Every event of one subject published since `since`, to this process alone: an ordered, non-durable
    * consumer, so each replica sees every event and nothing is left on the server when it goes. Resolves
-   * once the history up to now has been handed to `onEvent`, then keeps following.
+   * once the history up to now has been handed to `onEvent`, then keeps following. After a reconnect
+   * (nats-server restarted) it follows again from the event after the last one it saw: the client's
+   * ordered consumer alone went quiet for good after a restart (chaos run, December 2026).
    */
   async follow<S extends Subject>(
     subject: S,
@@ -277,26 +281,49 @@ export class Bus {
     } catch (err) {
       if (!(err instanceof JetStreamApiError)) throw err; // none published yet
     }
-    const consumer = await this.js.consumers.get(this.stream, {
-      filter_subjects: wire,
-      deliver_policy: DeliverPolicy.StartTime,
-      opt_start_time: since.toISOString(),
-    });
+    let lastSeq = 0;
+    const open = async () => {
+      const from = lastSeq
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: lastSeq + 1 }
+        : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: since.toISOString() };
+      const consumer = await this.js.consumers.get(this.stream, { filter_subjects: wire, ...from });
+      return consumer.consume();
+    };
     let replayed!: () => void;
     const caughtUp = new Promise<void>((resolve) => (replayed = resolve));
     if (replayUpTo === 0) replayed();
     const entry: { messages?: ConsumerMessages; done: Promise<void> } = { done: Promise.resolve() };
-    entry.messages = await consumer.consume();
+    entry.messages = await open();
+    const reopen = () => void entry.messages?.close();
+    this.onReconnect.add(reopen);
     entry.done = (async () => {
-      for await (const msg of entry.messages!) {
+      while (!this.stopping) {
         try {
-          const envelope = parseEnvelope(msg.json(), subject);
-          onEvent(envelope.data, envelope);
+          for await (const msg of entry.messages!) {
+            try {
+              const envelope = parseEnvelope(msg.json(), subject);
+              onEvent(envelope.data, envelope);
+            } catch (err) {
+              logger.error({ err, seq: msg.seq }, 'could not apply a followed event');
+            }
+            lastSeq = msg.seq;
+            if (msg.seq >= replayUpTo) replayed();
+          }
         } catch (err) {
-          logger.error({ err, seq: msg.seq }, 'could not apply a followed event');
+          logger.warn({ err }, 'follower stopped; following again');
         }
-        if (msg.seq >= replayUpTo) replayed();
+        while (!this.stopping) {
+          try {
+            entry.messages = await open();
+            if (this.stopping) await entry.messages.close();
+            break;
+          } catch (err) {
+            logger.warn({ err }, 'could not follow again yet; will retry');
+            await new Promise((r) => setTimeout(r, 500));
+          }
+        }
       }
+      this.onReconnect.delete(reopen);
     })();
     this.running.push(entry);
     await caughtUp;

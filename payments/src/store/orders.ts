@@ -9,10 +9,12 @@ export interface OrderRow {
   version: number;
   /** The payment window was closed by expiration.complete (see payment-window.ts). */
   windowClosed: boolean;
+  /** Tickets reserved the ticket for this order: it can be paid (see ticket-updated.ts). */
+  ticketHeld: boolean;
 }
 
 const columns =
-  'id, user_id AS "userId", status, price_cents AS "priceCents", expires_at AS "expiresAt", version, window_closed_at IS NOT NULL AS "windowClosed"';
+  'id, user_id AS "userId", status, price_cents AS "priceCents", expires_at AS "expiresAt", version, window_closed_at IS NOT NULL AS "windowClosed", ticket_held AS "ticketHeld"';
 
 export async function findOrder(db: Pool | PoolClient, id: string, lock = false): Promise<OrderRow | undefined> {
   const { rows } = await db.query<OrderRow>(`SELECT ${columns} FROM orders WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [
@@ -28,6 +30,12 @@ export async function insertOrder(pool: Pool, order: EventData<'order.created'>)
      ON CONFLICT (id) DO NOTHING`,
     [order.id, order.userId, order.status, order.ticket.price, order.expiresAt, order.version],
   );
+}
+
+/** Tickets reserved the order's ticket for it; false while the order is not in the replica yet. */
+export async function markTicketHeld(pool: Pool, orderId: string): Promise<boolean> {
+  const { rowCount } = await pool.query('UPDATE orders SET ticket_held = true WHERE id = $1', [orderId]);
+  return rowCount === 1;
 }
 
 /**

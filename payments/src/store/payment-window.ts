@@ -27,20 +27,21 @@ export async function startCharges(pool: Pool, requests: ChargeStartRequest[]): 
     paid: boolean;
     closed: boolean;
     judged: boolean;
+    held: boolean;
     started: boolean;
   }>({
     name: 'start-charges',
     text: `WITH input AS (
              SELECT * FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS i (order_id, user_id, n)
            ), o AS (
-             SELECT id, user_id, status, price_cents, window_closed_at IS NOT NULL AS judged,
+             SELECT id, user_id, status, price_cents, ticket_held AS held, window_closed_at IS NOT NULL AS judged,
                window_closed_at IS NOT NULL OR expires_at <= clock_timestamp() AS closed,
                EXISTS (SELECT 1 FROM payments p WHERE p.order_id = orders.id AND p.status = 'succeeded') AS paid
              FROM orders WHERE id IN (SELECT order_id FROM input) ORDER BY id FOR UPDATE
            ), starting AS (
              SELECT i.order_id, count(*)::int AS charges FROM input i
              JOIN o ON o.id = i.order_id AND o.user_id = i.user_id
-             WHERE o.status = 'created' AND NOT o.paid AND NOT o.closed
+             WHERE o.status = 'created' AND o.held AND NOT o.paid AND NOT o.closed
              GROUP BY i.order_id
            ), started AS (
              UPDATE orders SET charges_in_flight = charges_in_flight + s.charges, charge_started_at = clock_timestamp()
@@ -48,7 +49,7 @@ export async function startCharges(pool: Pool, requests: ChargeStartRequest[]): 
              RETURNING orders.id
            )
            SELECT i.n::int, o.status, o.price_cents, coalesce(o.paid, false) AS paid,
-             coalesce(o.closed, false) AS closed, coalesce(o.judged, false) AS judged,
+             coalesce(o.closed, false) AS closed, coalesce(o.judged, false) AS judged, coalesce(o.held, false) AS held,
              EXISTS (SELECT 1 FROM started s WHERE s.id = o.id) AS started
            FROM input i LEFT JOIN o ON o.id = i.order_id AND o.user_id = i.user_id`,
     values: [requests.map((r) => r.orderId), requests.map((r) => r.userId)],
@@ -61,11 +62,14 @@ export async function startCharges(pool: Pool, requests: ChargeStartRequest[]): 
     // An order cancelled because its window closed unpaid has expired, as far as its buyer is concerned.
     if (row.status === 'cancelled') return { outcome: row.judged ? 'expired' : 'cancelled' };
     if (row.status === 'complete' || row.paid) return { outcome: 'paid' };
+    // Tickets has not reserved the ticket for this order yet (or never will: withdrawn first). Like an
+    // order the replica has not seen yet: the buyer's client tries again.
+    if (!row.held && !row.closed) return { outcome: 'not found' };
     return { outcome: 'expired' };
   });
 }
 
-/** A charge started by startCharges and not recorded (declined, failed or awaiting a webhook) has recorded, declined or failed: the mark goes with the last one. */
+/** A charge started by startCharges has been recorded, declined or failed: the mark goes with the last one. */
 export async function endCharge(pool: Pool, orderId: string): Promise<void> {
   await pool.query({
     name: 'end-charge',

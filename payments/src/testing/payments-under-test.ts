@@ -17,7 +17,7 @@ import { readConfig } from '../config';
 import { startListeners } from '../events';
 import { createGateway, type PaymentGateway } from '../gateway';
 import { migrationsDir } from '../store/migrations';
-import { findOrder, insertOrder } from '../store/orders';
+import { findOrder, insertOrder, markTicketHeld } from '../store/orders';
 
 export interface PaymentsUnderTest {
   app: Express;
@@ -65,6 +65,7 @@ export async function startPaymentsUnderTest(
       const order = anOrderCreated(overrides);
       await bus.publish('order.created', order);
       await eventually(() => findOrder(pool, order.id));
+      await markTicketHeld(pool, order.id);
       return order;
     },
     async stop() {
@@ -76,10 +77,11 @@ export async function startPaymentsUnderTest(
   };
 }
 
-/** Puts an order straight into the replica, as if its order.created had been applied. */
+/** Puts an order straight into the replica, as if its order.created had been applied and tickets had reserved its ticket. */
 export async function seedOrder(pool: Pool, overrides: Partial<EventData<'order.created'>> = {}) {
   const order = anOrderCreated(overrides);
   await insertOrder(pool, order);
+  await markTicketHeld(pool, order.id);
   return order;
 }
 
