@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from '@microtick/common';
 import { createTestDatabase } from '@microtick/devstack';
 import { migrationsDir } from './migrations';
-import { insertOrder } from './orders';
+import { insertOrder, markTicketHeld } from './orders';
 import { startCharges } from './payment-window';
 import { recordSucceededCharge } from './payments';
 
@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-async function givenOrder(userId: string, expiresInMs = 60_000): Promise<string> {
+async function givenOrder(userId: string, expiresInMs = 60_000, held = true): Promise<string> {
   const id = randomUUID();
   await insertOrder(pool, {
     id,
@@ -24,6 +24,7 @@ async function givenOrder(userId: string, expiresInMs = 60_000): Promise<string>
     ticket: { id: randomUUID(), price: 2500 },
     version: 0,
   });
+  if (held) await markTicketHeld(pool, id);
   return id;
 }
 
@@ -45,6 +46,7 @@ describe('startCharges, a batch of payment requests in one statement', () => {
     const cancelled = await givenOrder(buyer);
     await pool.query(`UPDATE orders SET status = 'cancelled', version = 1 WHERE id = $1`, [cancelled]);
     const someoneElses = await givenOrder(randomUUID());
+    const notYetReserved = await givenOrder(buyer, 60_000, false);
 
     const results = await startCharges(pool, [
       { orderId: open, userId: buyer },
@@ -54,6 +56,7 @@ describe('startCharges, a batch of payment requests in one statement', () => {
       { orderId: someoneElses, userId: buyer },
       { orderId: randomUUID(), userId: buyer },
       { orderId: open, userId: buyer },
+      { orderId: notYetReserved, userId: buyer },
     ]);
 
     expect(results.map((r) => r.outcome)).toEqual([
@@ -64,10 +67,12 @@ describe('startCharges, a batch of payment requests in one statement', () => {
       'not found',
       'not found',
       'started',
+      'not found',
     ]);
     expect(results[0]).toEqual({ outcome: 'started', order: { id: open, priceCents: 2500 } });
     expect(await inFlight(open)).toBe(2);
     expect(await inFlight(someoneElses)).toBe(0);
     expect(await inFlight(expired)).toBe(0);
+    expect(await inFlight(notYetReserved)).toBe(0);
   });
 });
