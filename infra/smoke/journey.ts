@@ -66,6 +66,27 @@ class Session {
     }
     return res.json;
   }
+
+  /**
+   * A write that names what another service has only just published: orders learns a new ticket, and
+   * payments a reserved order, over the bus, so until then they answer 404 and a client tries again.
+   */
+  async expectOnceKnown(method: string, path: string, status: number, body: unknown, withinMs: number): Promise<any> {
+    const deadline = Date.now() + withinMs;
+    for (;;) {
+      const res = await this.request(method, path, body);
+      if (res.status === 404 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
+      if (res.status !== status) {
+        throw new Error(
+          `${this.who}: ${method} ${path} answered ${res.status}, expected ${status}: ${res.text.slice(0, 300)}`,
+        );
+      }
+      return res.json;
+    }
+  }
 }
 
 async function until<T>(what: string, withinMs: number, check: () => Promise<T | undefined>): Promise<T> {
@@ -95,7 +116,7 @@ export async function runJourney(baseUrl: string, log: Log = console.log, option
   log(`seller signed up and listed ticket ${ticket.id}`);
 
   await buyer.expect('POST', '/api/users/signup', 201, { email: email('buyer'), password: password() });
-  const order = await buyer.expect('POST', '/api/orders', 201, { ticketId: ticket.id });
+  const order = await buyer.expectOnceKnown('POST', '/api/orders', 201, { ticketId: ticket.id }, settleWithinMs);
   const orderedAt = Date.now();
   await until('ticket shown as reserved', reservedWithinMs, async () => {
     const t = await buyer.expect('GET', `/api/tickets/${ticket.id}`, 200);
@@ -118,10 +139,13 @@ export async function runJourney(baseUrl: string, log: Log = console.log, option
     const withdrawn = await seller.request('DELETE', `/api/tickets/${ticket.id}`);
     log(`order cancelled, ticket available again${withdrawn.status === 204 ? ' and withdrawn' : ''}`);
   } else {
-    const payment = await buyer.expect('POST', '/api/payments', 201, {
-      orderId: order.id,
-      paymentMethod: 'pm_card_visa',
-    });
+    const payment = await buyer.expectOnceKnown(
+      'POST',
+      '/api/payments',
+      201,
+      { orderId: order.id, paymentMethod: 'pm_card_visa' },
+      settleWithinMs,
+    );
     log(`paid with pm_card_visa (payment ${payment.id})`);
     await until('order complete', settleWithinMs, async () => {
       const o = await buyer.expect('GET', `/api/orders/${order.id}`, 200);
