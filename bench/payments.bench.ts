@@ -32,11 +32,11 @@ interface Order {
   userId: string;
 }
 
-/** Open orders straight into the replica, as if their order.created events had been applied. */
+/** Open orders straight into the replica, as if their order.created events had been applied and tickets had reserved their tickets. */
 async function seedOrders(pool: pg.Pool, count: number): Promise<Order[]> {
   const { rows } = await pool.query<Order>(
-    `INSERT INTO orders (id, user_id, status, price_cents, expires_at, version)
-     SELECT gen_random_uuid(), gen_random_uuid(), 'created', 1000 + i, now() + interval '15 minutes', 0
+    `INSERT INTO orders (id, user_id, status, price_cents, expires_at, version, ticket_held)
+     SELECT gen_random_uuid(), gen_random_uuid(), 'created', 1000 + i, now() + interval '15 minutes', 0, true
      FROM generate_series(1, $1) AS i
      RETURNING id, user_id AS "userId"`,
     [count],
