@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { makeEnvelope, queryKeepingConnection, recordInStatement, type Pool } from '@microtick/common';
+import { Batcher, makeEnvelope, queryKeepingConnection, recordInStatement, type Pool } from '@microtick/common';
 import { placementOutcome } from '../rules';
 import type { OrderRecord } from './orders';
 
@@ -95,67 +95,21 @@ interface ResultRow {
   created_at: Date | null;
 }
 
-interface Waiting {
-  request: OrderRequest;
-  resolve: (result: PlaceOrderResult) => void;
-  reject: (err: unknown) => void;
-}
-
 /**
- * Places orders and records order.created for each. While `maxInFlight` batches are in flight, new
- * requests wait and go together in the next statement, so under load one round trip and one commit
- * serve many orders; when the service is quiet a batch is a single order and waits for nothing.
+ * Places orders and records order.created for each, in batches (Batcher in common): under load one
+ * round trip and one commit serve many orders; when the service is quiet a batch is a single order.
  * Sending each order on its own cost half the throughput; one batch in flight did better than two,
  * four or eight: the bigger the batches, the less each order costs (measured, docs/performance.md).
  */
 export class OrderPlacer {
-  private readonly waiting: Waiting[] = [];
-  private inFlight = 0;
+  private readonly batcher: Batcher<OrderRequest, PlaceOrderResult>;
 
-  constructor(
-    private readonly pool: Pool,
-    private readonly options = { maxInFlight: 1, maxBatch: 200 },
-    private readonly limits = DEFAULT_HOLD_LIMITS,
-  ) {}
+  constructor(pool: Pool, options = { maxInFlight: 1, maxBatch: 200 }, limits = DEFAULT_HOLD_LIMITS) {
+    this.batcher = new Batcher((requests) => placeOrders(pool, requests, limits), options);
+  }
 
   place(request: OrderRequest): Promise<PlaceOrderResult> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ request, resolve, reject });
-      this.sendWaiting();
-    });
-  }
-
-  private sendWaiting(): void {
-    while (this.inFlight < this.options.maxInFlight && this.waiting.length > 0) {
-      const batch = this.waiting.splice(0, this.options.maxBatch);
-      this.inFlight += 1;
-      void this.settle(batch).finally(() => {
-        this.inFlight -= 1;
-        this.sendWaiting();
-      });
-    }
-  }
-
-  private async settle(batch: Waiting[]): Promise<void> {
-    try {
-      const results = await placeOrders(
-        this.pool,
-        batch.map((w) => w.request),
-        this.limits,
-      );
-      batch.forEach((w, i) => w.resolve(results[i]));
-    } catch (err) {
-      if (batch.length === 1) return batch[0].reject(err);
-      // Whatever failed the batch fails only the orders it belongs to: each is tried on its own.
-      await Promise.all(
-        batch.map((w) =>
-          placeOrders(this.pool, [w.request], this.limits).then(
-            ([result]) => w.resolve(result),
-            (e: unknown) => w.reject(e),
-          ),
-        ),
-      );
-    }
+    return this.batcher.submit(request);
   }
 }
 
