@@ -73,7 +73,7 @@ export async function run(): Promise<string> {
           userId: randomUUID(),
           status: 'created',
           expiresAt: new Date(expiresAt).toISOString(),
-          ticket: { id: randomUUID(), price: 1000 },
+          ticket: { id: randomUUID(), price: 1000, sellerId: randomUUID() },
           version: 0,
         }),
       ),

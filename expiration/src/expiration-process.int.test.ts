@@ -69,7 +69,7 @@ async function publishOrder(expiresInMs: number): Promise<string> {
     userId: randomUUID(),
     status: 'created',
     expiresAt: new Date(Date.now() + expiresInMs).toISOString(),
-    ticket: { id: randomUUID(), price: 1000 },
+    ticket: { id: randomUUID(), price: 1000, sellerId: randomUUID() },
     version: 0,
   });
   // The service acks order.created only after storing the job, so once it is there the event is consumed.

@@ -55,13 +55,16 @@ describe('POST /api/orders', () => {
           userId: buyer.user.id,
           status: 'created',
           expiresAt: res.body.expiresAt,
-          ticket: { id: ticket.id, price: 4999 },
+          ticket: { id: ticket.id, price: 4999, sellerId: ticket.userId },
           version: 0,
         },
       }),
     ]);
-    // The price is written into the event by SQL: what consumers receive must still pass the catalog.
-    expect(parseEnvelope(events[0], 'order.created').data.ticket.price).toBe(4999);
+    expect(parseEnvelope(events[0], 'order.created').data.ticket).toEqual({
+      id: ticket.id,
+      price: 4999,
+      sellerId: ticket.userId,
+    });
   });
 
   it('sets expiresAt from ORDER_EXPIRATION_SECONDS', async () => {

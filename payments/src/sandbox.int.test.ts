@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => payments.stop());
 
 const givenOrder = async (userId: string) =>
-  (await seedOrder(pool, { userId, ticket: { id: randomUUID(), price: 1500 } })).id;
+  (await seedOrder(pool, { userId, ticket: { id: randomUUID(), price: 1500, sellerId: randomUUID() } })).id;
 
 describe('the sandbox gateway (no STRIPE_SECRET_KEY)', () => {
   it('warns at start-up that no real card is charged', () => {

@@ -51,7 +51,8 @@ export const eventSchemas = {
     userId: uuid,
     status: z.literal('created'),
     expiresAt: z.iso.datetime(),
-    ticket: z.object({ id: uuid, price: cents }),
+    // sellerId: whom payments pays when the order completes. Null on events recorded before it was carried.
+    ticket: z.object({ id: uuid, price: cents, sellerId: uuid.nullable().default(null) }),
     version: z.literal(0),
   }),
   'order.updated': z.object({

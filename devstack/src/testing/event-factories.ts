@@ -23,7 +23,7 @@ const defaults: { [S in Subject]: () => EventData<S> } = {
     userId: randomUUID(),
     status: 'created',
     expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
-    ticket: { id: randomUUID(), price: 2500 },
+    ticket: { id: randomUUID(), price: 2500, sellerId: randomUUID() },
     version: 0,
   }),
   'order.updated': () => ({

@@ -115,7 +115,7 @@ describe('OrderPlacer', () => {
     expect(await orderRows(taken.id)).toHaveLength(1);
   });
 
-  it('records one order.created per placed order, at the replica price, valid against the catalog', async () => {
+  it('records one order.created per placed order, at the replica price and naming the seller, valid against the catalog', async () => {
     const tickets = await Promise.all([seedTicket(pool, { price: 700 }), seedTicket(pool, { price: 900 })]);
     const placer = new OrderPlacer(pool, { maxInFlight: 1, maxBatch: 10 });
     const results = await Promise.all(tickets.map((t) => placer.place(request(t.id))));
@@ -126,7 +126,7 @@ describe('OrderPlacer', () => {
       expect(events).toHaveLength(1);
       expect(eventSchemas['order.created'].parse(events[0].data)).toMatchObject({
         id: result.order.id,
-        ticket: { id: tickets[i].id, price: tickets[i].price },
+        ticket: { id: tickets[i].id, price: tickets[i].price, sellerId: tickets[i].userId },
       });
     }
   });

@@ -27,8 +27,8 @@ export interface HoldLimits {
 
 export const DEFAULT_HOLD_LIMITS: HoldLimits = { maxOpenOrders: 5, reorderCooldownSeconds: 60 };
 
-/** The replica's price of each ticket on sale (a withdrawn one is not), for the events of a batch. */
-const READ_PRICES = `SELECT id, price_cents FROM tickets WHERE id = ANY($1::uuid[]) AND status <> 'withdrawn'`;
+/** The replica's price and seller of each ticket on sale (a withdrawn one is not), for the events of a batch. */
+const READ_PRICES = `SELECT id, price_cents, user_id FROM tickets WHERE id = ANY($1::uuid[]) AND status <> 'withdrawn'`;
 
 /**
  * Reads the tickets, inserts each order at the price its order.created carries unless the buyer is the
@@ -128,23 +128,24 @@ export async function placeOrders(
   requests: OrderRequest[],
   limits = DEFAULT_HOLD_LIMITS,
 ): Promise<PlaceOrderResult[]> {
-  const { rows: prices } = await queryKeepingConnection<{ id: string; price_cents: number }>(pool, {
+  const { rows: prices } = await queryKeepingConnection<{ id: string; price_cents: number; user_id: string }>(pool, {
     name: 'read-prices',
     text: READ_PRICES,
     values: [requests.map((r) => r.ticketId)],
   });
-  const priceOf = new Map(prices.map((p) => [p.id, p.price_cents]));
+  const onSaleTickets = new Map(prices.map((p) => [p.id, p]));
   // A ticket not on sale gets no order: only the others go to the statement, each with its complete event.
   const placing = requests.map((request) => {
-    const priceCents = priceOf.get(request.ticketId);
-    if (priceCents === undefined) return undefined;
+    const ticket = onSaleTickets.get(request.ticketId);
+    if (ticket === undefined) return undefined;
+    const priceCents = ticket.price_cents;
     const orderId = randomUUID();
     const event = makeEnvelope('order.created', {
       id: orderId,
       userId: request.userId,
       status: 'created',
       expiresAt: request.expiresAt.toISOString(),
-      ticket: { id: request.ticketId, price: priceCents },
+      ticket: { id: request.ticketId, price: priceCents, sellerId: ticket.user_id },
       version: 0,
     });
     return { request, orderId, priceCents, event };

@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => payments.stop());
 
 async function givenOrder(userId: string, paid: boolean): Promise<string> {
-  const { id } = await seedOrder(pool, { userId, ticket: { id: randomUUID(), price: 123450 } });
+  const { id } = await seedOrder(pool, { userId, ticket: { id: randomUUID(), price: 123450, sellerId: randomUUID() } });
   if (paid)
     await recordSucceededCharge(pool, {
       orderId: id,

@@ -21,7 +21,7 @@ async function givenOrder(userId: string, expiresInMs = 60_000, held = true): Pr
     userId,
     status: 'created',
     expiresAt: new Date(Date.now() + expiresInMs).toISOString(),
-    ticket: { id: randomUUID(), price: 2500 },
+    ticket: { id: randomUUID(), price: 2500, sellerId: randomUUID() },
     version: 0,
   });
   if (held) await markTicketHeld(pool, id);

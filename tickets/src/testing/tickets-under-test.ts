@@ -136,4 +136,4 @@ export async function createTicketAs(
 export const anOrderCreatedFor = (
   ticket: { id: string; price: number },
   overrides: Partial<EventData<'order.created'>> = {},
-) => anOrderCreated({ ticket: { id: ticket.id, price: toCents(ticket.price) }, ...overrides });
+) => anOrderCreated({ ticket: { id: ticket.id, price: toCents(ticket.price), sellerId: null }, ...overrides });
