@@ -7,6 +7,8 @@ export * from './testing/harness';
 export * from './testing/api-client';
 export * from './testing/eventually';
 export * from './testing/collect-events';
+export * from './testing/deliver';
 export * from './testing/event-factories';
 export * from './testing/spawn-service';
 export * from './testing/browser';
+export * from './testing/browser-suite';
