@@ -122,7 +122,8 @@ describe('orders keep what was ordered', () => {
     const buyer = sessionCookie();
     const placed = await order(orders, buyer.cookie, ticket.id).expect(201);
     // The seller's edit landed in tickets before it learnt of the order; its event arrives afterwards.
-    await deliver(ticketUpdatedListener(orders.pool, testLogger), 
+    await deliver(
+      ticketUpdatedListener(orders.pool, testLogger),
       aTicketUpdated(ticket, {
         version: 1,
         title: 'Back row (changed)',

@@ -12,9 +12,7 @@ describe('durableName', () => {
     ['expiration', 'order.created', 'expiration.order-created'],
     ['payments', 'order.created', 'payments.order-created'],
     ['payments', 'order.updated', 'payments.order-updated'],
-    ['orders', 'payment.window-closed', 'orders.payment.window-closed'],
     ['payments', 'expiration.complete', 'payments.expiration-complete'],
-    ['payments', 'ticket.updated', 'payments.ticket.updated'],
   ] as const)('names the %s listener on %s "%s", as deployed', (service, subject, expected) => {
     expect(durableName(service, subject)).toBe(expected);
   });

@@ -7,5 +7,6 @@ export const ticketUpdatedListener = (pool: Pool, logger: Logger) =>
     if (outcome === 'future' || outcome === 'unknown') {
       throw new RetryLaterError(`ticket ${ticket.id} version ${ticket.version} arrived before the one it follows`, 500);
     }
-    if (outcome === 'stale') logger.debug({ ticketId: ticket.id, version: ticket.version }, 'stale ticket.updated dropped');
+    if (outcome === 'stale')
+      logger.debug({ ticketId: ticket.id, version: ticket.version }, 'stale ticket.updated dropped');
   });
