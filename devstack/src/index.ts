@@ -12,3 +12,4 @@ export * from './testing/event-factories';
 export * from './testing/spawn-service';
 export * from './testing/browser';
 export * from './testing/browser-suite';
+export * from './testing/stack-suite';

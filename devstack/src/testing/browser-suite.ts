@@ -2,8 +2,9 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { ROOT } from '../stack/launch-service';
-import { startTestStack, type TestStack } from '../stack/test-stack';
+import type { TestStack } from '../stack/test-stack';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, VIEWPORTS } from './browser';
+import { stackSuite } from './stack-suite';
 
 export const SCREENSHOTS_DIR = path.join(ROOT, 'artifacts/screenshots');
 
@@ -51,35 +52,34 @@ export function browserSuite(options: BrowserSuiteOptions = {}): BrowserSuite {
   const viewports = options.viewports ?? VIEWPORTS;
   const contexts: BrowserContext[] = [];
   const screenshots: string[] = [];
-  let stack: TestStack | undefined;
   let browser: Browser | undefined;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     if (!existsSync(path.join(ROOT, 'client/.next/BUILD_ID'))) {
       throw new Error("The web client is not built: run 'make build' (or 'npm run build -w @microtick/client') first");
     }
     mkdirSync(SCREENSHOTS_DIR, { recursive: true });
-    const env = typeof options.env === 'function' ? options.env() : options.env;
-    stack = await startTestStack({ client: true, env });
-    // Loaded here, not at import: the service tests that import this package never start a browser.
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  }, 180_000);
-
+  });
+  // Registered before the stack's: hooks run in the order they were added, so the browser closes first.
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close();
-    await stack?.cleanup();
     if (options.screenshotIndex && screenshots.length > 0) {
       writeFileSync(path.join(SCREENSHOTS_DIR, options.screenshotIndex), screenshots.join('\n') + '\n');
       console.log(`Screenshots (${screenshots.length}):\n${screenshots.map((s) => `  ${s}`).join('\n')}`);
     }
-  }, 90_000);
+  }, 30_000);
+  const { env } = options;
+  const running = stackSuite(() => ({ client: true, env: typeof env === 'function' ? env() : env }));
+  beforeAll(async () => {
+    // Loaded here, not at import: the service tests that import this package never start a browser.
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  }, 60_000);
 
   const suite: BrowserSuite = {
     get stack() {
-      if (!stack) throw new Error('the stack starts in beforeAll');
-      return stack;
+      return running.stack;
     },
     get browser() {
       if (!browser) throw new Error('the browser starts in beforeAll');
