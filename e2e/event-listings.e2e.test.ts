@@ -1,7 +1,5 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, startTestStack, VIEWPORTS } from '@microtick/devstack';
+import type { Page } from 'playwright-core';
+import { browserSuite, expectText, signUpInBrowser } from '@microtick/devstack';
 
 /**
  * Listings belong to an event, in a real browser on the real stack: the event fields from the sell form
@@ -10,8 +8,6 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, startTestStack, VIEWPORTS } from '@microt
  * does it). Screenshots at desktop and phone width go to artifacts/screenshots/.
  */
 
-const ROOT = path.resolve(__dirname, '..');
-const SHOTS = path.join(ROOT, 'artifacts/screenshots');
 const PASSWORD = 'a good long password';
 
 const run = Date.now().toString(36);
@@ -20,37 +16,9 @@ const email = (who: string) => `${who}-events-${run}@example.com`;
 const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 describe('web client: tickets for events, on the real stack', () => {
-  let stack: Awaited<ReturnType<typeof startTestStack>>;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const screenshots: string[] = [];
-  const pageErrors: string[] = [];
-
-  async function newPage(options: { timezoneId?: string; javaScriptEnabled?: boolean } = {}): Promise<Page> {
-    const context = await browser.newContext({ baseURL: stack.url, viewport: VIEWPORTS[0], ...options });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    return page;
-  }
-
-  async function shot(page: Page, name: string): Promise<void> {
-    for (const { tag, width, height } of VIEWPORTS) {
-      await page.setViewportSize({ width, height });
-      const file = path.join(SHOTS, `events-${name}-${tag}.png`);
-      await page.screenshot({ path: file, fullPage: true });
-      screenshots.push(path.relative(ROOT, file));
-    }
-    await page.setViewportSize(VIEWPORTS[0]);
-  }
-
-  async function signUp(page: Page, address: string): Promise<void> {
-    await page.goto('/auth/signup');
-    await page.getByLabel('Email').fill(address);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await expectText(page.getByTestId('current-user'), address);
-  }
+  const suite = browserSuite({ screenshotPrefix: 'events-', screenshotIndex: 'events-index.txt' });
+  const { newPage, shot, pageErrors } = suite;
+  const signUp = (page: Page, address: string) => signUpInBrowser(page, address, PASSWORD);
 
   /** Lists a ticket through the API with the page's session, for the tests that are not about the form. */
   async function listByApi(page: Page, body: Record<string, unknown>): Promise<{ id: string; title: string }> {
@@ -61,25 +29,6 @@ describe('web client: tickets for events, on the real stack', () => {
 
   const cardTitles = async (page: Page) =>
     page.getByTestId('ticket-card').locator('.ticket-card-title').allTextContents();
-
-  beforeAll(async () => {
-    if (!existsSync(path.join(ROOT, 'client/.next/BUILD_ID'))) {
-      throw new Error("The web client is not built: run 'make build' (or 'npm run build -w @microtick/client') first");
-    }
-    mkdirSync(SHOTS, { recursive: true });
-    stack = await startTestStack({ client: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  }, 180_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await stack?.cleanup();
-    if (screenshots.length > 0) {
-      writeFileSync(path.join(SHOTS, 'events-index.txt'), screenshots.join('\n') + '\n');
-      console.log(`Screenshots (${screenshots.length}):\n${screenshots.map((s) => `  ${s}`).join('\n')}`);
-    }
-  }, 90_000);
 
   afterEach(() => {
     expect(pageErrors).toEqual([]);
@@ -202,15 +151,3 @@ describe('web client: tickets for events, on the real stack', () => {
     await expectText(noScript.getByTestId('my-ticket').filter({ hasText: ticket.title }), 'Withdrawn');
   }, 60_000);
 });
-
-async function expectText(locator: Locator, expected: string | RegExp, timeoutMs = 5000): Promise<void> {
-  await locator.first().waitFor({ timeout: timeoutMs });
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = (await locator.first().textContent()) ?? '';
-    const ok = typeof expected === 'string' ? text.includes(expected) : expected.test(text);
-    if (ok) return;
-    if (Date.now() > deadline) expect(text).toMatch(expected);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -1,8 +1,6 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import axe from 'axe-core';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, startTestStack } from '@microtick/devstack';
+import type { Page } from 'playwright-core';
+import { browserSuite, listTicketInBrowser, signUpInBrowser } from '@microtick/devstack';
 
 /**
  * The buyer's journey in a real browser on the real stack: status codes, the whole journey with
@@ -11,8 +9,6 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, startTestStack } from '@microtick/devstac
  * Screenshots go to artifacts/screenshots/journey-*.png.
  */
 
-const ROOT = path.resolve(__dirname, '..');
-const SHOTS = path.join(ROOT, 'artifacts/screenshots');
 /** Three minutes: long enough to walk through the journey, short enough to fast-forward to 2:30 left. */
 const EXPIRATION_SECONDS = 180;
 const PASSWORD = 'a good long password';
@@ -26,19 +22,13 @@ const email = (who: string) => `${who}-${run}@example.com`;
 const UUID = '00000000-0000-4000-8000-000000000000';
 
 describe('the buyer journey in the browser, on the real stack', () => {
-  let stack: Awaited<ReturnType<typeof startTestStack>>;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const screenshots: string[] = [];
-  const pageErrors: string[] = [];
-
-  async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({ baseURL: stack.url, viewport: VIEWPORTS[0], ...options });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    return page;
-  }
+  const suite = browserSuite({
+    env: { ORDER_EXPIRATION_SECONDS: String(EXPIRATION_SECONDS) },
+    screenshotPrefix: 'journey-',
+    screenshotIndex: 'journey-index.txt',
+    viewports: VIEWPORTS,
+  });
+  const { newPage, pageErrors } = suite;
 
   /**
    * A full-page screenshot and an axe-core check at each width, then back to desktop. Pass `javaScript:
@@ -46,16 +36,10 @@ describe('the buyer journey in the browser, on the real stack', () => {
    * axeViolationsWithoutJavaScript).
    */
   async function check(page: Page, name: string, { javaScript = true } = {}): Promise<void> {
-    const original = page.viewportSize() ?? VIEWPORTS[0];
-    for (const { tag, width, height } of VIEWPORTS) {
-      await page.setViewportSize({ width, height });
-      const file = path.join(SHOTS, `journey-${name}-${tag}.png`);
-      await page.screenshot({ path: file, fullPage: true });
-      screenshots.push(path.relative(ROOT, file));
+    await suite.shot(page, name, async (tag) => {
       const violations = javaScript ? await axeViolations(page) : await axeViolationsWithoutJavaScript(page);
       expect({ page: `${name} (${tag})`, violations }).toEqual({ page: `${name} (${tag})`, violations: [] });
-    }
-    await page.setViewportSize(original);
+    });
   }
 
   /**
@@ -69,7 +53,7 @@ describe('the buyer journey in the browser, on the real stack', () => {
       .replace(/<noscript>/gi, '<div data-noscript="">')
       .replace(/<\/noscript>/gi, '</div>');
     const address = page.url();
-    const context = await browser.newContext({ baseURL: stack.url, viewport: page.viewportSize() });
+    const context = await suite.browser.newContext({ baseURL: suite.stack.url, viewport: page.viewportSize() });
     try {
       const checker = await context.newPage();
       await checker.route(
@@ -83,22 +67,7 @@ describe('the buyer journey in the browser, on the real stack', () => {
     }
   }
 
-  async function signUp(page: Page, address: string): Promise<void> {
-    await page.goto('/auth/signup');
-    await page.getByLabel('Email').fill(address);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByTestId('current-user').filter({ hasText: address }).waitFor();
-  }
-
-  async function listTicket(page: Page, title: string, price: string): Promise<string> {
-    await page.goto('/tickets/new');
-    await page.getByLabel('Title').fill(title);
-    await page.getByLabel('Price (USD)').fill(price);
-    await page.getByRole('button', { name: 'List ticket' }).click();
-    await page.getByTestId('ticket-detail').waitFor();
-    return new URL(page.url()).pathname.split('/tickets/')[1];
-  }
+  const signUp = (page: Page, address: string) => signUpInBrowser(page, address, PASSWORD);
 
   /**
    * One press of Buy on the ticket page: the order's id, or the error the page shows. Waits (reloading)
@@ -132,28 +101,9 @@ describe('the buyer journey in the browser, on the real stack', () => {
     }
   }
 
-  beforeAll(async () => {
-    if (!existsSync(path.join(ROOT, 'client/.next/BUILD_ID'))) {
-      throw new Error("The web client is not built: run 'make build' (or 'npm run build -w @microtick/client') first");
-    }
-    mkdirSync(SHOTS, { recursive: true });
-    stack = await startTestStack({ client: true, env: { ORDER_EXPIRATION_SECONDS: String(EXPIRATION_SECONDS) } });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  }, 180_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await stack?.cleanup();
-    if (screenshots.length > 0) {
-      writeFileSync(path.join(SHOTS, 'journey-index.txt'), screenshots.join('\n') + '\n');
-      console.log(`Screenshots (${screenshots.length}):\n${screenshots.map((s) => `  ${s}`).join('\n')}`);
-    }
-  }, 90_000);
-
   it('answers unknown pages, tickets and orders with 404, and unknown API paths with JSON 404', async () => {
     const get = (url: string, headers: Record<string, string> = {}) =>
-      fetch(`${stack.url}${url}`, { redirect: 'manual', headers });
+      fetch(`${suite.stack.url}${url}`, { redirect: 'manual', headers });
 
     for (const url of ['/no-such-page', `/tickets/${UUID}`, '/tickets/not-an-id']) {
       const res = await get(url);
@@ -304,7 +254,7 @@ describe('the buyer journey in the browser, on the real stack', () => {
     const seller = await newPage();
     await signUp(seller, email('seller-hold'));
     const title = `Harbour lights festival ${run}`;
-    const ticketId = await listTicket(seller, title, '45');
+    const ticketId = await listTicketInBrowser(seller, title, '45');
 
     const buyer = await newPage();
     await signUp(buyer, email('buyer-hold'));
@@ -353,7 +303,7 @@ describe('the buyer journey in the browser, on the real stack', () => {
   it('shows times in the viewer’s time zone, with the zone named, and in UTC without JavaScript', async () => {
     const seller = await newPage();
     await signUp(seller, email('seller-zone'));
-    const ticketId = await listTicket(seller, `Sunrise choir ${run}`, '20');
+    const ticketId = await listTicketInBrowser(seller, `Sunrise choir ${run}`, '20');
 
     const buyer = await newPage({ timezoneId: 'Asia/Kolkata' });
     await signUp(buyer, email('buyer-zone'));
@@ -430,7 +380,7 @@ describe('the buyer journey in the browser, on the real stack', () => {
     await signUp(seller, email('seller-long'));
     const words = 'Grand symphony orchestra plays the complete cycle with guest soloists and choir ';
     const title = (words.repeat(4) + run).slice(-200).trim();
-    const ticketId = await listTicket(seller, title, '99');
+    const ticketId = await listTicketInBrowser(seller, title, '99');
 
     const buyer = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await signUp(buyer, email('buyer-long'));

@@ -1,9 +1,7 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, startTestStack, VIEWPORTS } from '@microtick/devstack';
+import type { Page } from 'playwright-core';
+import { browserSuite, expectText, listTicketInBrowser, signUpInBrowser } from '@microtick/devstack';
 
 /**
  * The web client in a real browser against the real stack (every service, NATS, PostgreSQL, Redis,
@@ -12,8 +10,6 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, startTestStack, VIEWPORTS } from '@microt
  * width, go to artifacts/screenshots/.
  */
 
-const ROOT = path.resolve(__dirname, '..');
-const SHOTS = path.join(ROOT, 'artifacts/screenshots');
 /** Short enough to watch an order expire, long enough to pay in the happy path. */
 const EXPIRATION_SECONDS = 25;
 const PASSWORD = 'a good long password';
@@ -23,47 +19,12 @@ const email = (who: string) => `${who}-${run}@example.com`;
 const title = (what: string) => `${what} ${run}`;
 
 describe('web client: a seller and buyers in the browser, on the real stack', () => {
-  let stack: Awaited<ReturnType<typeof startTestStack>>;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const screenshots: string[] = [];
-  const pageErrors: string[] = [];
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ baseURL: stack.url, viewport: VIEWPORTS[0] });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    return page;
-  }
-
-  /** A full-page screenshot at each width, then back to desktop. */
-  async function shot(page: Page, name: string): Promise<void> {
-    for (const { tag, width, height } of VIEWPORTS) {
-      await page.setViewportSize({ width, height });
-      const file = path.join(SHOTS, `${name}-${tag}.png`);
-      await page.screenshot({ path: file, fullPage: true });
-      screenshots.push(path.relative(ROOT, file));
-    }
-    await page.setViewportSize(VIEWPORTS[0]);
-  }
-
-  async function signUp(page: Page, address: string): Promise<void> {
-    await page.goto('/auth/signup');
-    await page.getByLabel('Email').fill(address);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await expectText(page.getByTestId('current-user'), address);
-  }
-
-  async function listTicket(page: Page, ticketTitle: string, price: string): Promise<string> {
-    await page.goto('/tickets/new');
-    await page.getByLabel('Title').fill(ticketTitle);
-    await page.getByLabel('Price (USD)').fill(price);
-    await page.getByRole('button', { name: 'List ticket' }).click();
-    await page.getByTestId('ticket-detail').waitFor();
-    return page.url().split('/tickets/')[1];
-  }
+  const suite = browserSuite({
+    env: { ORDER_EXPIRATION_SECONDS: String(EXPIRATION_SECONDS) },
+    screenshotIndex: 'index.txt',
+  });
+  const { newPage, shot, pageErrors } = suite;
+  const signUp = (page: Page, address: string) => signUpInBrowser(page, address, PASSWORD);
 
   /** Buy from the ticket page. Right after listing, the orders service may not know the ticket yet (events are async). */
   async function buy(page: Page): Promise<void> {
@@ -89,25 +50,6 @@ describe('web client: a seller and buyers in the browser, on the real stack', ()
       await page.waitForTimeout(300);
     }
   }
-
-  beforeAll(async () => {
-    if (!existsSync(path.join(ROOT, 'client/.next/BUILD_ID'))) {
-      throw new Error("The web client is not built: run 'make build' (or 'npm run build -w @microtick/client') first");
-    }
-    mkdirSync(SHOTS, { recursive: true });
-    stack = await startTestStack({ client: true, env: { ORDER_EXPIRATION_SECONDS: String(EXPIRATION_SECONDS) } });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  }, 180_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await stack?.cleanup();
-    if (screenshots.length > 0) {
-      writeFileSync(path.join(SHOTS, 'index.txt'), screenshots.join('\n') + '\n');
-      console.log(`Screenshots (${screenshots.length}):\n${screenshots.map((s) => `  ${s}`).join('\n')}`);
-    }
-  }, 90_000);
 
   let seller: Page;
   let buyer: Page;
@@ -212,7 +154,7 @@ describe('web client: a seller and buyers in the browser, on the real stack', ()
 
   it('tells a second buyer that a ticket someone else just ordered is reserved', async () => {
     const contested = title('Late-night jazz trio');
-    const ticketId = await listTicket(seller, contested, '40');
+    const ticketId = await listTicketInBrowser(seller, contested, '40');
     const rival = await newPage();
     await signUp(rival, email('rival'));
 
@@ -239,7 +181,7 @@ describe('web client: a seller and buyers in the browser, on the real stack', ()
     'expires an unpaid order and puts the ticket back on the home page',
     async () => {
       const unpaid = title('Matinee, row F');
-      const ticketId = await listTicket(seller, unpaid, '19.99');
+      const ticketId = await listTicketInBrowser(seller, unpaid, '19.99');
       await buyer.goto(`/tickets/${ticketId}`);
       await buy(buyer);
       await buyer.getByTestId('countdown').waitFor();
@@ -256,7 +198,7 @@ describe('web client: a seller and buyers in the browser, on the real stack', ()
   );
 
   it('serves pages with security headers that forbid framing', async () => {
-    const res = await fetch(`${stack.url}/`);
+    const res = await fetch(`${suite.stack.url}/`);
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
@@ -274,7 +216,7 @@ describe('web client: a seller and buyers in the browser, on the real stack', ()
     // Another site (127.0.0.1 is a different site from localhost) posts a form to the sign-out endpoint.
     const hostile = createServer((_req, res) => {
       res.setHeader('content-type', 'text/html');
-      res.end(`<form id="f" method="post" action="${stack.url}/api/users/signout"></form>
+      res.end(`<form id="f" method="post" action="${suite.stack.url}/api/users/signout"></form>
         <script>document.getElementById('f').submit()</script>`);
     });
     await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
@@ -336,23 +278,6 @@ describe('web client: a seller and buyers in the browser, on the real stack', ()
 
 function seconds(clock: string): number {
   return clock.split(':').reduce((total, part) => total * 60 + Number(part), 0);
-}
-
-/** Waits until the locator's text contains (or matches) the expectation. */
-async function expectText(
-  locator: ReturnType<Page['getByTestId']>,
-  expected: string | RegExp,
-  timeoutMs = 5000,
-): Promise<void> {
-  await locator.first().waitFor({ timeout: timeoutMs });
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = (await locator.first().textContent()) ?? '';
-    const ok = typeof expected === 'string' ? text.includes(expected) : expected.test(text);
-    if (ok) return;
-    if (Date.now() > deadline) expect(text).toMatch(expected);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** The ticket is listed on the home page again (the release is event-driven: reload until it is). */

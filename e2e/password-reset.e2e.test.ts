@@ -1,7 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, VIEWPORTS, startTestStack } from '@microtick/devstack';
+import type { Page } from 'playwright-core';
+import { browserSuite, SCREENSHOTS_DIR, signUpInBrowser } from '@microtick/devstack';
 
 /**
  * Password reset in a real browser on the real stack, with and without JavaScript: "Forgot password?"
@@ -11,36 +10,18 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, VIEWPORTS, startTestStack } from '@microt
  * artifacts/screenshots/password-reset-*.png.
  */
 
-const ROOT = path.resolve(__dirname, '..');
-const SHOTS = path.join(ROOT, 'artifacts/screenshots');
 const OLD_PASSWORD = 'a good long password';
 const NEW_PASSWORD = 'another fine passphrase';
 const run = Date.now().toString(36);
 
 describe('password reset in the browser, on the real stack', () => {
-  let stack: Awaited<ReturnType<typeof startTestStack>>;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
-
-  async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({ baseURL: stack.url, viewport: VIEWPORTS[0], ...options });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    return page;
-  }
+  const suite = browserSuite();
+  const { newPage, pageErrors } = suite;
 
   const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(SHOTS, `password-reset-${name}.png`), fullPage: true });
+    page.screenshot({ path: path.join(SCREENSHOTS_DIR, `password-reset-${name}.png`), fullPage: true });
 
-  async function signUp(page: Page, email: string): Promise<void> {
-    await page.goto('/auth/signup');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(OLD_PASSWORD);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByTestId('current-user').filter({ hasText: email }).waitFor();
-  }
+  const signUp = (page: Page, email: string) => signUpInBrowser(page, email, OLD_PASSWORD);
 
   async function signIn(page: Page, email: string, password: string): Promise<void> {
     await page.goto('/auth/signin');
@@ -59,25 +40,10 @@ describe('password reset in the browser, on the real stack', () => {
     }
     await row.first().getByRole('link', { name: 'Reset your MicroTick password' }).click();
     const link = page.getByTestId('mail-text').getByRole('link');
-    expect(new URL((await link.getAttribute('href'))!).origin).toBe(new URL(stack.url).origin);
+    expect(new URL((await link.getAttribute('href'))!).origin).toBe(new URL(suite.stack.url).origin);
     await link.click();
     await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
   }
-
-  beforeAll(async () => {
-    if (!existsSync(path.join(ROOT, 'client/.next/BUILD_ID'))) {
-      throw new Error("The web client is not built: run 'make build' (or 'npm run build -w @microtick/client') first");
-    }
-    mkdirSync(SHOTS, { recursive: true });
-    stack = await startTestStack({ client: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  }, 180_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await stack?.cleanup();
-  });
 
   it.each([
     { how: 'with JavaScript', javaScriptEnabled: true },

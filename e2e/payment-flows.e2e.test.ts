@@ -1,13 +1,9 @@
-import { ApiClient, startTestStack, eventually } from '@microtick/devstack';
+import { ApiClient, stackSuite, eventually } from '@microtick/devstack';
 
 /** Issue 5's full flows across every service, through the gateway, with the sandbox payment gateway. */
 describe('buying and expiring across all services', () => {
   const WINDOW_SECONDS = 3;
-  let stack: Awaited<ReturnType<typeof startTestStack>>;
-  beforeAll(async () => {
-    stack = await startTestStack({ env: { ORDER_EXPIRATION_SECONDS: String(WINDOW_SECONDS) } });
-  }, 120_000);
-  afterAll(() => stack?.cleanup(), 60_000);
+  const suite = stackSuite({ env: { ORDER_EXPIRATION_SECONDS: String(WINDOW_SECONDS) } });
 
   async function listedTicket(seller: ApiClient, title: string) {
     const res = await seller.request('POST', '/api/tickets', { title, price: 30 });
@@ -23,8 +19,8 @@ describe('buying and expiring across all services', () => {
   }
 
   it('sign up → sell → order → pay → the order completes and the ticket is sold', async () => {
-    const seller = await new ApiClient(stack.url).signUp();
-    const buyer = await new ApiClient(stack.url).signUp();
+    const seller = await new ApiClient(suite.stack.url).signUp();
+    const buyer = await new ApiClient(suite.stack.url).signUp();
     const ticket = await listedTicket(seller, 'Opera night');
     const placed = await order(buyer, ticket.id);
 
@@ -60,9 +56,9 @@ describe('buying and expiring across all services', () => {
   });
 
   it('order → no payment → expired (lateness is measured by make bench) → ticket available → another buyer orders it', async () => {
-    const seller = await new ApiClient(stack.url).signUp();
-    const first = await new ApiClient(stack.url).signUp();
-    const second = await new ApiClient(stack.url).signUp();
+    const seller = await new ApiClient(suite.stack.url).signUp();
+    const first = await new ApiClient(suite.stack.url).signUp();
+    const second = await new ApiClient(suite.stack.url).signUp();
     const ticket = await listedTicket(seller, 'Late show');
     const placed = await order(first, ticket.id);
 

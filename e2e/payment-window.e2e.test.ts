@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ApiClient, eventually, startTestStack } from '@microtick/devstack';
+import { ApiClient, eventually, stackSuite } from '@microtick/devstack';
 
 /**
  * The payment window has one judge (payments): a payment answered 201 always ends with the order
@@ -8,18 +8,14 @@ import { ApiClient, eventually, startTestStack } from '@microtick/devstack';
  */
 describe('the payment window across all services', () => {
   const WINDOW_SECONDS = 4;
-  let stack: Awaited<ReturnType<typeof startTestStack>>;
-  beforeAll(async () => {
-    stack = await startTestStack({ env: { ORDER_EXPIRATION_SECONDS: String(WINDOW_SECONDS) } });
-  }, 120_000);
-  afterAll(() => stack?.cleanup(), 60_000);
+  const suite = stackSuite({ env: { ORDER_EXPIRATION_SECONDS: String(WINDOW_SECONDS) } });
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   /** A fresh seller's ticket ordered by a fresh buyer, once the payments replica knows the order. */
   async function openOrder(title: string) {
-    const seller = await new ApiClient(stack.url).signUp();
-    const buyer = await new ApiClient(stack.url).signUp();
+    const seller = await new ApiClient(suite.stack.url).signUp();
+    const buyer = await new ApiClient(suite.stack.url).signUp();
     const ticket = (await seller.request('POST', '/api/tickets', { title, price: 12 })).body as { id: string };
     const order = await eventually(async () => {
       const res = await buyer.request('POST', '/api/orders', { ticketId: ticket.id });
@@ -30,7 +26,7 @@ describe('the payment window across all services', () => {
   }
 
   async function inPaymentsReplica(orderId: string): Promise<boolean> {
-    const client = new pg.Client({ connectionString: stack.databaseUrl('payments') });
+    const client = new pg.Client({ connectionString: suite.stack.databaseUrl('payments') });
     await client.connect();
     try {
       return (await client.query('SELECT 1 FROM orders WHERE id = $1 AND ticket_held', [orderId])).rowCount === 1;
@@ -40,7 +36,7 @@ describe('the payment window across all services', () => {
   }
 
   async function chargesOf(orderId: string): Promise<string[]> {
-    const client = new pg.Client({ connectionString: stack.databaseUrl('payments') });
+    const client = new pg.Client({ connectionString: suite.stack.databaseUrl('payments') });
     await client.connect();
     try {
       return (await client.query('SELECT status FROM payments WHERE order_id = $1', [orderId])).rows.map(
@@ -110,7 +106,7 @@ describe('the payment window across all services', () => {
 
   it('completes every order paid while NATS is down for longer than the consumers wait for an ack', async () => {
     const orders = await Promise.all([1, 2, 3].map((i) => openOrder(`Outage ${i}`)));
-    await stack.kill('nats', 'SIGKILL');
+    await suite.stack.kill('nats', 'SIGKILL');
     const paid: Paid[] = [];
     try {
       for (const order of orders) {
@@ -123,7 +119,7 @@ describe('the payment window across all services', () => {
       // Past every deadline and past the listeners' 10-second ack wait.
       await sleep(12_000);
     } finally {
-      await stack.start('nats');
+      await suite.stack.start('nats');
     }
     expect(paid.map((p) => p.status)).toEqual([201, 201, 201]);
     await expectOneJudgement(paid);

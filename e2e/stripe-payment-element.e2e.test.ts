@@ -1,8 +1,6 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { ApiClient, CHROMIUM_ARGS, CHROMIUM_PATH, eventually, startTestStack, VIEWPORTS } from '@microtick/devstack';
+import type { Page } from 'playwright-core';
+import { ApiClient, browserSuite, eventually } from '@microtick/devstack';
 import { startFakeStripe, type FakeStripe } from '../payments/src/testing/fake-stripe';
 import { STRIPE_JS_STAND_IN, type StripeStandInCalls } from './stripe/stripe-js-stand-in';
 
@@ -14,51 +12,35 @@ import { STRIPE_JS_STAND_IN, type StripeStandInCalls } from './stripe/stripe-js-
  * artifacts/screenshots/stripe-*.png.
  */
 
-const ROOT = path.resolve(__dirname, '..');
-const SHOTS = path.join(ROOT, 'artifacts/screenshots');
 const PUBLISHABLE_KEY = `pk_test_${randomBytes(12).toString('hex')}`;
 const WEBHOOK_SECRET = `whsec_${randomBytes(16).toString('hex')}`;
 
 describe('paying with Stripe’s Payment Element (test-mode keys, Stripe.js stood in)', () => {
   let fakeStripe: FakeStripe;
-  let stack: Awaited<ReturnType<typeof startTestStack>>;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
   const leftTheMachine: string[] = [];
-  const pageErrors: string[] = [];
-
+  // Registered before the suite's own beforeAll, so the fake is up when the stack reads its address.
   beforeAll(async () => {
-    if (!existsSync(path.join(ROOT, 'client/.next/BUILD_ID'))) {
-      throw new Error("The web client is not built: run 'make build' (or 'npm run build -w @microtick/client') first");
-    }
-    mkdirSync(SHOTS, { recursive: true });
     fakeStripe = await startFakeStripe();
-    stack = await startTestStack({
-      client: true,
-      env: {
-        STRIPE_SECRET_KEY: `sk_test_${randomBytes(12).toString('hex')}`,
-        STRIPE_PUBLISHABLE_KEY: PUBLISHABLE_KEY,
-        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-        STRIPE_API_BASE: fakeStripe.url,
-      },
-    });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  }, 180_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await stack?.cleanup();
-    await fakeStripe?.close();
-  }, 90_000);
+  });
+  const suite = browserSuite({
+    env: () => ({
+      STRIPE_SECRET_KEY: `sk_test_${randomBytes(12).toString('hex')}`,
+      STRIPE_PUBLISHABLE_KEY: PUBLISHABLE_KEY,
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      STRIPE_API_BASE: fakeStripe.url,
+    }),
+    screenshotPrefix: 'stripe-',
+  });
+  afterAll(() => fakeStripe?.close());
+  const { pageErrors, shot } = suite;
 
   /** A signed-in buyer's page on an open order for a fresh $42.50 ticket. */
   async function buyerOnOpenOrder({ javaScriptEnabled = true, stripeJsLoads = true } = {}): Promise<{
     page: Page;
     orderId: string;
   }> {
-    const seller = await new ApiClient(stack.url).signUp();
-    const buyer = await new ApiClient(stack.url).signUp();
+    const seller = await new ApiClient(suite.stack.url).signUp();
+    const buyer = await new ApiClient(suite.stack.url).signUp();
     const ticket = await seller.request('POST', '/api/tickets', {
       title: `Cello recital ${randomUUID()}`,
       price: 42.5,
@@ -69,24 +51,22 @@ describe('paying with Stripe’s Payment Element (test-mode keys, Stripe.js stoo
       return res.status === 201 && (res.body as { id: string });
     });
 
-    const context = await browser.newContext({ baseURL: stack.url, viewport: VIEWPORTS[0], javaScriptEnabled });
-    contexts.push(context);
-    const session = (buyer as unknown as { cookie: string }).cookie.replace(/^session=/, '');
-    await context.addCookies([{ name: 'session', value: session, url: stack.url }]);
-    await context.route(
-      (url) => url.hostname !== 'localhost' && url.hostname !== '127.0.0.1',
-      (route) => {
-        const url = new URL(route.request().url());
-        if (url.origin === 'https://js.stripe.com' && /\/stripe\.js$/.test(url.pathname)) {
-          if (!stripeJsLoads) return route.abort('internetdisconnected');
-          return route.fulfill({ contentType: 'text/javascript', body: STRIPE_JS_STAND_IN });
-        }
-        leftTheMachine.push(url.href);
-        return route.abort();
-      },
-    );
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const page = await suite.newPage({ javaScriptEnabled }, async (context) => {
+      const session = (buyer as unknown as { cookie: string }).cookie.replace(/^session=/, '');
+      await context.addCookies([{ name: 'session', value: session, url: suite.stack.url }]);
+      await context.route(
+        (url) => url.hostname !== 'localhost' && url.hostname !== '127.0.0.1',
+        (route) => {
+          const url = new URL(route.request().url());
+          if (url.origin === 'https://js.stripe.com' && /\/stripe\.js$/.test(url.pathname)) {
+            if (!stripeJsLoads) return route.abort('internetdisconnected');
+            return route.fulfill({ contentType: 'text/javascript', body: STRIPE_JS_STAND_IN });
+          }
+          leftTheMachine.push(url.href);
+          return route.abort();
+        },
+      );
+    });
     await page.exposeFunction('__standInAuthenticate', (clientSecret: string) => authenticate(clientSecret));
     await page.goto(`/orders/${order.id}`);
     return { page, orderId: order.id };
@@ -103,7 +83,7 @@ describe('paying with Stripe’s Payment Element (test-mode keys, Stripe.js stoo
     });
     const at = Math.floor(Date.now() / 1000);
     const signature = createHmac('sha256', WEBHOOK_SECRET).update(`${at}.${payload}`).digest('hex');
-    const res = await fetch(`${stack.url}/api/payments/webhook`, {
+    const res = await fetch(`${suite.stack.url}/api/payments/webhook`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'stripe-signature': `t=${at},v1=${signature}` },
       body: payload,
@@ -113,14 +93,6 @@ describe('paying with Stripe’s Payment Element (test-mode keys, Stripe.js stoo
   }
 
   const standIn = (page: Page) => page.evaluate<StripeStandInCalls>('window.__stripeStandIn');
-
-  async function screenshots(page: Page, name: string): Promise<void> {
-    for (const { tag, width, height } of VIEWPORTS) {
-      await page.setViewportSize({ width, height });
-      await page.screenshot({ path: path.join(SHOTS, `stripe-${name}-${tag}.png`), fullPage: true });
-    }
-    await page.setViewportSize(VIEWPORTS[0]);
-  }
 
   it('mounts the Payment Element instead of the sandbox form, and finishes 3-D Secure with handleNextAction', async () => {
     const { page, orderId } = await buyerOnOpenOrder();
@@ -135,7 +107,7 @@ describe('paying with Stripe’s Payment Element (test-mode keys, Stripe.js stoo
     expect(loaded.elementsOptions[0]).toEqual(
       expect.objectContaining({ mode: 'payment', amount: 4250, currency: 'usd', paymentMethodCreation: 'manual' }),
     );
-    await screenshots(page, 'order-payment-element');
+    await shot(page, 'order-payment-element');
 
     // A declined card: the server's 402 is shown, nothing is charged, and the buyer can try again.
     await page.evaluate("window.__standInPaymentMethod = 'pm_card_chargeDeclined'");
@@ -159,7 +131,7 @@ describe('paying with Stripe’s Payment Element (test-mode keys, Stripe.js stoo
     );
     expect(paid.nextActions).toEqual([intent?.client_secret]);
     expect(fakeStripe.charges().map((i) => i.metadata.orderId)).toEqual([orderId]);
-    await screenshots(page, 'order-paid');
+    await shot(page, 'order-paid');
     expect(pageErrors).toEqual([]);
     expect(leftTheMachine).toEqual([]);
   }, 90_000);
@@ -180,7 +152,7 @@ describe('paying with Stripe’s Payment Element (test-mode keys, Stripe.js stoo
     );
     expect(await page.getByTestId('test-mode').count()).toBe(0);
     await expect(page.getByRole('button', { name: 'Pay $42.50' }).isDisabled()).resolves.toBe(true);
-    await screenshots(page, 'order-no-js');
+    await shot(page, 'order-no-js');
     expect(leftTheMachine).toEqual([]);
   }, 60_000);
 });

@@ -1,17 +1,13 @@
-import { ApiClient, startTestStack, eventually } from '@microtick/devstack';
+import { ApiClient, stackSuite, eventually } from '@microtick/devstack';
 
 /** Issue 4's end-to-end flow over real NATS across auth, tickets and orders, through the gateway. */
 describe('list → order → reserved → cancel → available → someone else orders', () => {
-  let stack: Awaited<ReturnType<typeof startTestStack>>;
-  beforeAll(async () => {
-    stack = await startTestStack({ services: ['auth', 'tickets', 'orders'] });
-  }, 120_000);
-  afterAll(() => stack?.cleanup(), 60_000);
+  const suite = stackSuite({ services: ['auth', 'tickets', 'orders'] });
 
   it('holds the ticket for the buyer, frees it on cancel, and lets another buyer order it', async () => {
-    const seller = await new ApiClient(stack.url).signUp();
-    const buyer = await new ApiClient(stack.url).signUp();
-    const other = await new ApiClient(stack.url).signUp();
+    const seller = await new ApiClient(suite.stack.url).signUp();
+    const buyer = await new ApiClient(suite.stack.url).signUp();
+    const other = await new ApiClient(suite.stack.url).signUp();
 
     const created = await seller.request('POST', '/api/tickets', { title: 'Jazz at the Lake', price: 45.5 });
     expect(created.status).toBe(201);

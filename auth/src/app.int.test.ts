@@ -1,14 +1,6 @@
 import { createHmac, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
-import {
-  testLogger,
-  testMailEnv,
-  testNatsUrl,
-  testRateLimitStore,
-  testSessionEnv,
-  testSessionKeys,
-} from '@microtick/devstack';
+import { testMailEnv, testNatsUrl, testSessionEnv, testSessionKeys } from '@microtick/devstack';
 import request from 'supertest';
-import { buildApp } from './app';
 import { readConfig } from './config';
 import { hashPassword } from './http/password';
 import { startAuthUnderTest, type AuthUnderTest } from './testing/auth-under-test';
@@ -325,18 +317,7 @@ describe('new password rules', () => {
 
 describe('limits shared by replicas', () => {
   it('counts sign-ins from one address across two instances sharing Redis: 429 with Retry-After', async () => {
-    const redis = testRateLimitStore();
-    const config = readConfig({
-      DATABASE_URL: db.url,
-      NATS_URL: testNatsUrl(),
-      ...testSessionEnv(),
-      ...testMailEnv(),
-      AUTH_RATE_LIMIT: '4',
-    });
-    const [a, b] = [
-      buildApp({ pool: db.pool, config, logger: testLogger, redis }),
-      buildApp({ pool: db.pool, config, logger: testLogger, redis }),
-    ];
+    const [a, b] = auth.replicas(2, { AUTH_RATE_LIMIT: '4' });
     for (const app of [a, b, a, b]) {
       await request(app).post('/api/users/signin').send({ email: newEmail(), password }).expect(400);
     }
@@ -347,18 +328,7 @@ describe('limits shared by replicas', () => {
   });
 
   it('counts a user’s writes across two instances sharing Redis', async () => {
-    const redis = testRateLimitStore();
-    const config = readConfig({
-      DATABASE_URL: db.url,
-      NATS_URL: testNatsUrl(),
-      ...testSessionEnv(),
-      ...testMailEnv(),
-      WRITE_RATE_LIMIT: '3',
-    });
-    const [a, b] = [
-      buildApp({ pool: db.pool, config, logger: testLogger, redis }),
-      buildApp({ pool: db.pool, config, logger: testLogger, redis }),
-    ];
+    const [a, b] = auth.replicas(2, { WRITE_RATE_LIMIT: '3' });
     const signup = await request(a).post('/api/users/signup').send({ email: newEmail(), password }).expect(201);
     const cookie = `session=${tokenOf(signup)}`;
     for (const app of [a, b, a]) {

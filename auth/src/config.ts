@@ -1,6 +1,7 @@
 import {
   configFragments as f,
   loadConfig,
+  storeAndBusConfig,
   loadSigningKeys,
   mailConfig,
   publishedJwks,
@@ -20,12 +21,7 @@ const reads = (load: () => unknown) => {
 export function readConfig(env: NodeJS.ProcessEnv = process.env) {
   const raw = loadConfig(
     {
-      NODE_ENV: f.nodeEnv,
-      PORT: f.port.default(4001),
-      DATABASE_URL: f.databaseUrl,
-      DATABASE_POOL_SIZE: f.positiveInt.default(20),
-      NATS_URL: f.natsUrl,
-      NATS_STREAM_REPLICAS: f.natsStreamReplicas,
+      ...storeAndBusConfig(4001),
       ...userFacingConfig,
       /** Ed25519 private key (PKCS#8 PEM, or that PEM base64-encoded on one line) that signs sessions. */
       AUTH_SIGNING_KEY: z

@@ -1,12 +1,14 @@
+import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { serviceUrl, type Service } from './config';
 import { parseErrors } from './errors';
 import type { FieldError } from './types';
 
 /**
- * Writes to the services on behalf of a plain HTML form (a server action): the visitor's cookie and
- * forwarding headers go along (so rate limits still count the visitor's address, and the session cookie
- * is marked Secure behind HTTPS), and a Set-Cookie from the service is passed back to the browser.
+ * Writes to the services on behalf of a plain HTML form (a server action; server-only, like
+ * server-api.ts): the visitor's cookie and forwarding headers go along (so rate limits still count the
+ * visitor's address, and the session cookie is marked Secure behind HTTPS), and a Set-Cookie from the
+ * service is passed back to the browser.
  */
 export type WriteResult<T> =
   { ok: true; status: number; data: T } | { ok: false; status: number; errors: FieldError[] };

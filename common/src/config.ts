@@ -32,6 +32,19 @@ export const configFragments = {
 };
 
 /**
+ * What every service with a database and the bus reads: its environment and port (the roster's), its
+ * PostgreSQL and pool size, NATS and the stream's copies.
+ */
+export const storeAndBusConfig = (port: number) => ({
+  NODE_ENV: configFragments.nodeEnv,
+  PORT: configFragments.port.default(port),
+  DATABASE_URL: configFragments.databaseUrl,
+  DATABASE_POOL_SIZE: configFragments.positiveInt.default(20),
+  NATS_URL: configFragments.natsUrl,
+  NATS_STREAM_REPLICAS: configFragments.natsStreamReplicas,
+});
+
+/**
  * What every service with user routes reads besides its own settings: where it listens, how it checks
  * sessions (auth's public keys, the token age auth signs for) and its per-user write limit.
  */

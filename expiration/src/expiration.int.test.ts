@@ -1,6 +1,6 @@
 import type { Bus } from '@microtick/common';
-import { anOrderCreated, eventually } from '@microtick/devstack';
-import { OrderCreatedListener } from './events/order-created';
+import { anOrderCreated, deliver, eventually } from '@microtick/devstack';
+import { orderCreatedListener } from './events/order-created';
 import { EARLY_MS } from './rules';
 import { expirationEventId } from './store/expiration-id';
 import { startExpirationUnderTest, type ExpirationUnderTest } from './testing/expiration-under-test';
@@ -54,15 +54,15 @@ describe('expiration', () => {
   });
 
   it('makes one job for a duplicated order.created, before and after it fires', async () => {
-    const listener = new OrderCreatedListener(expiration.queue);
+    const listener = orderCreatedListener(expiration.queue);
     const order = orderCreated(EARLY_MS + 1000); // still delayed in the queue
-    await listener.onMessage(order);
-    await listener.onMessage(order);
+    await deliver(listener, order);
+    await deliver(listener, order);
     expect(await jobCounts()).toEqual({ delayed: 1, wait: 0, active: 0, completed: 0 });
 
     expiration.startWorker();
     await eventually(async () => (await expiration.queue.getJobCounts('completed')).completed === 1, 10_000);
-    await listener.onMessage(order);
+    await deliver(listener, order);
     expect(await jobCounts()).toEqual({ delayed: 0, wait: 0, active: 0, completed: 1 });
     expect(expiration.published.envelopesAbout(order.id)).toHaveLength(1);
   });
@@ -96,7 +96,7 @@ describe('expiration', () => {
     };
     expiration.startWorker(flakyBus);
     const order = orderCreated(0);
-    await new OrderCreatedListener(expiration.queue).onMessage(order);
+    await deliver(orderCreatedListener(expiration.queue), order);
     await eventually(async () => expiration.published.envelopesAbout(order.id).length === 1, 10_000);
     expect(failures).toBe(2);
     // BullMQ records the last attempt just after the job's handler returns.

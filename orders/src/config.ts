@@ -1,15 +1,10 @@
-import { configFragments as f, loadConfig, userFacingConfig } from '@microtick/common';
+import { configFragments as f, loadConfig, storeAndBusConfig, userFacingConfig } from '@microtick/common';
 import { z } from 'zod';
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env) {
   return loadConfig(
     {
-      NODE_ENV: f.nodeEnv,
-      PORT: f.port.default(4003),
-      DATABASE_URL: f.databaseUrl,
-      DATABASE_POOL_SIZE: f.positiveInt.default(20),
-      NATS_URL: f.natsUrl,
-      NATS_STREAM_REPLICAS: f.natsStreamReplicas,
+      ...storeAndBusConfig(4003),
       AUTH_JWKS_URL: f.jwksUrl,
       ...userFacingConfig,
       ORDER_EXPIRATION_SECONDS: f.positiveInt.default(900),

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { makeEnvelope } from '@microtick/common';
-import { aTicketUpdated, sessionCookie, testLogger } from '@microtick/devstack';
+import { aTicketUpdated, deliver, sessionCookie, testLogger } from '@microtick/devstack';
 import request from 'supertest';
 import { OrderPlacer } from './store/order-placer';
 import { findOrder } from './store/orders';
-import { PaymentCreatedListener } from './events/payment-created';
-import { PaymentWindowClosedListener } from './events/payment-window-closed';
-import { TicketUpdatedListener } from './events/ticket-updated';
+import { paymentCreatedListener } from './events/payment-created';
+import { paymentWindowClosedListener } from './events/payment-window-closed';
+import { ticketUpdatedListener } from './events/ticket-updated';
 import { seedTicket, startOrdersUnderTest, type OrdersUnderTest } from './testing/orders-under-test';
 
 /** Bounded holds (MAX_OPEN_ORDERS_PER_BUYER, the re-order cool-down) and orders keeping what was ordered. */
@@ -70,7 +70,7 @@ describe('bounded holds', () => {
     await cancel(orders, buyer.cookie, placed[0].id);
     await order(orders, buyer.cookie, tickets[5].id).expect(201);
     const closed = makeEnvelope('payment.window-closed', { orderId: placed[1].id });
-    await new PaymentWindowClosedListener(orders.pool, testLogger).onMessage(closed.data, closed);
+    await paymentWindowClosedListener(orders.pool, testLogger).onMessage(closed.data, closed);
     await order(orders, buyer.cookie, tickets[6].id).expect(201);
     const paid = makeEnvelope('payment.created', {
       id: randomUUID(),
@@ -78,7 +78,7 @@ describe('bounded holds', () => {
       amount: 2500,
       providerPaymentId: `pi_${randomUUID()}`,
     });
-    await new PaymentCreatedListener(orders.pool, testLogger).onMessage(paid.data, paid);
+    await paymentCreatedListener(orders.pool, testLogger).onMessage(paid.data, paid);
     await order(orders, buyer.cookie, tickets[7].id).expect(201);
     await order(orders, buyer.cookie, tickets[8].id).expect(409);
     expect(await openOrdersOf(orders, buyer.user.id)).toBe(5);
@@ -102,7 +102,7 @@ describe('bounded holds', () => {
     const ticket = await seedTicket(orders.pool);
     const first = await order(orders, buyer.cookie, ticket.id).expect(201);
     const closed = makeEnvelope('payment.window-closed', { orderId: first.body.id });
-    await new PaymentWindowClosedListener(orders.pool, testLogger).onMessage(closed.data, closed);
+    await paymentWindowClosedListener(orders.pool, testLogger).onMessage(closed.data, closed);
     await order(orders, buyer.cookie, ticket.id).expect(409);
   });
 
@@ -122,7 +122,8 @@ describe('orders keep what was ordered', () => {
     const buyer = sessionCookie();
     const placed = await order(orders, buyer.cookie, ticket.id).expect(201);
     // The seller's edit landed in tickets before it learnt of the order; its event arrives afterwards.
-    await new TicketUpdatedListener(orders.pool, testLogger).onMessage(
+    await deliver(
+      ticketUpdatedListener(orders.pool, testLogger),
       aTicketUpdated(ticket, {
         version: 1,
         title: 'Back row (changed)',

@@ -1,4 +1,4 @@
-import { ConfigError, configFragments as f, loadConfig, userFacingConfig } from '@microtick/common';
+import { ConfigError, configFragments as f, loadConfig, storeAndBusConfig, userFacingConfig } from '@microtick/common';
 import { z } from 'zod';
 
 export interface StripeApiBase {
@@ -33,12 +33,7 @@ function stripeKeyPairingProblems(keys: { STRIPE_SECRET_KEY?: string; STRIPE_PUB
 export function readConfig(env: NodeJS.ProcessEnv = process.env) {
   const raw = loadConfig(
     {
-      NODE_ENV: f.nodeEnv,
-      PORT: f.port.default(4005),
-      DATABASE_URL: f.databaseUrl,
-      DATABASE_POOL_SIZE: f.positiveInt.default(20),
-      NATS_URL: f.natsUrl,
-      NATS_STREAM_REPLICAS: f.natsStreamReplicas,
+      ...storeAndBusConfig(4005),
       NATS_STREAM: z.string().min(1).optional(),
       NATS_SUBJECT_PREFIX: z.string().min(1).optional(),
       AUTH_JWKS_URL: f.jwksUrl,

@@ -2,70 +2,45 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useActionState, useState, type FormEvent } from 'react';
 import { authAction } from '@/lib/actions';
 import { api } from '@/lib/browser-api';
 import { safeNext } from '@/lib/paths';
-import { useSubmit } from '@/lib/use-submit';
+import { useActionForm } from '@/lib/use-action-form';
 import type { CurrentUser } from '@/lib/types';
 import { Field } from '../ui/Field';
-import { FormAlert } from '../ui/FormAlert';
+import { FormCard } from '../ui/FormCard';
 import { SubmitButton } from '../ui/SubmitButton';
-
-const FIELDS = ['email', 'password'] as const;
 
 export function AuthForm({ mode, next }: { mode: 'signup' | 'signin'; next?: string }) {
   const router = useRouter();
-  const [state, formAction] = useActionState(authAction, null);
-  const [email, setEmail] = useState(state?.values?.email ?? '');
-  const [password, setPassword] = useState('');
-  const { pending, run, formRef, fieldErrors, generalErrors } = useSubmit(FIELDS, state?.errors);
   const signup = mode === 'signup';
   const target = safeNext(next);
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    void run(async () => {
+  const { form, field, pending } = useActionForm({
+    action: authAction,
+    fields: ['email', 'password'],
+    // The password is never sent back to the page.
+    initial: (typed) => ({ email: typed?.email ?? '', password: '' }),
+    async submit({ email, password }) {
       const result = await api<CurrentUser>('POST', `/api/users/${mode}`, { email: email.trim(), password });
       if (!result.ok) return result.errors;
       router.replace(target);
       router.refresh();
-    });
-  }
+    },
+  });
 
   const otherHref = `${signup ? '/auth/signin' : '/auth/signup'}${next ? `?next=${encodeURIComponent(target)}` : ''}`;
   return (
-    <form
-      ref={formRef}
-      action={formAction}
-      className="form card"
-      onSubmit={onSubmit}
-      noValidate
-      data-testid={`${mode}-form`}
-    >
+    <FormCard form={form} testId={`${mode}-form`}>
       <input type="hidden" name="mode" value={mode} />
       <input type="hidden" name="next" value={target} />
-      <FormAlert messages={generalErrors} />
+      <Field {...field('email')} label="Email" type="email" autoComplete="email" required />
       <Field
-        name="email"
-        label="Email"
-        type="email"
-        autoComplete="email"
-        required
-        value={email}
-        onChange={(e) => setEmail(e.target.value)}
-        error={fieldErrors.email}
-      />
-      <Field
-        name="password"
+        {...field('password')}
         label="Password"
         type="password"
         autoComplete={signup ? 'new-password' : 'current-password'}
         hint={signup ? '12 to 128 characters, not one of the most common passwords, not your email.' : undefined}
         required
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        error={fieldErrors.password}
       />
       {!signup && (
         <p className="small">
@@ -79,6 +54,6 @@ export function AuthForm({ mode, next }: { mode: 'signup' | 'signin'; next?: str
         {signup ? 'Already have an account? ' : 'New to MicroTick? '}
         <Link href={otherHref}>{signup ? 'Sign in' : 'Create an account'}</Link>
       </p>
-    </form>
+    </FormCard>
   );
 }

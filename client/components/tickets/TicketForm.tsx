@@ -2,43 +2,34 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useActionState, type FormEvent } from 'react';
 import { saveTicketAction } from '@/lib/actions';
 import { api } from '@/lib/browser-api';
 import { fromDateTimeLocal, startToSend, toDateTimeLocal } from '@/lib/event-time';
 import { parsePrice, withLocalErrors } from '@/lib/price';
-import { useFieldValues } from '@/lib/use-field-values';
-import { useSubmit } from '@/lib/use-submit';
+import { useActionForm } from '@/lib/use-action-form';
 import type { FieldError, Ticket } from '@/lib/types';
 import { Field } from '../ui/Field';
-import { FormAlert } from '../ui/FormAlert';
+import { FormCard } from '../ui/FormCard';
 import { SubmitButton } from '../ui/SubmitButton';
 import { TimeZoneField } from './TimeZoneField';
-
-const FIELDS = ['title', 'price', 'venue', 'startsAt', 'seat'] as const;
 
 export function TicketForm({ ticket }: { ticket?: Ticket }) {
   const router = useRouter();
   const editing = !!ticket;
-  const [state, formAction] = useActionState(saveTicketAction, null);
-  // After a refused post without JavaScript, the form comes back with what was typed.
-  const typed = state?.values;
   const initialStart = ticket?.startsAt ? toDateTimeLocal(ticket.startsAt) : '';
-  const { values, bind } = useFieldValues({
-    title: typed?.title ?? ticket?.title ?? '',
-    price: typed?.price ?? (ticket ? ticket.price.toFixed(2) : ''),
-    venue: typed?.venue ?? ticket?.venue ?? '',
-    startsAt: typed?.startsAt ?? initialStart,
-    seat: typed?.seat ?? ticket?.seat ?? '',
-  });
-  const { pending, run, formRef, fieldErrors, generalErrors } = useSubmit(FIELDS, state?.errors);
-  const field = (name: (typeof FIELDS)[number]) => ({ ...bind(name), error: fieldErrors[name] });
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    void run(async () => {
+  const { form, field, pending } = useActionForm({
+    action: saveTicketAction,
+    fields: ['title', 'price', 'venue', 'startsAt', 'seat'],
+    // After a refused post without JavaScript, the form comes back with what was typed.
+    initial: (typed) => ({
+      title: typed?.title ?? ticket?.title ?? '',
+      price: typed?.price ?? (ticket ? ticket.price.toFixed(2) : ''),
+      venue: typed?.venue ?? ticket?.venue ?? '',
+      startsAt: typed?.startsAt ?? initialStart,
+      seat: typed?.seat ?? ticket?.seat ?? '',
+    }),
+    async submit({ title, price, venue, startsAt, seat }) {
       const local: FieldError[] = [];
-      const { title, price, venue, startsAt, seat } = values;
       const parsed = parsePrice(price);
       if (typeof parsed !== 'number') local.push(parsed);
       const start = startToSend(startsAt, initialStart, editing, fromDateTimeLocal);
@@ -57,22 +48,14 @@ export function TicketForm({ ticket }: { ticket?: Ticket }) {
       if (!result.ok) return result.errors;
       router.push(`/tickets/${result.data.id}`);
       router.refresh();
-    });
-  }
+    },
+  });
 
   return (
-    <form
-      ref={formRef}
-      action={formAction}
-      className="form card"
-      onSubmit={onSubmit}
-      noValidate
-      data-testid="ticket-form"
-    >
+    <FormCard form={form} testId="ticket-form">
       {ticket && <input type="hidden" name="id" value={ticket.id} />}
       {ticket && <input type="hidden" name="startsAtInitial" value={initialStart} />}
       <TimeZoneField />
-      <FormAlert messages={generalErrors} />
       <Field
         {...field('title')}
         label="Title"
@@ -110,6 +93,6 @@ export function TicketForm({ ticket }: { ticket?: Ticket }) {
           Cancel
         </Link>
       </div>
-    </form>
+    </FormCard>
   );
 }

@@ -12,6 +12,7 @@ describe('durableName', () => {
     ['expiration', 'order.created', 'expiration.order-created'],
     ['payments', 'order.created', 'payments.order-created'],
     ['payments', 'order.updated', 'payments.order-updated'],
+    ['payments', 'expiration.complete', 'payments.expiration-complete'],
   ] as const)('names the %s listener on %s "%s", as deployed', (service, subject, expected) => {
     expect(durableName(service, subject)).toBe(expected);
   });

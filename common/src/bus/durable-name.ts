@@ -8,6 +8,7 @@ const EXISTING_NAMES: Record<string, string> = {
   'expiration.order.created': 'expiration.order-created',
   'payments.order.created': 'payments.order-created',
   'payments.order.updated': 'payments.order-updated',
+  'payments.expiration.complete': 'payments.expiration-complete',
 };
 
 /** The durable consumer name of a service's listener on one subject, e.g. "orders.ticket.created". */

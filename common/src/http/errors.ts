@@ -14,6 +14,15 @@ export class HttpError extends Error {
   }
 }
 
+/** An HttpError class for one status, with one message (`defaultMessage` unless the route gives its own). */
+function statusError(status: number, defaultMessage: string) {
+  return class extends HttpError {
+    constructor(message = defaultMessage) {
+      super(status, [{ message }]);
+    }
+  };
+}
+
 export class BadRequestError extends HttpError {
   constructor(message: string, field?: string) {
     super(400, [field ? { message, field } : { message }]);
@@ -26,29 +35,13 @@ export class RequestValidationError extends HttpError {
   }
 }
 
-export class NotAuthorizedError extends HttpError {
-  constructor(message = 'Not signed in') {
-    super(401, [{ message }]);
-  }
-}
+export class NotAuthorizedError extends statusError(401, 'Not signed in') {}
 
-export class PaymentDeclinedError extends HttpError {
-  constructor(message = 'Your card was declined') {
-    super(402, [{ message }]);
-  }
-}
+export class PaymentDeclinedError extends statusError(402, 'Your card was declined') {}
 
-export class ForbiddenError extends HttpError {
-  constructor(message = 'Not allowed') {
-    super(403, [{ message }]);
-  }
-}
+export class ForbiddenError extends statusError(403, 'Not allowed') {}
 
-export class NotFoundError extends HttpError {
-  constructor(message = 'Not found') {
-    super(404, [{ message }]);
-  }
-}
+export class NotFoundError extends statusError(404, 'Not found') {}
 
 export class ConflictError extends HttpError {
   constructor(message: string) {
@@ -68,8 +61,4 @@ export class UnsupportedMediaTypeError extends HttpError {
   }
 }
 
-export class TooManyRequestsError extends HttpError {
-  constructor(message = 'Too many requests, try again later') {
-    super(429, [{ message }]);
-  }
-}
+export class TooManyRequestsError extends statusError(429, 'Too many requests, try again later') {}

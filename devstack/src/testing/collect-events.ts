@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Listener, type Bus, type Envelope, type EventData, type Subject } from '@microtick/common';
+import { defineListener, type Bus, type Envelope, type EventData, type Subject } from '@microtick/common';
 
 export interface CollectedEvents<S extends Subject> {
   /** Every event of the subject received so far, in arrival order. */
@@ -18,13 +18,10 @@ const isAbout = (data: unknown, id: string) => {
 /** Starts a durable consumer of its own on `bus` that keeps every event of `subject` it receives. */
 export async function collectEvents<S extends Subject>(bus: Bus, subject: S): Promise<CollectedEvents<S>> {
   const received: Envelope<S>[] = [];
-  const listener = new (class extends Listener<S> {
-    readonly subject = subject;
-    readonly durableName = `test.collect.${subject}.${randomUUID().slice(0, 8)}`;
-    async onMessage(_data: EventData<S>, envelope: Envelope<S>): Promise<void> {
-      received.push(envelope);
-    }
-  })();
+  // A consumer of its own: the "service" part of its durable name is unique to this call.
+  const listener = defineListener(`test.collect.${randomUUID().slice(0, 8)}`, subject, async (_data, envelope) => {
+    received.push(envelope);
+  });
   await bus.listen(listener);
   const envelopesAbout = (id: string) => received.filter((e) => isAbout(e.data, id));
   return { received, envelopesAbout, about: (id) => envelopesAbout(id).map((e) => e.data) };

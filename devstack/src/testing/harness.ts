@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import type { CaughtMail } from '../mail/mail-catcher';
 import {
   Bus,
   commonMigrationsDir,
@@ -165,19 +166,9 @@ export const testSmtpUrl = () => required('TEST_SMTP_URL');
 /** What a service that sends email reads in tests: the test SMTP server, and the origin links point to. */
 export const testMailEnv = () => ({ SMTP_URL: testSmtpUrl(), APP_URL: 'http://localhost:3000' });
 
-export interface ReceivedMail {
-  id: string;
-  receivedAt: string;
-  from: string;
-  to: string[];
-  subject: string;
-  text: string;
-  html: string | null;
-}
-
 /** Every message the SMTP server at mailWebUrl has kept for an address, newest first. */
-export async function mailTo(address: string, mailWebUrl = required('TEST_MAIL_WEB_URL')): Promise<ReceivedMail[]> {
+export async function mailTo(address: string, mailWebUrl = required('TEST_MAIL_WEB_URL')): Promise<CaughtMail[]> {
   const res = await fetch(`${mailWebUrl}/dev/mail/api/messages?to=${encodeURIComponent(address)}`);
   if (!res.ok) throw new Error(`mail server answered ${res.status}`);
-  return ((await res.json()) as { messages: ReceivedMail[] }).messages;
+  return ((await res.json()) as { messages: CaughtMail[] }).messages;
 }

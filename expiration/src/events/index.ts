@@ -1,7 +1,7 @@
 import type { Bus } from '@microtick/common';
 import type { ExpirationQueue } from '../store/expiration-queue';
-import { OrderCreatedListener } from './order-created';
+import { orderCreatedListener } from './order-created';
 
 export async function startListeners(bus: Bus, queue: ExpirationQueue): Promise<void> {
-  await bus.listen(new OrderCreatedListener(queue));
+  await bus.listen(orderCreatedListener(queue));
 }

@@ -1,16 +1,16 @@
 import type { Bus, Logger, Pool } from '@microtick/common';
-import { PaymentCreatedListener } from './payment-created';
-import { PaymentWindowClosedListener } from './payment-window-closed';
-import { TicketCreatedListener } from './ticket-created';
-import { TicketUpdatedListener } from './ticket-updated';
+import { paymentCreatedListener } from './payment-created';
+import { paymentWindowClosedListener } from './payment-window-closed';
+import { ticketCreatedListener } from './ticket-created';
+import { ticketUpdatedListener } from './ticket-updated';
 
 /** Every event the orders service listens to. */
 export function ordersListeners(pool: Pool, logger: Logger) {
   return [
-    new TicketCreatedListener(pool),
-    new TicketUpdatedListener(pool, logger),
-    new PaymentWindowClosedListener(pool, logger),
-    new PaymentCreatedListener(pool, logger),
+    ticketCreatedListener(pool),
+    ticketUpdatedListener(pool, logger),
+    paymentWindowClosedListener(pool, logger),
+    paymentCreatedListener(pool, logger),
   ] as const;
 }
 

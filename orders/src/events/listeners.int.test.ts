@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { makeEnvelope, RetryLaterError, type Bus, type EventData } from '@microtick/common';
-import { aTicketCreated, aTicketUpdated, eventually, testLogger } from '@microtick/devstack';
+import { aTicketCreated, aTicketUpdated, deliver, eventually, testLogger } from '@microtick/devstack';
 import request from 'supertest';
 import { findOrder } from '../store/orders';
 import { findTicket } from '../store/tickets';
@@ -12,10 +12,10 @@ import {
   startOrdersUnderTest,
   type OrdersUnderTest,
 } from '../testing/orders-under-test';
-import { PaymentWindowClosedListener } from './payment-window-closed';
+import { paymentWindowClosedListener } from './payment-window-closed';
 import { startListeners } from './index';
-import { PaymentCreatedListener } from './payment-created';
-import { TicketUpdatedListener } from './ticket-updated';
+import { paymentCreatedListener } from './payment-created';
+import { ticketUpdatedListener } from './ticket-updated';
 
 let orders: OrdersUnderTest;
 /** Stands in for the tickets, expiration and payments services. */
@@ -80,11 +80,11 @@ describe('ticket replica', () => {
   });
 
   it('answers a version from the future, or an update of an unknown ticket, with RetryLaterError so the bus redelivers it', async () => {
-    const listener = new TicketUpdatedListener(orders.pool, testLogger);
+    const listener = ticketUpdatedListener(orders.pool, testLogger);
     const ticket = aTicketCreated();
-    await expect(listener.onMessage(aTicketUpdated(ticket, { version: 1 }))).rejects.toBeInstanceOf(RetryLaterError);
+    await expect(deliver(listener, aTicketUpdated(ticket, { version: 1 }))).rejects.toBeInstanceOf(RetryLaterError);
     await seedTicket(orders.pool, ticket);
-    await expect(listener.onMessage(aTicketUpdated(ticket, { version: 2 }))).rejects.toBeInstanceOf(RetryLaterError);
+    await expect(deliver(listener, aTicketUpdated(ticket, { version: 2 }))).rejects.toBeInstanceOf(RetryLaterError);
     expect((await findTicket(orders.pool, ticket.id))?.version).toBe(0);
   });
 
@@ -110,9 +110,9 @@ describe('ticket replica', () => {
     await eventually(async () => (await findTicket(orders.pool, ticket.id))?.version === 2);
     expect((await findTicket(orders.pool, ticket.id))?.title).toBe('Version two');
     // A redelivery straight into the handler is acked (no throw) and changes nothing either.
-    const listener = new TicketUpdatedListener(orders.pool, testLogger);
+    const listener = ticketUpdatedListener(orders.pool, testLogger);
     const stale = aTicketUpdated(ticket, { version: 1, title: 'Stale title' });
-    await expect(listener.onMessage(stale)).resolves.toBeUndefined();
+    await expect(deliver(listener, stale)).resolves.toBeUndefined();
     expect((await findTicket(orders.pool, ticket.id))?.title).toBe('Version two');
   });
 });
@@ -140,7 +140,7 @@ describe('payment.window-closed', () => {
 
   it('applies a redelivered or duplicated window close once', async () => {
     const { orderId } = await placeOrder(orders);
-    const listener = new PaymentWindowClosedListener(orders.pool, testLogger);
+    const listener = paymentWindowClosedListener(orders.pool, testLogger);
     const envelope = makeEnvelope('payment.window-closed', { orderId });
     await listener.onMessage(envelope.data, envelope);
     await listener.onMessage(envelope.data, envelope); // redelivery
@@ -185,7 +185,7 @@ describe('payment.created', () => {
 
   it('applies a redelivered payment once', async () => {
     const { orderId } = await placeOrder(orders);
-    const listener = new PaymentCreatedListener(orders.pool, testLogger);
+    const listener = paymentCreatedListener(orders.pool, testLogger);
     const envelope = makeEnvelope('payment.created', payment(orderId));
     await listener.onMessage(envelope.data, envelope);
     await listener.onMessage(envelope.data, envelope);
@@ -196,8 +196,8 @@ describe('payment.created', () => {
 
 describe('races', () => {
   it('a cancel racing a window close and a payment makes exactly one transition and one event', async () => {
-    const expiration = new PaymentWindowClosedListener(orders.pool, testLogger);
-    const payments = new PaymentCreatedListener(orders.pool, testLogger);
+    const expiration = paymentWindowClosedListener(orders.pool, testLogger);
+    const payments = paymentCreatedListener(orders.pool, testLogger);
     for (let round = 0; round < 10; round += 1) {
       const { orderId, buyer } = await placeOrder(orders);
       const expired = makeEnvelope('payment.window-closed', { orderId });

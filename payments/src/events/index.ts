@@ -1,13 +1,13 @@
 import type { Bus, Logger, Pool } from '@microtick/common';
 import type { PaymentGateway } from '../gateway';
-import { ExpirationCompleteListener } from './expiration-complete';
-import { OrderCreatedListener } from './order-created';
-import { OrderUpdatedListener } from './order-updated';
-import { TicketUpdatedListener } from './ticket-updated';
+import { expirationCompleteListener } from './expiration-complete';
+import { orderCreatedListener } from './order-created';
+import { orderUpdatedListener } from './order-updated';
+import { ticketUpdatedListener } from './ticket-updated';
 
 export async function startListeners(bus: Bus, pool: Pool, gateway: PaymentGateway, logger: Logger): Promise<void> {
-  await bus.listen(new OrderCreatedListener(pool));
-  await bus.listen(new OrderUpdatedListener(pool, gateway, logger));
-  await bus.listen(new ExpirationCompleteListener(pool, gateway, logger));
-  await bus.listen(new TicketUpdatedListener(pool));
+  await bus.listen(orderCreatedListener(pool));
+  await bus.listen(orderUpdatedListener(pool, gateway, logger));
+  await bus.listen(expirationCompleteListener(pool, gateway, logger));
+  await bus.listen(ticketUpdatedListener(pool));
 }

@@ -1,4 +1,4 @@
-import { durableName, Listener, RetryLaterError, type EventData, type Pool } from '@microtick/common';
+import { defineListener, RetryLaterError, type Pool } from '@microtick/common';
 import { markTicketHeld } from '../store/orders';
 
 /**
@@ -6,17 +6,9 @@ import { markTicketHeld } from '../store/orders';
  * paid. Tickets decides the race between an order and the seller's withdrawal under its row lock, so an
  * order whose ticket was withdrawn first is never reserved, and never paid.
  */
-export class TicketUpdatedListener extends Listener<'ticket.updated'> {
-  readonly subject = 'ticket.updated' as const;
-  readonly durableName = durableName('payments', this.subject);
-
-  constructor(private readonly pool: Pool) {
-    super();
-  }
-
-  async onMessage(ticket: EventData<'ticket.updated'>): Promise<void> {
+export const ticketUpdatedListener = (pool: Pool) =>
+  defineListener('payments', 'ticket.updated', async (ticket) => {
     if (!ticket.orderId || (ticket.status !== 'reserved' && ticket.status !== 'sold')) return;
-    if (!(await markTicketHeld(this.pool, ticket.orderId)))
+    if (!(await markTicketHeld(pool, ticket.orderId)))
       throw new RetryLaterError(`order ${ticket.orderId} is not in the replica yet`, 200);
-  }
-}
+  });

@@ -11,8 +11,8 @@ import {
   type TicketsUnderTest,
 } from '../testing/tickets-under-test';
 import { changeTicket } from '../store/ticket-events';
-import { OrderCreatedListener } from './order-created';
-import { OrderUpdatedListener } from './order-updated';
+import { orderCreatedListener } from './order-created';
+import { orderUpdatedListener } from './order-updated';
 
 let service: TicketsUnderTest;
 let updates: CollectedEvents<'ticket.updated'>;
@@ -94,7 +94,7 @@ describe('order.created', () => {
 
   it('changes nothing when the same event is redelivered', async () => {
     const ticket = await createTicketAs(service.app, aSeller().cookie);
-    const listener = new OrderCreatedListener(pool());
+    const listener = orderCreatedListener(pool());
     const envelope = makeEnvelope('order.created', anOrderCreatedFor(ticket));
     await listener.onMessage(envelope.data, envelope);
     await listener.onMessage(envelope.data, envelope);
@@ -109,7 +109,7 @@ describe('order.created', () => {
   });
 
   it('asks for redelivery, recording nothing, while the ticket is unknown', async () => {
-    const listener = new OrderCreatedListener(pool());
+    const listener = orderCreatedListener(pool());
     const envelope = makeEnvelope('order.created', anOrderCreatedFor({ id: randomUUID(), price: 10 }));
     await expect(listener.onMessage(envelope.data, envelope)).rejects.toBeInstanceOf(RetryLaterError);
     const { rowCount } = await pool().query('SELECT 1 FROM processed_events WHERE event_id = $1', [envelope.id]);
@@ -120,7 +120,7 @@ describe('order.created', () => {
     const { ticket, order: first } = await reservedTicket();
     const second = anOrderCreatedFor(ticket);
     const direct = makeEnvelope('order.created', second);
-    await expect(new OrderCreatedListener(pool()).onMessage(second, direct)).rejects.toBeInstanceOf(RetryLaterError);
+    await expect(orderCreatedListener(pool()).onMessage(second, direct)).rejects.toBeInstanceOf(RetryLaterError);
 
     // Over the bus the second order overtakes the first one's cancellation, as events of two subjects may.
     await publish('order.created', second);
@@ -195,7 +195,7 @@ describe('order.updated', () => {
 
   it('changes nothing when a completion or cancellation is redelivered or repeated', async () => {
     const { ticket, order } = await reservedTicket();
-    const listener = new OrderUpdatedListener(pool());
+    const listener = orderUpdatedListener(pool());
     const complete = makeEnvelope('order.updated', anOrderUpdated(order, 'complete'));
     await listener.onMessage(complete.data, complete);
     await listener.onMessage(complete.data, complete);

@@ -1,14 +1,11 @@
 import {
-  applyOnce,
-  Listener,
+  defineInboxListener,
   OrderStatus,
   RetryLaterError,
   TicketStatus,
-  type Envelope,
   type EventData,
   type Pool,
   type PoolClient,
-  durableName,
 } from '@microtick/common';
 import { recordCancelledOrder } from '../store/cancelled-orders';
 import { lockTicket } from '../store/tickets';
@@ -16,20 +13,10 @@ import { mayRelease, sale } from '../rules';
 import { changeTicket } from '../store/ticket-events';
 
 /** A cancelled order frees its ticket (only if that order holds it); a complete order sells it. */
-export class OrderUpdatedListener extends Listener<'order.updated'> {
-  readonly subject = 'order.updated' as const;
-  readonly durableName = durableName('tickets', this.subject);
-
-  constructor(private readonly pool: Pool) {
-    super();
-  }
-
-  async onMessage(order: EventData<'order.updated'>, envelope: Envelope<'order.updated'>): Promise<void> {
-    await applyOnce(this.pool, this.durableName, envelope.id, (client) =>
-      order.status === OrderStatus.Cancelled ? release(client, order) : sell(client, order),
-    );
-  }
-}
+export const orderUpdatedListener = (pool: Pool) =>
+  defineInboxListener(pool, 'tickets', 'order.updated', (client, order) =>
+    order.status === OrderStatus.Cancelled ? release(client, order) : sell(client, order),
+  );
 
 async function release(client: PoolClient, order: EventData<'order.updated'>): Promise<void> {
   const ticket = await lockTicket(client, order.ticket.id);
