@@ -1,21 +1,11 @@
-import pg from 'pg';
 import { mailIn, type ReceivedMail, type Stack } from '@microtick/devstack';
+import { query as rows } from './invariants';
 
 /**
  * The notifications service's invariants after a chaos run, read from the stack's SMTP server (what was
  * really sent) against the orders and auth databases (what should have been). Each email's Message-ID
  * names its kind and order (notifications/src/mail/compose.ts), so a repeat is recognisable as one.
  */
-
-async function rows<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 const NOTIFICATION_ID = /^<(receipt|sold|hold-expired)\.([0-9a-f-]{36})@/;
 

@@ -31,6 +31,14 @@ async function announce(...users: EventData<'user.created'>[]) {
   for (const user of users) await n.bus.publish('user.created', user);
 }
 
+/** A buyer and a seller, both in the address book. */
+async function announcedPair() {
+  const buyer = n.aUser();
+  const seller = n.aUser();
+  await announce(buyer, seller);
+  return { buyer, seller };
+}
+
 /** The payment and the completion orders would publish for `order` (each a new event, as a repeat is). */
 async function complete(order: EventData<'order.created'>) {
   const payment = eventData('payment.created', { orderId: order.id, amount: order.ticket.price });
@@ -44,9 +52,7 @@ it('answers /health while its database and bus are up', async () => {
 });
 
 it('sends the buyer one receipt and the seller one "sold" email, even when order.updated and payment.created come twice', async () => {
-  const buyer = n.aUser();
-  const seller = n.aUser();
-  await announce(buyer, seller);
+  const { buyer, seller } = await announcedPair();
   const order = await n.anOrder(buyer, seller);
   const payment = await complete(order);
   // The same facts again, as new events (a republish) and as the same events (a redelivery).
@@ -77,9 +83,7 @@ it('sends the buyer one receipt and the seller one "sold" email, even when order
 });
 
 it('emails the buyer once when their hold expired, and nothing when they cancelled it themselves', async () => {
-  const buyer = n.aUser();
-  const seller = n.aUser();
-  await announce(buyer, seller);
+  const { buyer, seller } = await announcedPair();
   const cancelled = await n.anOrder(buyer, seller);
   await n.bus.publish('order.updated', anOrderUpdated(cancelled, 'cancelled', 1, 'buyer'));
   const expired = await n.anOrder(buyer, seller);
@@ -115,9 +119,7 @@ it('keeps an email whose recipient is not in the address book yet, and sends it 
 });
 
 it('sends nothing about an order closed longer ago than MAIL_MAX_AGE_HOURS (history replayed to a new deployment)', async () => {
-  const buyer = n.aUser();
-  const seller = n.aUser();
-  await announce(buyer, seller);
+  const { buyer, seller } = await announcedPair();
   const order = await n.anOrder(buyer, seller);
   const old = makeEnvelope('order.updated', anOrderUpdated(order, 'cancelled', 1, 'expired'));
   await n.bus.publishEnvelope({ ...old, occurredAt: new Date(Date.now() - 25 * 3600_000).toISOString() });
@@ -128,9 +130,7 @@ it('sends nothing about an order closed longer ago than MAIL_MAX_AGE_HOURS (hist
 
 describe('a crash while sending', () => {
   it('after the sent-log committed: the event handled again sends nothing', async () => {
-    const buyer = n.aUser();
-    const seller = n.aUser();
-    await announce(buyer, seller);
+    const { buyer, seller } = await announcedPair();
     const order = await n.anOrder(buyer, seller);
     await n.bus.publish('order.updated', anOrderUpdated(order, 'cancelled', 1, 'expired'));
     await eventually(async () => (await mailTo(buyer.email)).length === 1);
