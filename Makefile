@@ -10,7 +10,7 @@ CLIENT_SOURCES := $(shell find client -type f -not -path 'client/.next/*' -not -
 help:
 	@echo "make up     start the whole app at http://localhost:$${MICROTICK_PORT:-3000} (installs what it needs)"
 	@echo "make test   run every test (installs what it needs)"
-	@echo "make test-images   build the six images with podman and run the container smoke journey"
+	@echo "make test-images   build the images with podman and run the container smoke journey"
 	@echo "make lint   eslint, prettier and the TypeScript type-check"
 	@echo "make bench  run the benchmarks and rewrite docs/benchmarks.md"
 
@@ -39,7 +39,7 @@ test: build lint
 	@npx jest --ci
 	@$(MAKE) --no-print-directory test-images
 
-# The six images from the deploy workflow's Dockerfiles, then the buyer's journey through them.
+# Every image from the deploy workflow's Dockerfiles, then the buyer's journey through them.
 test-images: deps
 	@infra/images/build.sh
 	@npx tsx infra/smoke/containers.ts

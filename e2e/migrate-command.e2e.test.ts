@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
+import { servicesWithDatabase } from '@microtick/devstack';
 
 /**
  * `node <service>/dist/index.js migrate` is how a Kubernetes init container migrates before new pods
@@ -42,7 +43,7 @@ async function withAdmin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> 
   }
 }
 
-describe.each(['auth', 'tickets', 'orders', 'payments'])('%s migrate', (service) => {
+describe.each(servicesWithDatabase.map((s) => s.name))('%s migrate', (service) => {
   const name = `migrate_${service}_${randomUUID().replace(/-/g, '').slice(0, 8)}`;
   beforeAll(() => withAdmin((c) => c.query(`CREATE DATABASE ${name}`)));
   afterAll(() => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));

@@ -1,46 +1,8 @@
 import type { FieldError } from './types';
 
-/**
- * An event's start is kept with the UTC offset the seller gave it: it is shown at that wall-clock time,
- * the time at the venue, with the offset named, the same on the server and in every browser.
- */
-
-const OFFSET = /([+-])(\d{2}):(\d{2})$/;
-
-function offsetMinutes(iso: string): number {
-  const match = OFFSET.exec(iso);
-  if (!match) return 0;
-  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
-}
-
-/** The wall-clock time in the given offset, as a Date whose UTC fields hold it. */
-function wallClock(iso: string): Date | null {
-  const instant = new Date(iso);
-  if (Number.isNaN(instant.getTime())) return null;
-  return new Date(instant.getTime() + offsetMinutes(iso) * 60_000);
-}
-
-function offsetLabel(minutes: number): string {
-  if (minutes === 0) return 'UTC';
-  const abs = Math.abs(minutes);
-  return `UTC${minutes < 0 ? '−' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-}
-
-/** "2027-05-01T20:00:00+02:00" → "Sat, May 1, 2027, 8:00 PM (UTC+02:00)". */
-export function formatEventStart(iso: string): string {
-  const local = wallClock(iso);
-  if (!local) return iso;
-  const text = local.toLocaleString('en-US', {
-    weekday: 'short',
-    month: 'short',
-    day: 'numeric',
-    year: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZone: 'UTC',
-  });
-  return `${text} (${offsetLabel(offsetMinutes(iso))})`;
-}
+// Shared with the notifications service's emails, so they show event times as these pages do.
+import { wallClock } from '../../common/src/display/format';
+export { formatEventStart } from '../../common/src/display/format';
 
 /** The value of a datetime-local input showing the start as the seller gave it: "2027-05-01T20:00". */
 export function toDateTimeLocal(iso: string): string {

@@ -1,16 +1,7 @@
 import type { Order, TicketStatus } from './types';
 
-const currency = new Intl.NumberFormat('en-US', {
-  style: 'currency',
-  currency: 'USD',
-  minimumFractionDigits: 2,
-  maximumFractionDigits: 2,
-});
-
-/** 12.5 → "$12.50". */
-export function formatPrice(price: number): string {
-  return currency.format(price);
-}
+// Shared with the notifications service's emails, so they show amounts as these pages do.
+export { formatPrice } from '../../common/src/display/format';
 
 /** Milliseconds left → "14:05" (or "1:02:03" past an hour); never negative. */
 export function formatRemaining(ms: number): string {

@@ -26,3 +26,4 @@ export * from './run-service';
 export * from './migrate-command';
 export * from './user-facing';
 export * from './mail/mailer';
+export * from './display/format';

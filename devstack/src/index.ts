@@ -4,6 +4,7 @@ export * from './processes';
 export * from './stack/start-stack';
 export * from './stack/test-stack';
 export * from './testing/harness';
+export type { CaughtMail } from './mail/mail-catcher';
 export * from './testing/api-client';
 export * from './testing/eventually';
 export * from './testing/collect-events';

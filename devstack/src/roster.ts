@@ -8,6 +8,8 @@ export const roster = [
   { name: 'orders', port: 4003, database: 'orders', bus: true, redis: true, routePrefix: '/api/orders' },
   { name: 'expiration', port: 4004, database: null, bus: true, redis: true, routePrefix: null },
   { name: 'payments', port: 4005, database: 'payments', bus: true, redis: true, routePrefix: '/api/payments' },
+  // No API: it listens to the bus and writes email over SMTP (SMTP_URL, like auth's reset emails).
+  { name: 'notifications', port: 4006, database: 'notifications', bus: true, redis: false, routePrefix: null },
 ] as const;
 
 export type ServiceEntry = (typeof roster)[number];

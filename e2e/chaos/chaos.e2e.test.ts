@@ -7,6 +7,7 @@ import {
   type InvariantReport,
   type RevokedSessionProbe,
 } from './invariants';
+import { notificationViolations } from './notification-invariants';
 
 /**
  * Fault injection on two replicas of every service (two outbox relays per database, two order placers,
@@ -14,7 +15,8 @@ import {
  * the deadline, order→cancel and order→expire, and hoarders try to hold more than the cap, while orders
  * gets a rolling restart (one replica stopped and started again, then the other), then one replica of
  * every service, nats-server (for longer than the listeners' ack wait) and redis-server are SIGKILLed
- * and restarted, one at a time. Afterwards the databases must satisfy the marketplace's invariants.
+ * and restarted, one at a time. Afterwards the databases must satisfy the marketplace's invariants, and
+ * the SMTP server must hold no email twice and a receipt for every completed order.
  * Clients retry what a real client would retry (gateway 502s and dropped connections); a 500 from a
  * service is counted as a bug.
  */
@@ -281,6 +283,7 @@ describe('fault injection', () => {
     do {
       await sleep(1000);
       report = await checkInvariants(stack, { paidOrderIds, cancelledOrderIds, maxOpenOrders: MAX_OPEN_ORDERS });
+      Object.assign(report.violations, await notificationViolations(stack));
     } while (!allHold(report) && Date.now() < deadline);
     report.violations['no revoked session is accepted 1 s after its sign-out (15 s across a NATS outage)'] =
       revokedSessionsAccepted(sessionProbes, faults);

@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 #
-# One parametrised image recipe for the five Node services (auth, tickets, orders, expiration,
-# payments). Build context: the repository root.
+# One parametrised image recipe for the six Node services (auth, tickets, orders, expiration,
+# payments, notifications). Build context: the repository root.
 #
 #   docker build -f infra/docker/service.Dockerfile --build-arg SERVICE=auth -t microtick-auth .
 #
@@ -31,6 +31,7 @@ COPY tickets/package.json tickets/
 COPY orders/package.json orders/
 COPY expiration/package.json expiration/
 COPY payments/package.json payments/
+COPY notifications/package.json notifications/
 COPY gateway/package.json gateway/
 COPY client/package.json client/
 RUN npm ci
@@ -38,7 +39,7 @@ RUN npm ci
 # ---- bundle one service with esbuild (common is inlined, npm packages stay external) ---------
 FROM deps AS build
 ARG SERVICE
-RUN test -n "${SERVICE}" || (echo "build with --build-arg SERVICE=<auth|tickets|orders|expiration|payments>" >&2; exit 1)
+RUN test -n "${SERVICE}" || (echo "build with --build-arg SERVICE=<auth|tickets|orders|expiration|payments|notifications>" >&2; exit 1)
 COPY tsconfig.base.json ./
 COPY scripts/build.mjs scripts/
 COPY common/ common/
@@ -62,6 +63,7 @@ COPY tickets/package.json tickets/
 COPY orders/package.json orders/
 COPY expiration/package.json expiration/
 COPY payments/package.json payments/
+COPY notifications/package.json notifications/
 COPY gateway/package.json gateway/
 COPY client/package.json client/
 RUN npm ci --omit=dev --workspace "@microtick/${SERVICE}" \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the six images with podman from the same Dockerfiles and build args as the main workflow:
-#   infra/images/build.sh [name ...]       (default: auth tickets orders expiration payments client)
+# Builds the images with podman from the same Dockerfiles and build args as the main workflow:
+#   infra/images/build.sh [name ...]       (default: every service of the roster, and client)
 # Tags: localhost/microtick-<name>:test. The base image is pulled, or stood in for when no registry
 # answers (base-image.sh). For `npm ci` inside the build, this machine's CA bundle and an npmrc naming
 # it (and npm's configured registry) are mounted for the build only, so they never end up in a layer.
@@ -9,7 +9,8 @@ repo="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$repo"
 podman="$repo/infra/images/podman.sh"
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(auth tickets orders expiration payments client)
+# Without names: every service of devstack/src/roster.ts, and the client.
+[ ${#names[@]} -gt 0 ] || read -r -a names <<<"$(npx --no-install tsx -e 'import("./devstack/src/roster").then(({ default: r }) => console.log([...r.serviceNames, "client"].join(" ")))')"
 
 cache="$repo/.data/images"
 mkdir -p "$cache"

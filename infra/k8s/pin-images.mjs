@@ -3,12 +3,12 @@
 // pinned to <registry>/microtick:<name>-<tag>, the same edit `kustomize edit set image` makes,
 // without needing the kustomize binary (kubectl apply -k renders it):
 //   node infra/k8s/pin-images.mjs production registry.digitalocean.com/<registry> <git sha>
-// All six images share ONE repository, told apart by tag: DigitalOcean's Basic registry tier allows
+// All seven images share ONE repository, told apart by tag: DigitalOcean's Basic registry tier allows
 // five repositories (docs/ci-cd.md), and one repository fits every tier.
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const images = ['auth', 'tickets', 'orders', 'expiration', 'payments', 'client'];
+export const images = ['auth', 'tickets', 'orders', 'expiration', 'payments', 'notifications', 'client'];
 export const repository = 'microtick';
 
 const here = path.dirname(new URL(import.meta.url).pathname);

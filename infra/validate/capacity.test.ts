@@ -3,10 +3,11 @@
  * update starts, opens DATABASE_POOL_SIZE connections. Their sum must fit the database's limit, or
  * new pods fail to connect exactly when the site is busiest.
  */
+import { servicesWithDatabase } from '@microtick/devstack';
 import { find, findGenerated, K8sObject, Overlay, overlays, renderOverlays } from './k8s';
 
 /**
- * Production: one DigitalOcean Managed PostgreSQL cluster holds the four databases. DigitalOcean sets
+ * Production: one DigitalOcean Managed PostgreSQL cluster holds the five databases. DigitalOcean sets
  * its connection limit by memory (25 per GiB, 3 of them reserved): the db-s-2vcpu-4gb plan allows 97.
  * A bigger plan raises it (docs/deploy.md "Databases"); change both together.
  * Locally each database is its own in-cluster PostgreSQL with the default max_connections (100, of
@@ -18,7 +19,7 @@ const limits: Record<Overlay, { shared: boolean; connections: number }> = {
 };
 /** Kept free for a backup (pg_dump), a restore check and an operator's psql. */
 const headroom = 3;
-const databaseServices = ['auth', 'tickets', 'orders', 'payments'];
+const databaseServices = servicesWithDatabase.map((s) => s.name);
 
 let tree: { dir: string; cleanup: () => void };
 let rendered: Record<Overlay, K8sObject[]>;

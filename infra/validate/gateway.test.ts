@@ -10,6 +10,7 @@ import { Router } from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { createServiceApp } from '../../common/src/http/create-app';
+import { routedServices, serviceNames } from '@microtick/devstack';
 import { apiNotFoundBody, destinationFor, routes } from '../../gateway/src/routes';
 import {
   containersOf,
@@ -260,7 +261,7 @@ describe('network paths', () => {
 
   test.each(overlays)("%s: the Gateway's proxies reach the client and the API services", (overlay) => {
     const objects = rendered[overlay];
-    for (const name of ['auth', 'tickets', 'orders', 'payments', 'client']) {
+    for (const name of [...routedServices.map((s) => s.name), 'client']) {
       const labels = podLabels(find(objects, 'Deployment', name)!);
       expect({
         name,
@@ -277,7 +278,7 @@ describe('network paths', () => {
 
   test.each(overlays)('%s: Prometheus reaches every service for /metrics', (overlay) => {
     const objects = rendered[overlay];
-    for (const name of ['auth', 'tickets', 'orders', 'expiration', 'payments']) {
+    for (const name of serviceNames) {
       const w = find(objects, 'Deployment', name)!;
       const annotations = w.spec.template.metadata.annotations ?? {};
       expect({ name, annotations }).toEqual({

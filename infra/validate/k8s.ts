@@ -50,6 +50,7 @@ export const fakeProductionEnv: Record<string, string> = {
   TICKETS_DATABASE_URL: `postgresql://tickets:${'b2'.repeat(16)}@private-db.example.com:25060/tickets?sslmode=no-verify`,
   ORDERS_DATABASE_URL: `postgresql://orders:${'c3'.repeat(16)}@private-db.example.com:25060/orders?sslmode=no-verify`,
   PAYMENTS_DATABASE_URL: `postgresql://payments:${'d4'.repeat(16)}@private-db.example.com:25060/payments?sslmode=no-verify`,
+  NOTIFICATIONS_DATABASE_URL: `postgresql://notifications:${'d5'.repeat(16)}@private-db.example.com:25060/notifications?sslmode=no-verify`,
   STRIPE_SECRET_KEY: 'sk_test_offline_checks',
   STRIPE_PUBLISHABLE_KEY: 'pk_test_offline_checks',
   STRIPE_WEBHOOK_SECRET: 'whsec_offline_checks',

@@ -262,7 +262,7 @@ describe('workloads', () => {
   test.each(overlays)(
     '%s: migrations run in an initContainer of the same image, outside the start-up probe',
     (overlay) => {
-      for (const name of ['auth', 'tickets', 'orders', 'payments']) {
+      for (const { name } of servicesWithDatabase) {
         const pod = podSpec(find(rendered[overlay], 'Deployment', name)!);
         const app = pod.containers[0];
         expect((pod.initContainers ?? []).map((c: K8sObject) => c.name)).toEqual(['migrate']);
@@ -521,7 +521,7 @@ describe('scaling and persistence', () => {
   test.each(overlays)('%s: stateful stores keep their data on persistent volumes', (overlay) => {
     const objects = rendered[overlay];
     const statefulSets = objects.filter((o) => o.kind === 'StatefulSet');
-    const databases = overlay === 'local' ? ['auth-db', 'orders-db', 'payments-db', 'tickets-db'] : [];
+    const databases = overlay === 'local' ? servicesWithDatabase.map((s) => `${s.name}-db`) : [];
     expect(statefulSets.map((s) => s.metadata.name).sort()).toEqual([...databases, 'expiration-redis', 'nats'].sort());
     for (const sts of statefulSets) {
       const claims = (sts.spec.volumeClaimTemplates ?? []).map((t: K8sObject) => t.metadata.name);

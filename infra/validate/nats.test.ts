@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { roster } from '@microtick/devstack';
 import { durationSeconds, find, findGenerated, K8sObject, Overlay, overlays, podSpec, renderOverlays } from './k8s';
 
 let tree: { dir: string; cleanup: () => void };
@@ -87,7 +88,7 @@ describe('NATS configuration', () => {
 
   test.each(overlays)('%s: the services create the stream with one replica per NATS node', (overlay) => {
     const nodes = natsSet(overlay).spec.replicas;
-    for (const name of ['tickets', 'orders', 'expiration', 'payments']) {
+    for (const { name } of roster.filter((s) => s.bus)) {
       const cm = findGenerated(rendered[overlay], 'ConfigMap', `${name}-config`)!;
       expect({ name, replicas: cm.data.NATS_STREAM_REPLICAS }).toEqual({ name, replicas: String(nodes) });
     }

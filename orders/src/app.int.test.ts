@@ -222,6 +222,7 @@ describe('DELETE /api/orders/:id', () => {
       status: 'cancelled',
       ticket: { id: ticket.id },
       version: 1,
+      cancelReason: 'buyer',
     });
   });
 

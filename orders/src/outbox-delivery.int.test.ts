@@ -47,6 +47,7 @@ it('publishes order.updated cancelled on the bus when payment.window-closed arri
       status: 'cancelled',
       ticket: { id: ticket.id },
       version: 1,
+      cancelReason: 'expired',
     });
   } finally {
     await relay.stop();

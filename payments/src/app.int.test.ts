@@ -305,6 +305,7 @@ describe('refunds when a cancellation races the payment', () => {
       status: 'cancelled',
       ticket: { id: order.ticket.id },
       version: 1,
+      cancelReason: 'expired',
     });
     const marker = await givenOrder();
     await updateOrder(marker, 'cancelled');

@@ -1,8 +1,5 @@
-import type { Email } from '@microtick/common';
+import { escapeHtml, type Email } from '@microtick/common';
 import { RESET_TTL_SECONDS } from '../store/password-resets';
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c as '&']);
 
 /** The client's reset page for a token; the token rides in the query so the page works without JavaScript. */
 export const resetLink = (appUrl: string, token: string) =>

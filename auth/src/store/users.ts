@@ -1,4 +1,4 @@
-import { isUniqueViolation, queryKeepingConnection, type Pool, type PoolClient } from '@microtick/common';
+import { isUniqueViolation, recordEvent, withTransaction, type Pool, type PoolClient } from '@microtick/common';
 
 export interface UserRow {
   id: string;
@@ -8,17 +8,24 @@ export interface UserRow {
 
 export class EmailInUse extends Error {}
 
+/**
+ * Creates the user and records user.created in the same transaction, so the services that keep an
+ * address book (notifications) learn of every user that exists, and of none that does not.
+ */
 export async function insertUser(
   pool: Pool,
   email: string,
   passwordHash: string,
 ): Promise<{ id: string; email: string }> {
   try {
-    const { rows } = await queryKeepingConnection<{ id: string; email: string }>(pool, {
-      text: 'INSERT INTO users (email, password_hash) VALUES ($1, $2) RETURNING id, email',
-      values: [email, passwordHash],
+    return await withTransaction(pool, async (client) => {
+      const { rows } = await client.query<{ id: string; email: string }>(
+        'INSERT INTO users (email, password_hash) VALUES ($1, $2) RETURNING id, email',
+        [email, passwordHash],
+      );
+      await recordEvent(client, 'user.created', { id: rows[0].id, email: rows[0].email, version: 0 });
+      return rows[0];
     });
-    return rows[0];
   } catch (err) {
     if (isUniqueViolation(err)) throw new EmailInUse();
     throw err;

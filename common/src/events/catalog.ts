@@ -61,6 +61,8 @@ export const eventSchemas = {
     status: z.enum(['cancelled', 'complete']),
     ticket: z.object({ id: uuid }),
     version,
+    // Why a cancelled order was cancelled (null when complete, and on events recorded before it was carried).
+    cancelReason: z.enum(['buyer', 'expired']).nullable().default(null),
   }),
   'expiration.complete': z.object({ orderId: uuid }),
   'payment.created': z.object({
@@ -71,6 +73,8 @@ export const eventSchemas = {
   }),
   /** Payments closed the order's payment window with no charge standing: the order expires. */
   'payment.window-closed': z.object({ orderId: uuid }),
+  /** A user signed up: the services that write to people keep their own address book. */
+  'user.created': z.object({ id: uuid, email: z.email(), version: z.literal(0) }),
   /** Sessions signed out (sign-out, password change): every verifying replica refuses them from now on. */
   'user.session-revoked': z.object({
     userId: uuid,

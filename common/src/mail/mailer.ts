@@ -8,7 +8,16 @@ export interface Email {
   subject: string;
   text: string;
   html: string;
+  /**
+   * The Message-ID header; set it to one derived from what the email is about (not random) so that a
+   * copy sent again after a crash carries the same id and mail clients show it once.
+   */
+  messageId?: string;
 }
+
+/** Escapes text for an HTML part, for every value an email interpolates. */
+export const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c as '&']);
 
 export interface Mailer {
   send(email: Email): Promise<void>;

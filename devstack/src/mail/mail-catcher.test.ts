@@ -53,6 +53,7 @@ it('keeps each message with both parts, lists it newest first and finds it by re
       subject: 'First',
       text: 'Open https://example.com/x?token=a_b now',
       html: '<p>Hello <b>there</b></p>',
+      messageId: expect.stringMatching(/^<.+@.+>$/),
     }),
   ]);
   const list = await (await fetch(`${web}/dev/mail`)).text();

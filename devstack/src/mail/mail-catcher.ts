@@ -19,6 +19,8 @@ export interface CaughtMail {
   subject: string;
   text: string;
   html: string | null;
+  /** The Message-ID header as sent (a sender that derives it from what the mail is about can be checked for repeats). */
+  messageId: string | null;
 }
 
 export interface MailCatcher {
@@ -42,6 +44,7 @@ async function parse(id: string, receivedAt: string, raw: Buffer): Promise<Caugh
     subject: parsed.subject ?? '',
     text: parsed.text ?? '',
     html: typeof parsed.html === 'string' ? parsed.html : null,
+    messageId: parsed.messageId ?? null,
   };
 }
 

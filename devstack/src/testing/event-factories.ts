@@ -32,6 +32,7 @@ const defaults: { [S in Subject]: () => EventData<S> } = {
     status: 'cancelled',
     ticket: { id: randomUUID() },
     version: 1,
+    cancelReason: 'buyer',
   }),
   'expiration.complete': () => ({ orderId: randomUUID() }),
   'payment.created': () => ({
@@ -41,6 +42,7 @@ const defaults: { [S in Subject]: () => EventData<S> } = {
     providerPaymentId: `pi_${randomUUID().replace(/-/g, '')}`,
   }),
   'payment.window-closed': () => ({ orderId: randomUUID() }),
+  'user.created': () => ({ id: randomUUID(), email: `user-${randomUUID()}@example.com`, version: 0 }),
   'user.session-revoked': () => ({ userId: randomUUID(), sessionIds: [randomUUID()] }),
 };
 
@@ -60,6 +62,18 @@ export const aTicketUpdated = (
 export const anOrderCreated = (overrides: Partial<EventData<'order.created'>> = {}) =>
   eventData('order.created', overrides);
 
-/** The order.updated that cancels or completes `order`. */
-export const anOrderUpdated = (order: EventData<'order.created'>, status: 'cancelled' | 'complete', version = 1) =>
-  eventData('order.updated', { id: order.id, userId: order.userId, status, ticket: { id: order.ticket.id }, version });
+/** The order.updated that cancels (by its buyer unless `cancelReason` says otherwise) or completes `order`. */
+export const anOrderUpdated = (
+  order: EventData<'order.created'>,
+  status: 'cancelled' | 'complete',
+  version = 1,
+  cancelReason: 'buyer' | 'expired' = 'buyer',
+) =>
+  eventData('order.updated', {
+    id: order.id,
+    userId: order.userId,
+    status,
+    ticket: { id: order.ticket.id },
+    version,
+    cancelReason: status === 'cancelled' ? cancelReason : null,
+  });

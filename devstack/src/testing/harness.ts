@@ -168,7 +168,12 @@ export const testMailEnv = () => ({ SMTP_URL: testSmtpUrl(), APP_URL: 'http://lo
 
 /** Every message the SMTP server at mailWebUrl has kept for an address, newest first. */
 export async function mailTo(address: string, mailWebUrl = required('TEST_MAIL_WEB_URL')): Promise<CaughtMail[]> {
-  const res = await fetch(`${mailWebUrl}/dev/mail/api/messages?to=${encodeURIComponent(address)}`);
+  return mailIn(mailWebUrl, `?to=${encodeURIComponent(address)}`);
+}
+
+/** Every message the SMTP server at mailWebUrl has kept, newest first (`query`: the API's filter, e.g. ?to=). */
+export async function mailIn(mailWebUrl: string, query = ''): Promise<CaughtMail[]> {
+  const res = await fetch(`${mailWebUrl}/dev/mail/api/messages${query}`);
   if (!res.ok) throw new Error(`mail server answered ${res.status}`);
   return ((await res.json()) as { messages: CaughtMail[] }).messages;
 }

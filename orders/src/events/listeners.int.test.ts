@@ -124,7 +124,14 @@ describe('payment.window-closed', () => {
     await eventually(async () => (await findOrder(orders.pool, orderId))?.status === 'cancelled');
     expect((await findOrder(orders.pool, orderId))?.cancelReason).toBe('expired');
     expect(await updatesOf(orderId)).toEqual([
-      { id: orderId, userId: buyer.user.id, status: 'cancelled', ticket: { id: ticket.id }, version: 1 },
+      {
+        id: orderId,
+        userId: buyer.user.id,
+        status: 'cancelled',
+        ticket: { id: ticket.id },
+        version: 1,
+        cancelReason: 'expired',
+      },
     ]);
   });
 
@@ -170,7 +177,14 @@ describe('payment.created', () => {
     await otherServices.publish('payment.created', payment(orderId));
     await eventually(async () => (await findOrder(orders.pool, orderId))?.status === 'complete');
     expect(await updatesOf(orderId)).toEqual([
-      { id: orderId, userId: buyer.user.id, status: 'complete', ticket: { id: ticket.id }, version: 1 },
+      {
+        id: orderId,
+        userId: buyer.user.id,
+        status: 'complete',
+        ticket: { id: ticket.id },
+        version: 1,
+        cancelReason: null,
+      },
     ]);
   });
 

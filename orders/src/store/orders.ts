@@ -102,5 +102,6 @@ export async function transitionOrder(client: PoolClient, order: OrderRecord, tr
     status,
     ticket: { id: order.ticket.id },
     version: order.version + 1,
+    cancelReason: reason,
   });
 }

@@ -1,0 +1,3 @@
+import { findUp } from '@microtick/common';
+
+export const migrationsDir = findUp(__dirname, 'notifications/migrations');
