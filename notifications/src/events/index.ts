@@ -1,17 +1,17 @@
 import type { Bus } from '@microtick/common';
 import type { Postman } from '../mail/send-due';
-import { OrderCreatedListener } from './order-created';
-import { OrderUpdatedListener } from './order-updated';
-import { PaymentCreatedListener } from './payment-created';
-import { TicketCreatedListener } from './ticket-created';
-import { TicketUpdatedListener } from './ticket-updated';
-import { UserCreatedListener } from './user-created';
+import { orderCreatedListener } from './order-created';
+import { orderUpdatedListener } from './order-updated';
+import { paymentCreatedListener } from './payment-created';
+import { ticketCreatedListener } from './ticket-created';
+import { ticketUpdatedListener } from './ticket-updated';
+import { userCreatedListener } from './user-created';
 
 export async function startListeners(bus: Bus, postman: Postman): Promise<void> {
-  await bus.listen(new UserCreatedListener(postman));
-  await bus.listen(new TicketCreatedListener(postman.pool));
-  await bus.listen(new TicketUpdatedListener(postman.pool));
-  await bus.listen(new OrderCreatedListener(postman.pool));
-  await bus.listen(new OrderUpdatedListener(postman));
-  await bus.listen(new PaymentCreatedListener(postman));
+  await bus.listen(userCreatedListener(postman));
+  await bus.listen(ticketCreatedListener(postman.pool));
+  await bus.listen(ticketUpdatedListener(postman.pool));
+  await bus.listen(orderCreatedListener(postman.pool));
+  await bus.listen(orderUpdatedListener(postman));
+  await bus.listen(paymentCreatedListener(postman));
 }

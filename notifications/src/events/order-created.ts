@@ -1,15 +1,5 @@
-import { durableName, Listener, type EventData, type Pool } from '@microtick/common';
+import { defineListener, type Pool } from '@microtick/common';
 import { insertOrder } from '../store/orders';
 
-export class OrderCreatedListener extends Listener<'order.created'> {
-  readonly subject = 'order.created' as const;
-  readonly durableName = durableName('notifications', this.subject);
-
-  constructor(private readonly pool: Pool) {
-    super();
-  }
-
-  async onMessage(order: EventData<'order.created'>): Promise<void> {
-    await insertOrder(this.pool, order);
-  }
-}
+export const orderCreatedListener = (pool: Pool) =>
+  defineListener('notifications', 'order.created', (order) => insertOrder(pool, order));
