@@ -43,8 +43,8 @@ async function settleSucceeded(
   }
 }
 
-/** The event if one of the endpoints' secrets (the platform's, Connect's) signed it, else undefined. */
-function verifiedEvent(body: Buffer, signature: string, secrets: string[]): Stripe.Event | undefined {
+/** The payload if one of the endpoints' secrets (the platform's, Connect's) signed it; else throws 400. */
+function verifiedEvent(body: Buffer, signature: string, secrets: string[]): Stripe.Event {
   for (const secret of secrets) {
     try {
       return Stripe.webhooks.constructEvent(body, signature, secret);
@@ -52,7 +52,7 @@ function verifiedEvent(body: Buffer, signature: string, secrets: string[]): Stri
       // try the next endpoint's secret
     }
   }
-  return undefined;
+  throw new BadRequestError('Invalid Stripe signature');
 }
 
 /**
@@ -74,7 +74,6 @@ export function stripeWebhookRouter(
       if (webhookSecrets.length === 0 || !signature || !Buffer.isBuffer(req.body))
         throw new BadRequestError('Invalid Stripe signature');
       const event = verifiedEvent(req.body, signature, webhookSecrets);
-      if (!event) throw new BadRequestError('Invalid Stripe signature');
       // A signed payload that is not an event (no id or type) cannot be recorded as processed.
       if (typeof event?.id !== 'string' || typeof event.type !== 'string') {
         throw new BadRequestError('Invalid Stripe event');
