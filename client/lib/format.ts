@@ -1,4 +1,4 @@
-import type { Order, TicketStatus } from './types';
+import type { EarningStatus, Order, TicketStatus } from './types';
 
 const currency = new Intl.NumberFormat('en-US', {
   style: 'currency',
@@ -52,3 +52,9 @@ export function orderDisplayStatus(order: Order, now: number, sawExpiry = false)
   if (sawExpiry || order.cancelReason === 'expired') return 'expired';
   return 'cancelled';
 }
+
+export const earningStatusLabel: Record<EarningStatus, string> = {
+  pending: 'Pending',
+  transferred: 'Transferred',
+  reversed: 'Reversed',
+};

@@ -5,7 +5,7 @@ import { cache } from 'react';
 import { serviceUrl, type Service } from './config';
 import { parseErrors } from './errors';
 import { signInPath } from './paths';
-import type { CurrentUser, FieldError, Order, Receipt, Ticket } from './types';
+import type { CurrentUser, Earnings, FieldError, Order, PayoutAccountStatus, Receipt, Ticket } from './types';
 
 /**
  * Server-side calls to the services, forwarding the visitor's cookie (server-only: a client component
@@ -111,3 +111,12 @@ export function getReceipt(orderId: string) {
 export const getOrder = cache((id: string) =>
   guarded(serverFetch<Order>('orders', `/api/orders/${encodeURIComponent(id)}`), `/orders/${id}`),
 );
+
+/** The "Get paid" page: the seller's payout account status and earnings (401 → sign in, back to the page). */
+export function getPayoutAccount() {
+  return guarded(serverFetch<{ status: PayoutAccountStatus }>('payments', '/api/payments/payout-account'), '/get-paid');
+}
+
+export function listEarnings() {
+  return guarded(serverFetch<Earnings>('payments', '/api/payments/earnings'), '/get-paid');
+}
