@@ -92,8 +92,9 @@ export const getTicket = cache((id: string) =>
   guarded(serverFetch<Ticket>('tickets', `/api/tickets/${encodeURIComponent(id)}`), `/tickets/${id}`),
 );
 
-export function listMyTickets() {
-  return guarded(serverFetch<{ tickets: Ticket[] }>('tickets', '/api/tickets/mine'), '/tickets/mine');
+/** `next`: the page to come back to after signing in (the seller's tickets, or the page that lists them). */
+export function listMyTickets(next = '/tickets/mine') {
+  return guarded(serverFetch<{ tickets: Ticket[] }>('tickets', '/api/tickets/mine'), next);
 }
 
 export function listMyOrders() {

@@ -9,7 +9,7 @@ import type { Stack } from '@microtick/devstack';
 export async function payoutViolations(
   stack: Pick<Stack, 'databaseUrl'>,
 ): Promise<{ violations: Record<string, string[]>; counts: Record<string, number> }> {
-  const read = async <T extends pg.QueryResultRow>(service: string, sql: string) => {
+  const read = async <T extends pg.QueryResultRow>(service: 'orders' | 'payments', sql: string) => {
     const client = new pg.Client({ connectionString: stack.databaseUrl(service) });
     await client.connect();
     try {

@@ -24,7 +24,7 @@ export default async function GetPaidPage({ searchParams }: { searchParams: Prom
   const [{ status }, { earnings, totals }, { tickets }] = await Promise.all([
     getPayoutAccount(),
     listEarnings(),
-    listMyTickets(),
+    listMyTickets('/get-paid'),
   ]);
   const titles = new Map(tickets.map((t) => [t.id, t.title]));
   const problem = problems[query.error ?? ''];
