@@ -8,6 +8,13 @@ const base = {
   REDIS_URL: 'redis://localhost:6379',
 };
 
+const productionWithKeys = {
+  ...base,
+  NODE_ENV: 'production',
+  STRIPE_SECRET_KEY: 'sk_live_x',
+  STRIPE_PUBLISHABLE_KEY: 'pk_live_x',
+};
+
 describe('payments config', () => {
   it('defaults PORT to 4005 and leaves Stripe unset (the sandbox) outside production', () => {
     const config = readConfig(base);
@@ -25,14 +32,7 @@ describe('payments config', () => {
   });
 
   it('refuses to start in production without STRIPE_WEBHOOK_SECRET, naming it', () => {
-    expect(() =>
-      readConfig({
-        ...base,
-        NODE_ENV: 'production',
-        STRIPE_SECRET_KEY: 'sk_live_x',
-        STRIPE_PUBLISHABLE_KEY: 'pk_live_x',
-      }),
-    ).toThrow(/STRIPE_WEBHOOK_SECRET/);
+    expect(() => readConfig(productionWithKeys)).toThrow(/STRIPE_WEBHOOK_SECRET/);
   });
 
   describe('Stripe key pairing (the client shows the card form iff it has the publishable key)', () => {
@@ -114,15 +114,9 @@ describe('payments config', () => {
     });
 
     it('refuses to start in production without APP_URL, naming it', () => {
-      expect(() =>
-        readConfig({
-          ...base,
-          NODE_ENV: 'production',
-          STRIPE_SECRET_KEY: 'sk_live_x',
-          STRIPE_PUBLISHABLE_KEY: 'pk_live_x',
-          STRIPE_WEBHOOK_SECRET: 'whsec_x',
-        }),
-      ).toThrow(/APP_URL is missing/);
+      expect(() => readConfig({ ...productionWithKeys, STRIPE_WEBHOOK_SECRET: 'whsec_x' })).toThrow(
+        /APP_URL is missing/,
+      );
     });
   });
 });

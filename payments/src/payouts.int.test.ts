@@ -64,13 +64,16 @@ async function connectedSeller(): Promise<Seller> {
   return seller;
 }
 
-/** A buyer orders the seller's ticket, pays it, and orders completes the order (order.updated complete). */
-async function sell(seller: Seller, price: number): Promise<EventData<'order.created'>> {
+/**
+ * A buyer orders the seller's ticket, pays it, and orders completes the order (order.updated complete).
+ * No seller: an order.created from before it carried one.
+ */
+async function sell(seller: Seller | null, price: number): Promise<EventData<'order.created'>> {
   const buyer = sessionCookie();
   const order = await payments.announceOrder({
     userId: buyer.user.id,
     expiresAt: expiresIn(15 * 60_000),
-    ticket: { id: randomUUID(), price, sellerId: seller.user.id },
+    ticket: { id: randomUUID(), price, sellerId: seller?.user.id ?? null },
   });
   await request(payments.app)
     .post('/api/payments')
@@ -189,7 +192,12 @@ describe('a completed sale pays its seller', () => {
     expect(claimed).toMatchObject({ status: 'pending', provider_transfer_id: null });
 
     // Its replacement finds the earning once the lease has run out and repeats the call with the same key.
-    const restarted = new PayoutWorker({ pool: payments.pool, gateway: payments.gateway, logger: testLogger, leaseMs: 300 });
+    const restarted = new PayoutWorker({
+      pool: payments.pool,
+      gateway: payments.gateway,
+      logger: testLogger,
+      leaseMs: 300,
+    });
     await eventually(async () => {
       await restarted.runOnce();
       return (await earningOf(order.id))[0].status === 'transferred';
@@ -226,18 +234,7 @@ describe('a completed sale pays its seller', () => {
   });
 
   it('keeps an order from before sellers were carried pending with its reason, paying nobody', async () => {
-    const buyer = sessionCookie();
-    const order = await payments.announceOrder({
-      userId: buyer.user.id,
-      expiresAt: expiresIn(15 * 60_000),
-      ticket: { id: randomUUID(), price: 1000, sellerId: null },
-    });
-    await request(payments.app)
-      .post('/api/payments')
-      .set('Cookie', buyer.cookie)
-      .send({ orderId: order.id, paymentMethod: 'pm_card_visa' })
-      .expect(201);
-    await completeOrder(order);
+    const order = await sell(null, 1000);
     await payments.payouts.runOnce();
     expect(await earningOf(order.id)).toEqual([
       expect.objectContaining({ status: 'pending', pending_reason: expect.stringMatching(/seller unknown/) }),
@@ -269,7 +266,9 @@ describe('a refund', () => {
       expect.objectContaining({ id: earning.provider_reversal_id, amount: 2700 }),
     ]);
     expect(
-      fake.requests.filter((r) => r.path.endsWith('/reversals')).filter((r) => r.idempotencyKey === `reversal-${earning.id}`),
+      fake.requests
+        .filter((r) => r.path.endsWith('/reversals'))
+        .filter((r) => r.idempotencyKey === `reversal-${earning.id}`),
     ).toHaveLength(1);
     const res = await request(payments.app).get('/api/payments/earnings').set('Cookie', seller.cookie).expect(200);
     expect(res.body.earnings).toEqual([expect.objectContaining({ status: 'reversed', amount: 27 })]);
@@ -281,7 +280,9 @@ describe('a refund', () => {
     const order = await sell(seller, 3000);
     await refund(order.id);
     await payments.payouts.runOnce();
-    expect(await earningOf(order.id)).toEqual([expect.objectContaining({ status: 'reversed', provider_transfer_id: null })]);
+    expect(await earningOf(order.id)).toEqual([
+      expect.objectContaining({ status: 'reversed', provider_transfer_id: null }),
+    ]);
     expect(transfersFor(order.id)).toHaveLength(0);
   });
 });

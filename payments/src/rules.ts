@@ -65,7 +65,8 @@ export function judgeWindow(state: WindowState, now: Date, abandonAfterMs: numbe
  */
 export function splitSale(priceCents: number, feeBps: number): { shareCents: number; feeCents: number } {
   if (!Number.isSafeInteger(priceCents) || priceCents < 0) throw new RangeError(`price ${priceCents} is not cents`);
-  if (!Number.isInteger(feeBps) || feeBps < 0 || feeBps > 10_000) throw new RangeError(`fee ${feeBps} is not 0–10000 bps`);
+  if (!Number.isInteger(feeBps) || feeBps < 0 || feeBps > 10_000)
+    throw new RangeError(`fee ${feeBps} is not 0–10000 bps`);
   const feeCents = Math.floor((priceCents * feeBps) / 10_000);
   return { shareCents: priceCents - feeCents, feeCents };
 }

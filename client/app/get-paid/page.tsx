@@ -43,8 +43,8 @@ export default async function GetPaidPage({ searchParams }: { searchParams: Prom
         </p>
         {query.onboarding === 'done' && status !== 'active' && (
           <p className="muted small" role="status">
-            Thanks! The payout provider is checking your details; this page shows the account as active once it
-            can receive money.
+            Thanks! The payout provider is checking your details; this page shows the account as active once it can
+            receive money.
           </p>
         )}
         {status !== 'active' && (
@@ -82,9 +82,7 @@ export default async function GetPaidPage({ searchParams }: { searchParams: Prom
         <ul className="rows" aria-labelledby="earnings-heading">
           {earnings.map((earning) => (
             <li key={earning.orderId} className="row card" data-testid="earning" data-status={earning.status}>
-              <span className="row-title">
-                {(earning.ticketId && titles.get(earning.ticketId)) ?? 'Ticket sale'}
-              </span>
+              <span className="row-title">{(earning.ticketId && titles.get(earning.ticketId)) ?? 'Ticket sale'}</span>
               <span className="row-price" data-testid="earning-amount">
                 {formatPrice(earning.amount)}
               </span>

@@ -107,7 +107,13 @@ export class StripeGateway implements PaymentGateway {
     return { providerTransferId: transfer.id };
   }
 
-  async reverseTransfer({ providerTransferId, idempotencyKey }: { providerTransferId: string; idempotencyKey: string }) {
+  async reverseTransfer({
+    providerTransferId,
+    idempotencyKey,
+  }: {
+    providerTransferId: string;
+    idempotencyKey: string;
+  }) {
     const reversal = await this.stripe.transfers.createReversal(providerTransferId, {}, { idempotencyKey });
     return { providerReversalId: reversal.id };
   }

@@ -30,8 +30,15 @@ export async function handleConnectEvent(pool: Pool, event: Stripe.Event, logger
     case 'transfer.reversed': {
       const transfer = event.data.object;
       const reversal = transfer.reversals?.data?.[0];
-      if (transfer.reversed && reversal && (await recordReversal(pool, { providerTransferId: transfer.id }, reversal.id)))
-        logger.info({ transferId: transfer.id, reversalId: reversal.id }, 'transfer reversal recorded from its webhook');
+      if (
+        transfer.reversed &&
+        reversal &&
+        (await recordReversal(pool, { providerTransferId: transfer.id }, reversal.id))
+      )
+        logger.info(
+          { transferId: transfer.id, reversalId: reversal.id },
+          'transfer reversal recorded from its webhook',
+        );
       return true;
     }
     default:

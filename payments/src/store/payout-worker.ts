@@ -1,4 +1,4 @@
-import type { Logger, Pool } from '@microtick/common';
+import { WakeableLoop, type Logger, type Pool } from '@microtick/common';
 import type { PayoutGateway } from '../gateway';
 import { payoutRetryDelayMs } from '../rules';
 import {
@@ -34,51 +34,23 @@ export interface PayoutWorkerOptions {
  * with the transfer it already made, so a seller is never paid twice.
  */
 export class PayoutWorker {
-  private readonly onDue = () => this.wake();
-  private timer?: NodeJS.Timeout;
-  private running = false;
-  private working?: Promise<void>;
-  private again = false;
+  private readonly loop: WakeableLoop;
 
-  constructor(private readonly options: PayoutWorkerOptions) {}
-
-  start(): void {
-    this.running = true;
-    payoutSignal.on('due', this.onDue);
-    this.schedule();
-    this.wake();
-  }
-
-  private schedule(): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      this.wake();
-      this.schedule();
-    }, this.options.pollIntervalMs ?? 1000);
-    this.timer.unref();
-  }
-
-  wake(): void {
-    if (!this.running) return;
-    if (this.working) {
-      this.again = true;
-      return;
-    }
-    this.working = this.loop().finally(() => {
-      this.working = undefined;
+  constructor(private readonly options: PayoutWorkerOptions) {
+    const batchSize = options.batchSize ?? 10;
+    this.loop = new WakeableLoop({
+      signal: payoutSignal,
+      event: 'due',
+      pollIntervalMs: options.pollIntervalMs ?? 1000,
+      round: async () => {
+        while (this.loop.running && (await this.runOnce()) >= batchSize);
+      },
+      onError: (err) => options.logger.warn({ err }, 'payout worker could not claim work; will retry'),
     });
   }
 
-  private async loop(): Promise<void> {
-    const batchSize = this.options.batchSize ?? 10;
-    do {
-      this.again = false;
-      try {
-        while (this.running && (await this.runOnce()) >= batchSize);
-      } catch (err) {
-        this.options.logger.warn({ err }, 'payout worker could not claim work; will retry');
-      }
-    } while (this.again && this.running);
+  start(): void {
+    this.loop.start();
   }
 
   /** Claims and performs one batch; returns how many earnings it handled. Exposed for tests. */
@@ -93,7 +65,10 @@ export class PayoutWorker {
     try {
       if (job.kind === 'transfer') {
         const transferId = await this.transfer(job);
-        logger.info({ earningId: job.id, orderId: job.orderId, transferId, amountCents: job.shareCents }, 'seller paid');
+        logger.info(
+          { earningId: job.id, orderId: job.orderId, transferId, amountCents: job.shareCents },
+          'seller paid',
+        );
         return;
       }
       if (!job.transferAttempted) {
@@ -132,9 +107,6 @@ export class PayoutWorker {
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    payoutSignal.off('due', this.onDue);
-    await this.working;
+    await this.loop.stop();
   }
 }

@@ -24,9 +24,8 @@ export default async function SandboxOnboardingPage({
           <strong>TEST MODE</strong> — no real account is opened and no money moves.
         </p>
         <p>
-          With Stripe, this is where you would give your details and bank account. Here, one click makes your
-          payout account {account ? <code className="receipt-reference">{account}</code> : null} ready to receive
-          transfers.
+          With Stripe, this is where you would give your details and bank account. Here, one click makes your payout
+          account {account ? <code className="receipt-reference">{account}</code> : null} ready to receive transfers.
         </p>
         <form action={completeSandboxOnboardingAction}>
           <button type="submit" className="button button-primary" data-testid="complete-onboarding">
