@@ -361,6 +361,67 @@ describe('authorization matrix through the gateway', () => {
       },
     },
     {
+      route: 'POST /api/payments/payout-account',
+      owner: 'any signed-in user (their own account)',
+      expected: { anonymous: 401, owner: 200, other: 200 },
+      async run(who) {
+        const seller = await user();
+        const res = await (await actorFor(who, seller)).request('POST', '/api/payments/payout-account', {});
+        const status = (await seller.request('GET', '/api/payments/payout-account')).body.status;
+        const expected = who === 'owner' ? 'pending' : 'none';
+        return { status: res.status, problem: status === expected ? undefined : `the seller's account is ${status}` };
+      },
+    },
+    {
+      route: 'GET /api/payments/payout-account',
+      owner: 'a seller',
+      expected: { anonymous: 401, owner: 200, other: 200 },
+      async run(who) {
+        const seller = await user();
+        await seller.request('POST', '/api/payments/payout-account', {});
+        const res = await (await actorFor(who, seller)).request('GET', '/api/payments/payout-account');
+        if (res.status !== 200) return { status: res.status };
+        const expected = who === 'owner' ? 'pending' : 'none';
+        return { status: res.status, problem: res.body.status === expected ? undefined : `saw ${res.body.status}` };
+      },
+    },
+    {
+      route: 'POST /api/payments/payout-account/sandbox-onboarding',
+      owner: 'a seller with an account',
+      expected: { anonymous: 401, owner: 200, other: 404 },
+      async run(who) {
+        const seller = await user();
+        await seller.request('POST', '/api/payments/payout-account', {});
+        const res = await (
+          await actorFor(who, seller)
+        ).request('POST', '/api/payments/payout-account/sandbox-onboarding', {});
+        const status = (await seller.request('GET', '/api/payments/payout-account')).body.status;
+        const expected = who === 'owner' ? 'active' : 'pending';
+        return { status: res.status, problem: status === expected ? undefined : `the seller's account is ${status}` };
+      },
+    },
+    {
+      route: 'GET /api/payments/earnings',
+      owner: 'the seller of a completed sale',
+      expected: { anonymous: 401, owner: 200, other: 200 },
+      async run(who) {
+        const { seller, buyer, order } = await openOrder();
+        await knownToPayments(order.id);
+        await buyer.request('POST', '/api/payments', { orderId: order.id, paymentMethod: 'pm_card_visa' });
+        await eventually(
+          async () => (await seller.request('GET', '/api/payments/earnings')).body.earnings.length === 1,
+        );
+        const res = await (await actorFor(who, seller)).request('GET', '/api/payments/earnings');
+        if (res.status !== 200) return { status: res.status };
+        const seen = (res.body.earnings as { orderId: string }[]).map((e) => e.orderId);
+        const want = who === 'owner' ? [order.id] : [];
+        return {
+          status: res.status,
+          problem: JSON.stringify(seen) === JSON.stringify(want) ? undefined : `saw ${seen}`,
+        };
+      },
+    },
+    {
       route: 'POST /api/payments/webhook (signed)',
       owner: 'Stripe (signature, not session)',
       expected: { anonymous: 200, owner: 200, other: 200 },
