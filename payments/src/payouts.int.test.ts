@@ -98,6 +98,16 @@ const earningOf = async (orderId: string) =>
     )
   ).rows;
 
+/** A payout worker whose transfers reach Stripe, after which its process "dies" before recording them. */
+function dyingWorker(leaseMs: number): PayoutWorker {
+  const dying: PayoutGateway = Object.create(payments.gateway);
+  dying.transfer = async (transfer) => {
+    await payments.gateway.transfer(transfer);
+    return new Promise(() => undefined);
+  };
+  return new PayoutWorker({ pool: payments.pool, gateway: dying, logger: testLogger, leaseMs });
+}
+
 const transfersFor = (orderId: string) => fake.transfers.filter((t) => t.metadata.orderId === orderId);
 const transferCallsFor = (earningId: string) =>
   fake.requests.filter((r) => r.path === '/v1/transfers' && r.idempotencyKey === `transfer-${earningId}`);
@@ -180,13 +190,7 @@ describe('a completed sale pays its seller', () => {
     const seller = await connectedSeller();
     const order = await sell(seller, 5000);
     // This worker's transfer reaches Stripe, then its process "dies": the result is never recorded.
-    const dying: PayoutGateway = Object.create(payments.gateway);
-    dying.transfer = async (transfer) => {
-      await payments.gateway.transfer(transfer);
-      return new Promise(() => undefined);
-    };
-    const first = new PayoutWorker({ pool: payments.pool, gateway: dying, logger: testLogger, leaseMs: 300 });
-    void first.runOnce();
+    void dyingWorker(300).runOnce();
     await eventually(async () => transfersFor(order.id).length === 1);
     const [claimed] = await earningOf(order.id);
     expect(claimed).toMatchObject({ status: 'pending', provider_transfer_id: null });
@@ -240,6 +244,28 @@ describe('a completed sale pays its seller', () => {
       expect.objectContaining({ status: 'pending', pending_reason: expect.stringMatching(/seller unknown/) }),
     ]);
     expect(transfersFor(order.id)).toHaveLength(0);
+  });
+});
+
+describe('transfer webhooks', () => {
+  it('record a transfer whose result a dying worker lost (transfer.created), and a reversal made in the Dashboard', async () => {
+    const seller = await connectedSeller();
+    const order = await sell(seller, 2000);
+    void dyingWorker(60_000).runOnce();
+    await eventually(async () => transfersFor(order.id).length === 1);
+    const [transfer] = transfersFor(order.id);
+
+    await postWebhook(fake.signedEvent('transfer.created', transfer, WEBHOOK_SECRET)).expect(200);
+    expect(await earningOf(order.id)).toEqual([
+      expect.objectContaining({ status: 'transferred', provider_transfer_id: transfer.id }),
+    ]);
+
+    const reversed = { ...transfer, reversed: true, reversals: { object: 'list', data: [{ id: 'trr_dashboard' }] } };
+    await postWebhook(fake.signedEvent('transfer.reversed', reversed, WEBHOOK_SECRET)).expect(200);
+    expect(await earningOf(order.id)).toEqual([
+      expect.objectContaining({ status: 'reversed', provider_reversal_id: 'trr_dashboard' }),
+    ]);
+    expect(transfersFor(order.id)).toHaveLength(1);
   });
 });
 
