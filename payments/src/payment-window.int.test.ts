@@ -49,7 +49,11 @@ afterAll(async () => {
 });
 
 const givenOrder = (userId: string, expiresInMs: number) =>
-  payments.announceOrder({ userId, expiresAt: expiresIn(expiresInMs), ticket: { id: randomUUID(), price: 1500, sellerId: randomUUID() } });
+  payments.announceOrder({
+    userId,
+    expiresAt: expiresIn(expiresInMs),
+    ticket: { id: randomUUID(), price: 1500, sellerId: randomUUID() },
+  });
 
 const windowOf = async (orderId: string) =>
   (

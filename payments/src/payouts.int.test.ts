@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { withTransaction, type EventData } from '@microtick/common';
 import { anOrderUpdated, eventually, sessionCookie, testLogger } from '@microtick/devstack';
+import Stripe from 'stripe';
 import request from 'supertest';
 import type { PayoutGateway } from './gateway';
 import { findOrder } from './store/orders';
@@ -134,6 +135,24 @@ describe('payout account', () => {
     expect(await status()).toEqual({ status: 'pending' });
     await finishOnboarding(accountId);
     expect(await status()).toEqual({ status: 'active' });
+  });
+
+  it('ignores an account.updated older than the one applied (Stripe delivers out of order)', async () => {
+    const seller = sessionCookie();
+    const accountId = await connect(seller);
+    await finishOnboarding(accountId);
+    const stale = JSON.parse(fake.signedEvent('account.updated', {}, CONNECT_WEBHOOK_SECRET).payload);
+    const payload = JSON.stringify({
+      ...stale,
+      created: stale.created - 60,
+      data: { object: { ...fake.accounts.get(accountId), capabilities: { transfers: 'inactive' } } },
+    });
+    await postWebhook({
+      payload,
+      signature: Stripe.webhooks.generateTestHeaderString({ payload, secret: CONNECT_WEBHOOK_SECRET }),
+    }).expect(200);
+    const res = await request(payments.app).get('/api/payments/payout-account').set('Cookie', seller.cookie);
+    expect(res.body).toEqual({ status: 'active' });
   });
 
   it('refuses a Connect event signed with neither secret', async () => {

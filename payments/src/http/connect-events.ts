@@ -5,8 +5,8 @@ import { recordReversal, recordTransfer } from '../store/earnings';
 import { setPayoutAccountStatus } from '../store/payout-accounts';
 
 /**
- * Stripe Connect's events at the signed webhook. account.updated: the account's status (becoming able to
- * receive transfers makes its seller's waiting earnings due). transfer.created: records a transfer whose
+ * Stripe Connect's events at the signed webhook. account.updated: the account's status, unless a newer
+ * report was applied already (becoming able to receive transfers makes its seller's waiting earnings due). transfer.created: records a transfer whose
  * result the worker lost (it would find it again by its idempotency key anyway). transfer.reversed: a
  * reversal made outside payments (the Dashboard) shows as reversed. Returns false for other events.
  */
@@ -15,7 +15,7 @@ export async function handleConnectEvent(pool: Pool, event: Stripe.Event, logger
     case 'account.updated': {
       const account = event.data.object;
       const status = payoutAccountStatus({ transfersCapability: account.capabilities?.transfers });
-      if (await setPayoutAccountStatus(pool, account.id, status))
+      if (await setPayoutAccountStatus(pool, account.id, status, new Date(event.created * 1000)))
         logger.info({ account: account.id, status }, 'payout account updated');
       return true;
     }

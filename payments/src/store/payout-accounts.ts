@@ -34,20 +34,23 @@ export async function savePayoutAccount(pool: Pool, userId: string, providerAcco
 }
 
 /**
- * The provider says what the account can do now (account.updated, or the sandbox's onboarding page).
- * Becoming active makes the seller's waiting earnings due, in the same transaction. False for an
- * account that is not ours.
+ * The provider says what the account can do as of `asOf` (account.updated's creation time, or now for the
+ * sandbox's onboarding page); a report older than the one applied is ignored (Stripe does not deliver
+ * events in order). Becoming active makes the seller's waiting earnings due, in the same transaction.
+ * False for an account that is not ours, or a stale report.
  */
 export async function setPayoutAccountStatus(
   pool: Pool,
   providerAccountId: string,
   status: 'pending' | 'active',
+  asOf: Date = new Date(),
 ): Promise<boolean> {
   return withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ userId: string }>(
-      `UPDATE payout_accounts SET status = $2, updated_at = now() WHERE provider_account_id = $1
+      `UPDATE payout_accounts SET status = $2, status_as_of = $3, updated_at = now()
+       WHERE provider_account_id = $1 AND (status_as_of IS NULL OR status_as_of <= $3)
        RETURNING user_id AS "userId"`,
-      [providerAccountId, status],
+      [providerAccountId, status, asOf],
     );
     if (!rows[0]) return false;
     if (status === 'active') {
