@@ -242,6 +242,9 @@ describe('a completed sale pays its seller', () => {
     const accountId = await connect(seller);
     await payments.payouts.runOnce();
     expect(transfersFor(order.id)).toHaveLength(0);
+    expect(await earningOf(order.id)).toEqual([
+      expect.objectContaining({ pending_reason: 'the seller has not finished payout account onboarding' }),
+    ]);
     const res = await request(payments.app).get('/api/payments/earnings').set('Cookie', seller.cookie).expect(200);
     expect(res.body.earnings).toEqual([
       expect.objectContaining({ amount: 38.25, fee: 4.25, status: 'pending', pendingReason: expect.any(String) }),

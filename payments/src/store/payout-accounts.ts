@@ -1,4 +1,5 @@
 import { afterCommit, withTransaction, type Pool } from '@microtick/common';
+import { earningWaitReason } from '../rules';
 import { payoutSignal, QUEUED } from './earnings';
 
 export interface PayoutAccountRow {
@@ -21,13 +22,19 @@ export async function findPayoutAccount(pool: Pool, userId: string): Promise<Pay
  * (one idempotency key per seller) and store it once; the stored row is returned either way.
  */
 export async function savePayoutAccount(pool: Pool, userId: string, providerAccountId: string) {
+  const reason = (account: 'none' | 'pending') =>
+    earningWaitReason({ sellerKnown: true, paymentStanding: true, account });
+  // The seller's waiting earnings now wait for the onboarding, and say so.
   const { rows } = await pool.query<PayoutAccountRow>(
     `WITH inserted AS (
        INSERT INTO payout_accounts (user_id, provider_account_id) VALUES ($1, $2)
        ON CONFLICT (user_id) DO NOTHING RETURNING ${columns}
+     ), reasons AS (
+       UPDATE earnings SET pending_reason = $4
+       WHERE seller_id = $1 AND status = 'pending' AND pending_reason = $3 AND EXISTS (SELECT 1 FROM inserted)
      )
      SELECT * FROM inserted UNION ALL SELECT ${columns} FROM payout_accounts WHERE user_id = $1`,
-    [userId, providerAccountId],
+    [userId, providerAccountId, reason('none'), reason('pending')],
   );
   // A racing first call committed after this statement's snapshot: its row is read now.
   return rows[0] ?? (await findPayoutAccount(pool, userId))!;
