@@ -129,6 +129,23 @@ describe('authorization matrix through the gateway', () => {
     return { status: res.status };
   }
 
+  /**
+   * A fresh seller (with a payout account when `connected`), `send` by `who`, then the seller's own account
+   * status, which must be `owner` when the seller sent it and `otherwise` when someone else did.
+   */
+  async function payoutAccountCell(
+    who: Who,
+    expected: { connected: boolean; owner: string; otherwise: string },
+    send: (actor: ApiClient) => Promise<ApiResponse>,
+  ): Promise<Outcome> {
+    const seller = await user();
+    if (expected.connected) await seller.request('POST', '/api/payments/payout-account', {});
+    const res = await send(await actorFor(who, seller));
+    const status = (await seller.request('GET', '/api/payments/payout-account')).body.status;
+    const want = who === 'owner' ? expected.owner : expected.otherwise;
+    return { status: res.status, problem: status === want ? undefined : `the seller's account is ${status}` };
+  }
+
   const rows: Row[] = [
     {
       route: 'POST /api/users/signup',
@@ -358,6 +375,58 @@ describe('authorization matrix through the gateway', () => {
         }
         const status = await statusOf(buyer, order.id);
         return { status: res.status, problem: status === 'created' ? undefined : `order is ${status}` };
+      },
+    },
+    {
+      route: 'POST /api/payments/payout-account',
+      owner: 'any signed-in user (their own account)',
+      expected: { anonymous: 401, owner: 200, other: 200 },
+      run: (who) =>
+        payoutAccountCell(who, { connected: false, owner: 'pending', otherwise: 'none' }, (actor) =>
+          actor.request('POST', '/api/payments/payout-account', {}),
+        ),
+    },
+    {
+      route: 'GET /api/payments/payout-account',
+      owner: 'a seller',
+      expected: { anonymous: 401, owner: 200, other: 200 },
+      async run(who) {
+        const seller = await user();
+        await seller.request('POST', '/api/payments/payout-account', {});
+        const res = await (await actorFor(who, seller)).request('GET', '/api/payments/payout-account');
+        if (res.status !== 200) return { status: res.status };
+        const expected = who === 'owner' ? 'pending' : 'none';
+        return { status: res.status, problem: res.body.status === expected ? undefined : `saw ${res.body.status}` };
+      },
+    },
+    {
+      route: 'POST /api/payments/payout-account/sandbox-onboarding',
+      owner: 'a seller with an account',
+      expected: { anonymous: 401, owner: 200, other: 404 },
+      run: (who) =>
+        payoutAccountCell(who, { connected: true, owner: 'active', otherwise: 'pending' }, (actor) =>
+          actor.request('POST', '/api/payments/payout-account/sandbox-onboarding', {}),
+        ),
+    },
+    {
+      route: 'GET /api/payments/earnings',
+      owner: 'the seller of a completed sale',
+      expected: { anonymous: 401, owner: 200, other: 200 },
+      async run(who) {
+        const { seller, buyer, order } = await openOrder();
+        await knownToPayments(order.id);
+        await buyer.request('POST', '/api/payments', { orderId: order.id, paymentMethod: 'pm_card_visa' });
+        await eventually(
+          async () => (await seller.request('GET', '/api/payments/earnings')).body.earnings.length === 1,
+        );
+        const res = await (await actorFor(who, seller)).request('GET', '/api/payments/earnings');
+        if (res.status !== 200) return { status: res.status };
+        const seen = (res.body.earnings as { orderId: string }[]).map((e) => e.orderId);
+        const want = who === 'owner' ? [order.id] : [];
+        return {
+          status: res.status,
+          problem: JSON.stringify(seen) === JSON.stringify(want) ? undefined : `saw ${seen}`,
+        };
       },
     },
     {

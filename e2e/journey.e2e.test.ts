@@ -119,7 +119,7 @@ describe('the buyer journey in the browser, on the real stack', () => {
     }
 
     // Signed out, a page that needs a user is a real redirect to sign in, not a page that refreshes itself.
-    for (const url of ['/orders', `/orders/${UUID}`, '/tickets/new']) {
+    for (const url of ['/orders', `/orders/${UUID}`, '/tickets/new', '/get-paid']) {
       const res = await get(url);
       expect({ url, status: res.status }).toEqual({ url, status: 307 });
       expect(res.headers.get('location')).toBe(`/auth/signin?next=${encodeURIComponent(url)}`);
@@ -244,6 +244,31 @@ describe('the buyer journey in the browser, on the real stack', () => {
     await check(payer, 'my-orders-no-js', { javaScript: false });
     await payer.goto('/');
     await check(payer, 'home-no-js', { javaScript: false });
+
+    // The seller gets paid: the sale waits for a payout account; one click on the sandbox's onboarding
+    // page connects it, and the share is transferred ($1,200.00 less the 10% fee).
+    const sale = seller.getByTestId('earning').filter({ hasText: `Quiet piano evening ${run}` });
+    for (let attempt = 0; (await sale.count()) === 0 && attempt < 50; attempt++) {
+      await seller.goto('/get-paid');
+      if ((await sale.count()) === 0) await seller.waitForTimeout(200);
+    }
+    expect(await sale.getByTestId('earning-status').textContent()).toBe('Pending');
+    expect(await sale.getByTestId('earning-reason').textContent()).toMatch(/payout account/);
+    expect(await sale.getByTestId('earning-amount').textContent()).toBe('$1,080.00');
+    await check(seller, 'get-paid-pending-no-js', { javaScript: false });
+    await seller.getByRole('button', { name: 'Connect a payout account' }).click();
+    await seller.getByTestId('complete-onboarding').waitFor();
+    expect(new URL(seller.url()).pathname).toBe('/get-paid/sandbox-onboarding');
+    await check(seller, 'sandbox-onboarding-no-js', { javaScript: false });
+    await seller.getByRole('button', { name: 'Complete onboarding' }).click();
+    await seller.getByTestId('payout-status').and(seller.locator('[data-status="active"]')).waitFor();
+    for (let attempt = 0; (await sale.getByTestId('earning-status').textContent()) !== 'Transferred'; attempt++) {
+      if (attempt >= 50) throw new Error('the sale was not transferred to the seller');
+      await seller.waitForTimeout(200);
+      await seller.reload();
+    }
+    expect(await seller.getByTestId('total-transferred').textContent()).toBe('$1,080.00');
+    await check(seller, 'get-paid-no-js', { javaScript: false });
 
     await payer.getByRole('button', { name: 'Sign out' }).click();
     await payer.getByRole('link', { name: 'Sign in' }).first().waitFor();

@@ -76,4 +76,53 @@ describe('buying and expiring across all services', () => {
     const next = await order(second, ticket.id);
     expect(next.id).not.toBe(placed.id);
   });
+
+  /** Orders and pays `ticketId` as `buyer`, and waits until the order completes. */
+  async function buyAndPay(buyer: ApiClient, ticketId: string): Promise<string> {
+    const placed = await order(buyer, ticketId);
+    await eventually(async () => {
+      const res = await buyer.request('POST', '/api/payments', { orderId: placed.id, paymentMethod: 'pm_card_visa' });
+      return res.status === 201;
+    });
+    await eventually(async () => (await buyer.request('GET', `/api/orders/${placed.id}`)).body.status === 'complete');
+    return placed.id;
+  }
+
+  const earningsOf = async (seller: ApiClient) => (await seller.request('GET', '/api/payments/earnings')).body;
+
+  it('a sale pays its seller their share once (sandbox Connect): at once when connected, else once onboarding completes', async () => {
+    const connected = await new ApiClient(stack.url).signUp();
+    expect((await connected.request('GET', '/api/payments/payout-account')).body).toEqual({ status: 'none' });
+    const link = await connected.request('POST', '/api/payments/payout-account', {});
+    expect(link.status).toBe(200);
+    expect(new URL(link.body.url).pathname).toBe('/get-paid/sandbox-onboarding');
+    expect((await connected.request('POST', '/api/payments/payout-account/sandbox-onboarding', {})).status).toBe(200);
+    expect((await connected.request('GET', '/api/payments/payout-account')).body).toEqual({ status: 'active' });
+
+    const buyer = await new ApiClient(stack.url).signUp();
+    const ticket = await listedTicket(connected, 'Cello recital');
+    const orderId = await buyAndPay(buyer, ticket.id);
+    const paid = await eventually(async () => {
+      const body = await earningsOf(connected);
+      return body.earnings[0]?.status === 'transferred' && body;
+    });
+    // $30.00 at the default 10% fee.
+    expect(paid).toEqual({
+      earnings: [expect.objectContaining({ orderId, ticketId: ticket.id, amount: 27, fee: 3, status: 'transferred' })],
+      totals: { pending: 0, transferred: 27, reversed: 0 },
+    });
+
+    const later = await new ApiClient(stack.url).signUp();
+    const second = await listedTicket(later, 'Organ recital');
+    await buyAndPay(buyer, second.id);
+    const waiting = await eventually(async () => (await earningsOf(later)).earnings[0]);
+    expect(waiting).toEqual(
+      expect.objectContaining({ status: 'pending', pendingReason: expect.stringMatching(/payout account/) }),
+    );
+    await later.request('POST', '/api/payments/payout-account', {});
+    await later.request('POST', '/api/payments/payout-account/sandbox-onboarding', {});
+    await eventually(async () => (await earningsOf(later)).earnings[0]?.status === 'transferred');
+    expect((await earningsOf(later)).totals).toEqual({ pending: 0, transferred: 27, reversed: 0 });
+    expect((await new ApiClient(stack.url).request('GET', '/api/payments/earnings')).status).toBe(401);
+  });
 });

@@ -1,4 +1,4 @@
-import type { Order, TicketStatus } from './types';
+import type { EarningStatus, Order, TicketStatus } from './types';
 
 // Shared with the notifications service's emails, so they show amounts as these pages do.
 export { formatPrice } from '../../common/src/display/format';
@@ -43,3 +43,9 @@ export function orderDisplayStatus(order: Order, now: number, sawExpiry = false)
   if (sawExpiry || order.cancelReason === 'expired') return 'expired';
   return 'cancelled';
 }
+
+export const earningStatusLabel: Record<EarningStatus, string> = {
+  pending: 'Pending',
+  transferred: 'Transferred',
+  reversed: 'Reversed',
+};

@@ -5,7 +5,7 @@ import { cache } from 'react';
 import { serviceUrl, type Service } from './config';
 import { parseErrors } from './errors';
 import { signInPath } from './paths';
-import type { CurrentUser, FieldError, Order, Receipt, Ticket } from './types';
+import type { CurrentUser, Earnings, FieldError, Order, PayoutAccountStatus, Receipt, Ticket } from './types';
 
 /**
  * Server-side calls to the services, forwarding the visitor's cookie (server-only: a client component
@@ -92,8 +92,9 @@ export const getTicket = cache((id: string) =>
   guarded(serverFetch<Ticket>('tickets', `/api/tickets/${encodeURIComponent(id)}`), `/tickets/${id}`),
 );
 
-export function listMyTickets() {
-  return guarded(serverFetch<{ tickets: Ticket[] }>('tickets', '/api/tickets/mine'), '/tickets/mine');
+/** `next`: the page to come back to after signing in (the seller's tickets, or the page that lists them). */
+export function listMyTickets(next = '/tickets/mine') {
+  return guarded(serverFetch<{ tickets: Ticket[] }>('tickets', '/api/tickets/mine'), next);
 }
 
 export function listMyOrders() {
@@ -111,3 +112,12 @@ export function getReceipt(orderId: string) {
 export const getOrder = cache((id: string) =>
   guarded(serverFetch<Order>('orders', `/api/orders/${encodeURIComponent(id)}`), `/orders/${id}`),
 );
+
+/** The "Get paid" page: the seller's payout account status and earnings (401 → sign in, back to the page). */
+export function getPayoutAccount() {
+  return guarded(serverFetch<{ status: PayoutAccountStatus }>('payments', '/api/payments/payout-account'), '/get-paid');
+}
+
+export function listEarnings() {
+  return guarded(serverFetch<Earnings>('payments', '/api/payments/earnings'), '/get-paid');
+}

@@ -69,3 +69,26 @@ export interface Payment {
   /** Present only when Stripe asks the browser to finish the payment (e.g. 3-D Secure). */
   clientSecret?: string;
 }
+
+/** GET /api/payments/payout-account */
+export type PayoutAccountStatus = 'none' | 'pending' | 'active';
+
+export type EarningStatus = 'pending' | 'transferred' | 'reversed';
+
+/** GET /api/payments/earnings: the seller's share (amount) and the platform fee, in dollars. */
+export interface Earning {
+  orderId: string;
+  ticketId: string | null;
+  amount: number;
+  fee: number;
+  currency: string;
+  status: EarningStatus;
+  /** Why a pending earning has not been transferred yet. */
+  pendingReason?: string;
+  createdAt: string;
+}
+
+export interface Earnings {
+  earnings: Earning[];
+  totals: Record<EarningStatus, number>;
+}

@@ -224,6 +224,9 @@ describe('fault injection', () => {
   it(`keeps every invariant while ${BUYERS} buyers trade, orders restarts replica by replica and each process is killed`, async () => {
     const seller = new Client(stack.url);
     await seller.signUp();
+    // The seller connects a (sandbox) payout account, so every sale is transferred while processes die.
+    expect((await seller.call('POST', '/api/payments/payout-account', {})).status).toBe(200);
+    expect((await seller.call('POST', '/api/payments/payout-account/sandbox-onboarding', {})).status).toBe(200);
     const ticketIds: string[] = [];
     for (let i = 0; i < TICKETS; i += 1) {
       const res = await seller.call('POST', '/api/tickets', { title: `Chaos ticket ${i}`, price: 10 + (i % 90) });

@@ -2,6 +2,7 @@ import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import type { Stack } from '@microtick/devstack';
+import { payoutViolations } from './payout-invariants';
 
 /**
  * The marketplace's invariants, read straight from each service's database after a run. Each entry is
@@ -87,7 +88,7 @@ export async function checkInvariants(
   stack: Pick<Stack, 'databaseUrl' | 'infra'>,
   seen: LoadSeen = { paidOrderIds: [], cancelledOrderIds: [], maxOpenOrders: 5 },
 ): Promise<InvariantReport> {
-  const [tickets, ticketReplica, orders, orderReplica, payments, outboxes] = await Promise.all([
+  const [tickets, ticketReplica, orders, orderReplica, payments, outboxes, payouts] = await Promise.all([
     query<{ id: string; status: string; order_id: string | null; version: number }>(
       stack.databaseUrl('tickets'),
       'SELECT id, status, order_id, version FROM tickets',
@@ -125,6 +126,7 @@ export async function checkInvariants(
         pending: (await query<{ n: number }>(stack.databaseUrl(s), 'SELECT count(*)::int AS n FROM outbox'))[0].n,
       })),
     ),
+    payoutViolations(stack),
   ]);
 
   const v: Record<string, string[]> = {
@@ -142,6 +144,7 @@ export async function checkInvariants(
     'no buyer held more open orders than the cap': [],
     'every outbox is drained': [],
     'no event was dead-lettered': await deadLetters(stack.infra.nats),
+    ...payouts.violations,
   };
 
   const activeByTicket = new Map<string, typeof orders>();
@@ -272,6 +275,7 @@ export async function checkInvariants(
       'charges succeeded': payments.filter((p) => p.status === 'succeeded').length,
       'charges refunded': payments.filter((p) => p.status === 'refunded').length,
       'payments answered 201 whose buyer cancelled': seen.paidOrderIds.filter((id) => cancelledByBuyer.has(id)).length,
+      ...payouts.counts,
     },
     violations: v,
   };

@@ -334,6 +334,9 @@ describe('Secrets and ConfigMaps', () => {
       'AUTH_JWKS_URL',
       'STRIPE_SECRET_KEY',
       'STRIPE_WEBHOOK_SECRET',
+      'STRIPE_CONNECT_WEBHOOK_SECRET',
+      'PLATFORM_FEE_BPS',
+      'APP_URL',
     ],
     client: ['NODE_ENV', 'PORT', 'LOG_LEVEL', 'AUTH_URL', 'TICKETS_URL', 'ORDERS_URL', 'PAYMENTS_URL'],
   };

@@ -5,6 +5,9 @@ import type { PaymentGateway } from './gateway';
 import { createPaymentRouter } from './http/create-payment';
 import { showReceiptRouter } from './http/show-receipt';
 import { stripeWebhookRouter } from './http/stripe-webhook';
+import { payoutAccountRouter } from './http/payout-account';
+import { sandboxOnboardingRouter } from './http/sandbox-onboarding';
+import { showEarningsRouter } from './http/show-earnings';
 
 export interface PaymentsDeps {
   pool: Pool;
@@ -24,9 +27,17 @@ export function buildApp({ pool, bus, gateway, config, logger, sessions, writeLi
     sessions,
     writeLimit,
     healthChecks: { database: () => pool.query('SELECT 1'), bus: () => bus.ping() },
-    rawRoutes: stripeWebhookRouter(pool, gateway, config.STRIPE_WEBHOOK_SECRET, logger),
+    rawRoutes: stripeWebhookRouter(
+      pool,
+      gateway,
+      [config.STRIPE_WEBHOOK_SECRET, config.STRIPE_CONNECT_WEBHOOK_SECRET].filter((s) => s !== undefined),
+      logger,
+    ),
     routes: Router()
       .use(createPaymentRouter(pool, gateway, logger))
-      .use(showReceiptRouter(pool)),
+      .use(showReceiptRouter(pool))
+      .use(payoutAccountRouter(pool, gateway, config.APP_URL, logger))
+      .use(sandboxOnboardingRouter(pool, gateway))
+      .use(showEarningsRouter(pool)),
   });
 }

@@ -8,6 +8,13 @@ const base = {
   REDIS_URL: 'redis://localhost:6379',
 };
 
+const productionWithKeys = {
+  ...base,
+  NODE_ENV: 'production',
+  STRIPE_SECRET_KEY: 'sk_live_x',
+  STRIPE_PUBLISHABLE_KEY: 'pk_live_x',
+};
+
 describe('payments config', () => {
   it('defaults PORT to 4005 and leaves Stripe unset (the sandbox) outside production', () => {
     const config = readConfig(base);
@@ -25,18 +32,16 @@ describe('payments config', () => {
   });
 
   it('refuses to start in production without STRIPE_WEBHOOK_SECRET, naming it', () => {
-    expect(() =>
-      readConfig({
-        ...base,
-        NODE_ENV: 'production',
-        STRIPE_SECRET_KEY: 'sk_live_x',
-        STRIPE_PUBLISHABLE_KEY: 'pk_live_x',
-      }),
-    ).toThrow(/STRIPE_WEBHOOK_SECRET/);
+    expect(() => readConfig(productionWithKeys)).toThrow(/STRIPE_WEBHOOK_SECRET/);
   });
 
   describe('Stripe key pairing (the client shows the card form iff it has the publishable key)', () => {
-    const production = { ...base, NODE_ENV: 'production', STRIPE_WEBHOOK_SECRET: 'whsec_x' };
+    const production = {
+      ...base,
+      NODE_ENV: 'production',
+      STRIPE_WEBHOOK_SECRET: 'whsec_x',
+      APP_URL: 'https://tickets.example.com',
+    };
 
     it('starts in production with a secret and a publishable key of the same mode', () => {
       expect(
@@ -96,5 +101,22 @@ describe('payments config', () => {
       protocol: 'https',
     });
     expect(() => readConfig({ ...base, STRIPE_API_BASE: 'ftp://x' })).toThrow(/STRIPE_API_BASE/);
+  });
+
+  describe('payouts', () => {
+    it('defaults the platform fee to 1000 bps and APP_URL to the local client outside production', () => {
+      expect(readConfig(base)).toMatchObject({ PLATFORM_FEE_BPS: 1000, APP_URL: 'http://localhost:3000' });
+      expect(readConfig({ ...base, PLATFORM_FEE_BPS: '250' }).PLATFORM_FEE_BPS).toBe(250);
+    });
+
+    it.each(['-1', '10001', '2.5', 'ten'])('refuses PLATFORM_FEE_BPS=%s', (bps) => {
+      expect(() => readConfig({ ...base, PLATFORM_FEE_BPS: bps })).toThrow(/PLATFORM_FEE_BPS/);
+    });
+
+    it('refuses to start in production without APP_URL, naming it', () => {
+      expect(() => readConfig({ ...productionWithKeys, STRIPE_WEBHOOK_SECRET: 'whsec_x' })).toThrow(
+        /APP_URL is missing/,
+      );
+    });
   });
 });

@@ -1,4 +1,11 @@
-import { ConfigError, configFragments as f, loadConfig, storeAndBusConfig, userFacingConfig } from '@microtick/common';
+import {
+  ConfigError,
+  configFragments as f,
+  loadConfig,
+  mailConfig,
+  storeAndBusConfig,
+  userFacingConfig,
+} from '@microtick/common';
 import { z } from 'zod';
 
 export interface StripeApiBase {
@@ -43,6 +50,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
         .regex(/^(sk|rk)_/, 'must be a Stripe secret key (sk_...)')
         .optional(),
       STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+      /** The signing secret of the Connect webhook endpoint (account.updated), when it is a separate one. */
+      STRIPE_CONNECT_WEBHOOK_SECRET: z.string().min(1).optional(),
+      /** The platform's fee on each sale in basis points (1000 = 10%), rounded down to the cent. */
+      PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(1000),
+      /** The public origin of the web client: Connect onboarding returns to its "Get paid" page. */
+      APP_URL: mailConfig.APP_URL.default('http://localhost:3000'),
       /** Not used here: read so payments refuses to run beside a client that shows the wrong card form. */
       STRIPE_PUBLISHABLE_KEY: z
         .string()
@@ -63,6 +76,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       ...(raw.STRIPE_WEBHOOK_SECRET
         ? []
         : ['STRIPE_WEBHOOK_SECRET is missing: production must verify Stripe webhooks']),
+      ...(env.APP_URL ? [] : ['APP_URL is missing: Connect onboarding must return to the public site']),
       ...(raw.STRIPE_SECRET_KEY && !raw.STRIPE_PUBLISHABLE_KEY
         ? [
             'STRIPE_PUBLISHABLE_KEY is missing: without it the client shows the sandbox card form while payments charges real Stripe',

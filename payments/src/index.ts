@@ -4,6 +4,7 @@ import { readConfig } from './config';
 import { migrationsDir } from './store/migrations';
 import { startListeners } from './events';
 import { createGateway } from './gateway';
+import { PayoutWorker } from './store/payout-worker';
 
 const logger = createLogger('payments');
 
@@ -15,8 +16,13 @@ void runService({
   async start({ pool, bus, redis, config }) {
     const gateway = createGateway(config, logger);
     logger.info({ gateway: gateway.name }, 'payment gateway');
-    await startListeners(bus, pool, gateway, logger);
+    await startListeners(bus, pool, gateway, logger, { platformFeeBps: config.PLATFORM_FEE_BPS });
+    const payouts = new PayoutWorker({ pool, gateway, logger, leaseMs: gateway.maxChargeMs });
+    payouts.start();
     const { shutdown, ...userFacing } = await startUserFacing('payments', { bus, redis }, config, logger);
-    return { app: buildApp({ pool, bus, gateway, config, logger, ...userFacing }), shutdown };
+    return {
+      app: buildApp({ pool, bus, gateway, config, logger, ...userFacing }),
+      shutdown: [['payout worker', () => payouts.stop()], ...shutdown],
+    };
   },
 });

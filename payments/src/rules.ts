@@ -58,3 +58,40 @@ export function judgeWindow(state: WindowState, now: Date, abandonAfterMs: numbe
   if (inFlight) return { action: 'wait', retryInMs: 100 };
   return { action: 'close' };
 }
+
+/**
+ * The seller's share of a sale and the platform's fee, in cents: the fee is `feeBps` basis points of the
+ * price rounded down to the cent, the share the rest, so the two always add up to the price.
+ */
+export function splitSale(priceCents: number, feeBps: number): { shareCents: number; feeCents: number } {
+  if (!Number.isSafeInteger(priceCents) || priceCents < 0) throw new RangeError(`price ${priceCents} is not cents`);
+  if (!Number.isInteger(feeBps) || feeBps < 0 || feeBps > 10_000)
+    throw new RangeError(`fee ${feeBps} is not 0–10000 bps`);
+  const feeCents = Math.floor((priceCents * feeBps) / 10_000);
+  return { shareCents: priceCents - feeCents, feeCents };
+}
+
+export type PayoutAccountStatus = 'none' | 'pending' | 'active';
+
+/** A connected account can be paid once Stripe made its `transfers` capability active. */
+export function payoutAccountStatus(account: { transfersCapability?: string | null }): 'pending' | 'active' {
+  return account.transfersCapability === 'active' ? 'active' : 'pending';
+}
+
+/** Why a completed order's earning waits, or null when it can be transferred now. */
+export function earningWaitReason(earning: {
+  sellerKnown: boolean;
+  paymentStanding: boolean;
+  account: PayoutAccountStatus;
+}): string | null {
+  if (!earning.sellerKnown) return 'the order predates sellers on orders: seller unknown';
+  if (!earning.paymentStanding) return 'no payment stands for the order';
+  if (earning.account === 'none') return 'the seller has not set up a payout account';
+  if (earning.account === 'pending') return 'the seller has not finished payout account onboarding';
+  return null;
+}
+
+/** The wait before retrying a failed Stripe call: 1 s doubling per attempt, at most 5 minutes. */
+export function payoutRetryDelayMs(attempts: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, attempts - 1), 5 * 60_000);
+}

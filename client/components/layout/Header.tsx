@@ -28,6 +28,9 @@ export function Header({ user }: { user: CurrentUser | null }) {
                 <li>
                   <NavLink href="/orders">My orders</NavLink>
                 </li>
+                <li>
+                  <NavLink href="/get-paid">Get paid</NavLink>
+                </li>
                 <li className="nav-user">
                   <span className="muted small" data-testid="current-user">
                     {user.email}

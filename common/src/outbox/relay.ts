@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Bus } from '../bus/bus';
 import type { Envelope } from '../events/catalog';
 import type { Logger } from '../logger';
+import { WakeableLoop } from '../db/wakeable-loop';
 import { outboxSignal } from './outbox';
 
 export interface RelayOptions {
@@ -19,54 +20,30 @@ export interface RelayOptions {
  * re-publishes the same id, which JetStream's duplicate window drops.
  */
 export class OutboxRelay {
-  private readonly onRecorded = () => this.wake();
-  private timer?: NodeJS.Timeout;
-  private running = false;
-  private draining?: Promise<void>;
-  private again = false;
+  private readonly loop: WakeableLoop;
 
-  constructor(private readonly options: RelayOptions) {}
-
-  async start(): Promise<void> {
-    this.running = true;
-    outboxSignal.on('recorded', this.onRecorded);
-    this.schedule();
-    this.wake();
+  constructor(private readonly options: RelayOptions) {
+    this.loop = new WakeableLoop({
+      signal: outboxSignal,
+      event: 'recorded',
+      pollIntervalMs: options.pollIntervalMs ?? 500,
+      // A short batch means the table is drained (or the rest is locked by another replica): no empty
+      // round to prove it. A commit meanwhile asks for another round.
+      round: async () => {
+        const batchSize = this.batchSize();
+        while (this.loop.running && (await this.publishBatch()) === batchSize);
+      },
+      onError: (err) => this.options.logger.warn({ err }, 'outbox relay could not publish; will retry'),
+    });
   }
 
-  private schedule(): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      this.wake();
-      this.schedule();
-    }, this.options.pollIntervalMs ?? 500);
-    this.timer.unref();
+  async start(): Promise<void> {
+    this.loop.start();
   }
 
   /** Starts a drain, or asks the running one to go round again. */
   wake(): void {
-    if (!this.running) return;
-    if (this.draining) {
-      this.again = true;
-      return;
-    }
-    this.draining = this.drainLoop().finally(() => {
-      this.draining = undefined;
-    });
-  }
-
-  private async drainLoop(): Promise<void> {
-    const batchSize = this.batchSize();
-    do {
-      this.again = false;
-      try {
-        // A short batch means the table is drained (or the rest is locked by another replica): no empty
-        // round to prove it. A commit meanwhile sets `again`.
-        while (this.running && (await this.publishBatch()) === batchSize);
-      } catch (err) {
-        this.options.logger.warn({ err }, 'outbox relay could not publish; will retry');
-      }
-    } while (this.again && this.running);
+    this.loop.wake();
   }
 
   private batchSize(): number {
@@ -99,9 +76,6 @@ export class OutboxRelay {
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    outboxSignal.off('recorded', this.onRecorded);
-    await this.draining;
+    await this.loop.stop();
   }
 }

@@ -5,9 +5,15 @@ import { orderCreatedListener } from './order-created';
 import { orderUpdatedListener } from './order-updated';
 import { ticketUpdatedListener } from './ticket-updated';
 
-export async function startListeners(bus: Bus, pool: Pool, gateway: PaymentGateway, logger: Logger): Promise<void> {
+export async function startListeners(
+  bus: Bus,
+  pool: Pool,
+  gateway: PaymentGateway,
+  logger: Logger,
+  options: { platformFeeBps: number },
+): Promise<void> {
   await bus.listen(orderCreatedListener(pool));
-  await bus.listen(orderUpdatedListener(pool, gateway, logger));
+  await bus.listen(orderUpdatedListener(pool, gateway, logger, options.platformFeeBps));
   await bus.listen(expirationCompleteListener(pool, gateway, logger));
   await bus.listen(ticketUpdatedListener(pool));
 }

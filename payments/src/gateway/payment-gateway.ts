@@ -23,7 +23,37 @@ export interface RefundRequest {
   idempotencyKey: string;
 }
 
-export interface PaymentGateway {
+export interface TransferRequest {
+  /** The earning this transfer pays (Stripe metadata, and the transfer group). */
+  earningId: string;
+  orderId: string;
+  /** Integer cents: the seller's share. */
+  amountCents: number;
+  currency: string;
+  /** The seller's connected account. */
+  destination: string;
+  /** The buyer's payment that funds it (its charge is the transfer's source_transaction). */
+  providerPaymentId: string;
+  idempotencyKey: string;
+}
+
+/** Stripe Connect: the seller's payout account, its onboarding, and the money moved to it. */
+export interface PayoutGateway {
+  createPayoutAccount(request: { userId: string; idempotencyKey: string }): Promise<{ providerAccountId: string }>;
+  /** A single-use link to the provider's onboarding, which returns to `returnUrl` (or `refreshUrl` when expired). */
+  createOnboardingLink(request: {
+    providerAccountId: string;
+    returnUrl: string;
+    refreshUrl: string;
+  }): Promise<{ url: string }>;
+  transfer(request: TransferRequest): Promise<{ providerTransferId: string }>;
+  reverseTransfer(request: {
+    providerTransferId: string;
+    idempotencyKey: string;
+  }): Promise<{ providerReversalId: string }>;
+}
+
+export interface PaymentGateway extends PayoutGateway {
   readonly name: 'stripe' | 'sandbox';
   /**
    * The longest a charge call can take, retries included. A charge started longer ago that never

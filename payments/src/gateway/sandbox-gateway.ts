@@ -6,7 +6,11 @@ import {
   type ChargeResult,
   type PaymentGateway,
   type RefundRequest,
+  type TransferRequest,
 } from './payment-gateway';
+
+/** The client page where one click completes a sandbox account's onboarding. */
+export const SANDBOX_ONBOARDING_PATH = '/get-paid/sandbox-onboarding';
 
 const idFrom = (prefix: string, key: string) =>
   `${prefix}_sandbox_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
@@ -14,6 +18,8 @@ const idFrom = (prefix: string, key: string) =>
 /**
  * The local default when no Stripe key is configured: accepts Stripe's test payment method names and
  * moves no money. Ids derive from the idempotency key, so a retried request gets the same payment.
+ * Payout accounts are onboarded on a page of the web client (`SANDBOX_ONBOARDING_PATH`), whose one
+ * button activates the account in payments' own table (no provider, so no account.updated webhook).
  */
 export class SandboxGateway implements PaymentGateway {
   readonly name = 'sandbox';
@@ -32,5 +38,23 @@ export class SandboxGateway implements PaymentGateway {
 
   async refund({ idempotencyKey }: RefundRequest): Promise<{ providerRefundId: string }> {
     return { providerRefundId: idFrom('re', idempotencyKey) };
+  }
+
+  async createPayoutAccount({ idempotencyKey }: { idempotencyKey: string }) {
+    return { providerAccountId: idFrom('acct', idempotencyKey) };
+  }
+
+  async createOnboardingLink({ providerAccountId, returnUrl }: { providerAccountId: string; returnUrl: string }) {
+    const url = new URL(SANDBOX_ONBOARDING_PATH, returnUrl);
+    url.searchParams.set('account', providerAccountId);
+    return { url: url.toString() };
+  }
+
+  async transfer({ idempotencyKey }: TransferRequest) {
+    return { providerTransferId: idFrom('tr', idempotencyKey) };
+  }
+
+  async reverseTransfer({ idempotencyKey }: { idempotencyKey: string }) {
+    return { providerReversalId: idFrom('trr', idempotencyKey) };
   }
 }

@@ -7,6 +7,7 @@ import {
   type ChargeResult,
   type PaymentGateway,
   type RefundRequest,
+  type TransferRequest,
 } from './payment-gateway';
 
 export function createStripeClient(secretKey: string, apiBase?: StripeApiBase): Stripe {
@@ -64,5 +65,56 @@ export class StripeGateway implements PaymentGateway {
   async refund({ providerPaymentId, idempotencyKey }: RefundRequest): Promise<{ providerRefundId: string }> {
     const refund = await this.stripe.refunds.create({ payment_intent: providerPaymentId }, { idempotencyKey });
     return { providerRefundId: refund.id };
+  }
+
+  async createPayoutAccount({ userId, idempotencyKey }: { userId: string; idempotencyKey: string }) {
+    const account = await this.stripe.accounts.create(
+      { type: 'express', capabilities: { transfers: { requested: true } }, metadata: { userId } },
+      { idempotencyKey },
+    );
+    return { providerAccountId: account.id };
+  }
+
+  async createOnboardingLink(request: { providerAccountId: string; returnUrl: string; refreshUrl: string }) {
+    const link = await this.stripe.accountLinks.create({
+      account: request.providerAccountId,
+      return_url: request.returnUrl,
+      refresh_url: request.refreshUrl,
+      type: 'account_onboarding',
+    });
+    return { url: link.url };
+  }
+
+  /**
+   * Separate charges and transfers: the share moves from the platform's balance, funded by the buyer's
+   * charge (`source_transaction`, so it waits for those funds instead of failing on an empty balance).
+   */
+  async transfer(request: TransferRequest) {
+    const intent = await this.stripe.paymentIntents.retrieve(request.providerPaymentId);
+    const charge = typeof intent.latest_charge === 'string' ? intent.latest_charge : intent.latest_charge?.id;
+    if (!charge) throw new Error(`payment ${request.providerPaymentId} has no charge to fund a transfer`);
+    const transfer = await this.stripe.transfers.create(
+      {
+        amount: request.amountCents,
+        currency: request.currency,
+        destination: request.destination,
+        source_transaction: charge,
+        transfer_group: `order-${request.orderId}`,
+        metadata: { earningId: request.earningId, orderId: request.orderId },
+      },
+      { idempotencyKey: request.idempotencyKey },
+    );
+    return { providerTransferId: transfer.id };
+  }
+
+  async reverseTransfer({
+    providerTransferId,
+    idempotencyKey,
+  }: {
+    providerTransferId: string;
+    idempotencyKey: string;
+  }) {
+    const reversal = await this.stripe.transfers.createReversal(providerTransferId, {}, { idempotencyKey });
+    return { providerReversalId: reversal.id };
   }
 }

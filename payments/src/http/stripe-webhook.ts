@@ -10,6 +10,7 @@ import {
 import type { PaymentGateway } from '../gateway';
 import { refundPendingPayments } from '../store/refunds';
 import { providerUnavailable } from './create-payment';
+import { handleConnectEvent } from './connect-events';
 
 async function settleSucceeded(
   pool: Pool,
@@ -42,11 +43,27 @@ async function settleSucceeded(
   }
 }
 
-/** Stripe's webhook: the signature is verified over the raw body, so this is mounted before the JSON parser. */
+/** The payload if one of the endpoints' secrets (the platform's, Connect's) signed it; else throws 400. */
+function verifiedEvent(body: Buffer, signature: string, secrets: string[]): Stripe.Event {
+  for (const secret of secrets) {
+    try {
+      return Stripe.webhooks.constructEvent(body, signature, secret);
+    } catch {
+      // try the next endpoint's secret
+    }
+  }
+  throw new BadRequestError('Invalid Stripe signature');
+}
+
+/**
+ * Stripe's webhook: the signature is verified over the raw body, so this is mounted before the JSON parser.
+ * One URL for both of Stripe's endpoints, the platform's events and Connect's (account.updated), each
+ * signed with its own secret.
+ */
 export function stripeWebhookRouter(
   pool: Pool,
   gateway: PaymentGateway,
-  webhookSecret: string | undefined,
+  webhookSecrets: string[],
   logger: Logger,
 ): Router {
   return Router().post(
@@ -54,14 +71,9 @@ export function stripeWebhookRouter(
     express.raw({ type: 'application/json', limit: '1mb' }),
     async (req, res) => {
       const signature = req.header('stripe-signature');
-      if (!webhookSecret || !signature || !Buffer.isBuffer(req.body))
+      if (webhookSecrets.length === 0 || !signature || !Buffer.isBuffer(req.body))
         throw new BadRequestError('Invalid Stripe signature');
-      let event: Stripe.Event;
-      try {
-        event = Stripe.webhooks.constructEvent(req.body, signature, webhookSecret);
-      } catch {
-        throw new BadRequestError('Invalid Stripe signature');
-      }
+      const event = verifiedEvent(req.body, signature, webhookSecrets);
       // A signed payload that is not an event (no id or type) cannot be recorded as processed.
       if (typeof event?.id !== 'string' || typeof event.type !== 'string') {
         throw new BadRequestError('Invalid Stripe event');
@@ -84,6 +96,7 @@ export function stripeWebhookRouter(
           break;
         }
         default:
+          await handleConnectEvent(pool, event, logger);
           break;
       }
       await markStripeEventProcessed(pool, event.id, event.type);

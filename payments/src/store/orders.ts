@@ -26,9 +26,19 @@ export async function findOrder(db: Pool | PoolClient, id: string, lock = false)
 /** order.created: version 0; a duplicate changes nothing. */
 export async function insertOrder(pool: Pool, order: EventData<'order.created'>): Promise<void> {
   await pool.query(
-    `INSERT INTO orders (id, user_id, status, price_cents, expires_at, version) VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO orders (id, user_id, status, price_cents, expires_at, version, seller_id, ticket_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (id) DO NOTHING`,
-    [order.id, order.userId, order.status, order.ticket.price, order.expiresAt, order.version],
+    [
+      order.id,
+      order.userId,
+      order.status,
+      order.ticket.price,
+      order.expiresAt,
+      order.version,
+      order.ticket.sellerId,
+      order.ticket.id,
+    ],
   );
 }
 

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Stripe from 'stripe';
 
 /**
  * A small Stripe-compatible HTTP server for tests: the real `stripe` SDK talks to it through
  * STRIPE_API_BASE. It implements what payments uses (PaymentIntents created and confirmed at once,
- * refunds), honours Idempotency-Key like Stripe (same key and parameters: the stored response is
+ * refunds; Connect: Express accounts, onboarding links, transfers and their reversals), honours Idempotency-Key like Stripe (same key and parameters: the stored response is
  * replayed; same key, other parameters: idempotency_error), and records every request.
  */
 
@@ -29,6 +30,40 @@ export interface FakePaymentIntent {
   metadata: Record<string, string>;
   last_payment_error: null | { message: string };
   amount_refunded: number;
+  /** The charge a transfer's source_transaction names; set once the intent succeeds. */
+  latest_charge: string | null;
+}
+
+export interface FakeAccount {
+  id: string;
+  object: 'account';
+  type: string;
+  capabilities: { transfers: 'inactive' | 'active' };
+  charges_enabled: boolean;
+  payouts_enabled: boolean;
+  details_submitted: boolean;
+  metadata: Record<string, string>;
+}
+
+export interface FakeTransferReversal {
+  id: string;
+  object: 'transfer_reversal';
+  amount: number;
+  transfer: string;
+}
+
+export interface FakeTransfer {
+  id: string;
+  object: 'transfer';
+  amount: number;
+  amount_reversed: number;
+  currency: string;
+  destination: string;
+  source_transaction: string;
+  transfer_group: string | null;
+  metadata: Record<string, string>;
+  reversed: boolean;
+  reversals: { object: 'list'; data: FakeTransferReversal[] };
 }
 
 export interface FakeRefund {
@@ -49,6 +84,14 @@ export interface FakeStripe {
   charges(): FakePaymentIntent[];
   /** What the browser does after 3-D Secure: the intent succeeds. Returns it for a webhook event. */
   completeAuthentication(intentId: string): FakePaymentIntent;
+  accounts: Map<string, FakeAccount>;
+  /** Every transfer made (never a replayed response), in order. */
+  transfers: FakeTransfer[];
+  reversals: FakeTransferReversal[];
+  /** What the seller does on Stripe's onboarding pages: the account can receive transfers. Returns it for account.updated. */
+  completeOnboarding(accountId: string): FakeAccount;
+  /** A webhook delivery of `object` as Stripe signs it with `secret`: the body and its Stripe-Signature header. */
+  signedEvent(type: string, object: unknown, secret: string): { payload: string; signature: string };
   close(): Promise<void>;
 }
 
@@ -87,6 +130,10 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   const refunds: FakeRefund[] = [];
   const charged: FakePaymentIntent[] = [];
   const idempotent = new Map<string, { fingerprint: string; reply: Reply }>();
+  const accounts = new Map<string, FakeAccount>();
+  const transfers: FakeTransfer[] = [];
+  const reversals: FakeTransferReversal[] = [];
+  let baseUrl = '';
 
   function createPaymentIntent(params: Record<string, string>): Reply {
     const amount = Number(params.amount);
@@ -120,6 +167,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       metadata: metadataOf(params),
       last_payment_error: null,
       amount_refunded: 0,
+      latest_charge: null,
     };
     intents.set(id, intent);
     if (DECLINING.has(method)) {
@@ -137,8 +185,102 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       return { status: 200, body: intent };
     }
     intent.status = 'succeeded';
+    intent.latest_charge = newId('ch');
     charged.push(intent);
     return { status: 200, body: intent };
+  }
+
+  const missing = (param: string, message: string) =>
+    stripeError(400, { type: 'invalid_request_error', code: 'resource_missing', param, message });
+
+  function createAccount(params: Record<string, string>): Reply {
+    const account: FakeAccount = {
+      id: newId('acct'),
+      object: 'account',
+      type: params.type ?? 'express',
+      capabilities: { transfers: 'inactive' },
+      charges_enabled: false,
+      payouts_enabled: false,
+      details_submitted: false,
+      metadata: metadataOf(params),
+    };
+    accounts.set(account.id, account);
+    return { status: 200, body: account };
+  }
+
+  function createAccountLink(params: Record<string, string>): Reply {
+    if (!accounts.has(params.account)) return missing('account', `No such account: '${params.account}'`);
+    if (!params.return_url || !params.refresh_url) {
+      return stripeError(400, { type: 'invalid_request_error', param: 'return_url', message: 'Missing return_url' });
+    }
+    return {
+      status: 200,
+      body: {
+        object: 'account_link',
+        created: Math.floor(Date.now() / 1000),
+        expires_at: Math.floor(Date.now() / 1000) + 300,
+        url: `${baseUrl}/connect/setup/${params.account}`,
+      },
+    };
+  }
+
+  function createTransfer(params: Record<string, string>): Reply {
+    const amount = Number(params.amount);
+    const account = accounts.get(params.destination);
+    if (!account) return missing('destination', `No such destination: '${params.destination}'`);
+    if (account.capabilities.transfers !== 'active') {
+      return stripeError(400, {
+        type: 'invalid_request_error',
+        code: 'insufficient_capabilities_for_transfer',
+        message: 'Your destination account needs to have the transfers capability enabled.',
+      });
+    }
+    const source = charged.find((i) => i.latest_charge === params.source_transaction);
+    if (!source) return missing('source_transaction', `No such charge: '${params.source_transaction}'`);
+    const alreadyTransferred = transfers
+      .filter((t) => t.source_transaction === source.latest_charge)
+      .reduce((sum, t) => sum + t.amount, 0);
+    if (!Number.isInteger(amount) || amount <= 0 || alreadyTransferred + amount > source.amount) {
+      return stripeError(400, {
+        type: 'invalid_request_error',
+        param: 'amount',
+        message: 'The transfer amount exceeds what remains of the source transaction.',
+      });
+    }
+    const transfer: FakeTransfer = {
+      id: newId('tr'),
+      object: 'transfer',
+      amount,
+      amount_reversed: 0,
+      currency: params.currency,
+      destination: account.id,
+      source_transaction: source.latest_charge!,
+      transfer_group: params.transfer_group ?? null,
+      metadata: metadataOf(params),
+      reversed: false,
+      reversals: { object: 'list', data: [] },
+    };
+    transfers.push(transfer);
+    return { status: 200, body: transfer };
+  }
+
+  function reverseTransfer(transferId: string): Reply {
+    const transfer = transfers.find((t) => t.id === transferId);
+    if (!transfer) return missing('id', `No such transfer: '${transferId}'`);
+    if (transfer.reversed) {
+      return stripeError(400, { type: 'invalid_request_error', message: 'Transfer has already been fully reversed.' });
+    }
+    const reversal: FakeTransferReversal = {
+      id: newId('trr'),
+      object: 'transfer_reversal',
+      amount: transfer.amount - transfer.amount_reversed,
+      transfer: transfer.id,
+    };
+    transfer.amount_reversed = transfer.amount;
+    transfer.reversed = true;
+    transfer.reversals.data.unshift(reversal);
+    reversals.push(reversal);
+    return { status: 200, body: reversal };
   }
 
   function createRefund(params: Record<string, string>): Reply {
@@ -173,6 +315,19 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   function route(method: string, path: string, params: Record<string, string>): Reply {
     if (method === 'POST' && path === '/v1/payment_intents') return createPaymentIntent(params);
     if (method === 'POST' && path === '/v1/refunds') return createRefund(params);
+    if (method === 'POST' && path === '/v1/accounts') return createAccount(params);
+    if (method === 'POST' && path === '/v1/account_links') return createAccountLink(params);
+    if (method === 'POST' && path === '/v1/transfers') return createTransfer(params);
+    const [, resource, id, sub] = path.split('/').slice(1);
+    if (method === 'GET' && resource === 'payment_intents' && id && !sub) {
+      const intent = intents.get(id);
+      return intent ? { status: 200, body: intent } : missing('intent', `No such payment_intent: '${id}'`);
+    }
+    if (method === 'GET' && resource === 'accounts' && id && !sub) {
+      const account = accounts.get(id);
+      return account ? { status: 200, body: account } : missing('account', `No such account: '${id}'`);
+    }
+    if (method === 'POST' && resource === 'transfers' && id && sub === 'reversals') return reverseTransfer(id);
     return stripeError(404, {
       type: 'invalid_request_error',
       message: `Unrecognized request URL (${method}: ${path})`,
@@ -212,9 +367,10 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}`;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: baseUrl,
     requests,
     intents,
     refunds,
@@ -224,8 +380,33 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       if (!intent || intent.status !== 'requires_action')
         throw new Error(`${intentId} is not waiting for authentication`);
       intent.status = 'succeeded';
+      intent.latest_charge = newId('ch');
       charged.push(intent);
       return { ...intent };
+    },
+    accounts,
+    transfers,
+    reversals,
+    completeOnboarding(accountId) {
+      const account = accounts.get(accountId);
+      if (!account) throw new Error(`no account ${accountId}`);
+      Object.assign(account, {
+        capabilities: { transfers: 'active' },
+        charges_enabled: true,
+        payouts_enabled: true,
+        details_submitted: true,
+      });
+      return structuredClone(account);
+    },
+    signedEvent(type, object, secret) {
+      const payload = JSON.stringify({
+        id: newId('evt'),
+        object: 'event',
+        type,
+        created: Math.floor(Date.now() / 1000),
+        data: { object },
+      });
+      return { payload, signature: Stripe.webhooks.generateTestHeaderString({ payload, secret }) };
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

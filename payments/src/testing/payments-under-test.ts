@@ -18,6 +18,7 @@ import { startListeners } from '../events';
 import { createGateway, type PaymentGateway } from '../gateway';
 import { migrationsDir } from '../store/migrations';
 import { findOrder, insertOrder, markTicketHeld } from '../store/orders';
+import { PayoutWorker } from '../store/payout-worker';
 
 export interface PaymentsUnderTest {
   app: Express;
@@ -27,6 +28,9 @@ export interface PaymentsUnderTest {
   bus: Bus;
   gateway: PaymentGateway;
   relay: OutboxRelay;
+  config: ReturnType<typeof readConfig>;
+  /** Transfers and reverses sellers' earnings; started only with `payouts: true` (tests may run it by hand). */
+  payouts: PayoutWorker;
   /** Publishes the order.created the orders service would, and waits until the replica has it. */
   announceOrder(overrides?: Partial<EventData<'order.created'>>): Promise<EventData<'order.created'>>;
   stop(): Promise<void>;
@@ -43,6 +47,9 @@ export async function startPaymentsUnderTest(
     gatewayLogger?: Logger;
     relay?: boolean;
     listeners?: boolean;
+    payouts?: boolean;
+    /** The payout worker's lease (default: the gateway's longest charge call). */
+    payoutLeaseMs?: number;
   } = {},
 ): Promise<PaymentsUnderTest> {
   const db = await createTestDatabase([migrationsDir]);
@@ -53,7 +60,16 @@ export async function startPaymentsUnderTest(
   const app = buildApp({ pool, bus, gateway, config, logger: testLogger, sessions: testSessionVerifier() });
   const relay = new OutboxRelay({ pool, bus, logger: testLogger });
   if (options.relay ?? true) await relay.start();
-  if (options.listeners ?? true) await startListeners(bus, pool, gateway, testLogger);
+  if (options.listeners ?? true)
+    await startListeners(bus, pool, gateway, testLogger, { platformFeeBps: config.PLATFORM_FEE_BPS });
+  const payouts = new PayoutWorker({
+    pool,
+    gateway,
+    logger: testLogger,
+    leaseMs: options.payoutLeaseMs ?? gateway.maxChargeMs,
+    pollIntervalMs: 100,
+  });
+  if (options.payouts) payouts.start();
   return {
     app,
     db,
@@ -61,6 +77,8 @@ export async function startPaymentsUnderTest(
     bus,
     gateway,
     relay,
+    config,
+    payouts,
     async announceOrder(overrides = {}) {
       const order = anOrderCreated(overrides);
       await bus.publish('order.created', order);
@@ -69,6 +87,7 @@ export async function startPaymentsUnderTest(
       return order;
     },
     async stop() {
+      await payouts.stop();
       await relay.stop();
       await bus.deleteStream();
       await bus.close();
