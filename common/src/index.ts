@@ -7,6 +7,7 @@ export * from './outbox/relay';
 export * from './outbox/inbox';
 export * from './db/pool';
 export * from './db/batcher';
+export * from './db/batched-wait';
 export * from './db/migrate';
 export * from './http/errors';
 export * from './http/error-handler';
