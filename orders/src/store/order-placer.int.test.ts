@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eventSchemas, withTransaction, type Pool } from '@microtick/common';
 import { createTestDatabase } from '@microtick/devstack';
 import { outboxEventsFor, seedTicket } from '../testing/orders-under-test';
-import { HeldTickets } from '../held-tickets';
+import { HeldTickets } from './held-tickets';
 import { migrationsDir } from './migrations';
 import { lockOrder, transitionOrder } from './orders';
 import { placementOutcome } from '../rules';

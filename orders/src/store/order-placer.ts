@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Batcher, makeEnvelope, queryKeepingConnection, recordInStatement, type Pool } from '@microtick/common';
-import { heldTickets, type HeldTickets } from '../held-tickets';
+import { heldTickets, type HeldTickets } from './held-tickets';
 import { placementOutcome } from '../rules';
 import type { OrderRecord } from './orders';
 

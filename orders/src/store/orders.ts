@@ -1,5 +1,5 @@
 import { recordEvent, type OrderStatus, type Pool, type PoolClient } from '@microtick/common';
-import { heldTickets } from '../held-tickets';
+import { heldTickets } from './held-tickets';
 
 export interface OrderRecord {
   id: string;
