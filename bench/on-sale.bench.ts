@@ -62,7 +62,7 @@ function rows(label: string, { ceiling, runs }: Awaited<ReturnType<typeof measur
       '–',
     ],
     [
-      `${label}: payments that met payments' replica without the order yet (answered 404, retried after 20 ms)`,
+      `${label}: payments whose order payments had not learned from the bus within its 1 s wait (answered 404, retried after 20 ms)`,
       '–',
       '–',
       '–',

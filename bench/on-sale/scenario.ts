@@ -175,7 +175,8 @@ export async function runOnSale(stack: TestStack, options: OnSaleOptions): Promi
         orderId,
         paymentMethod: 'pm_card_visa',
       });
-      // 404: payments' replica of the order is built from order.created and may not have it yet.
+      // 404: payments' replica of the order (order.created, then the reservation's ticket.updated) was
+      // not there within the second payments waits for it.
       if (paid.status === 404 && tries < 100) {
         paymentRetries += 1;
         await new Promise((r) => setTimeout(r, 20));

@@ -8,6 +8,7 @@ export * from './outbox/inbox';
 export * from './db/pool';
 export * from './db/batcher';
 export * from './db/wakeable-loop';
+export * from './db/batched-wait';
 export * from './db/migrate';
 export * from './http/errors';
 export * from './http/error-handler';

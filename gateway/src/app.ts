@@ -4,6 +4,8 @@ import { apiNotFoundBody, destinationFor, type Upstreams } from './routes';
 import { isConnectionError, UpstreamPool } from './upstream-pool';
 
 const UPSTREAM_IDLE_TIMEOUT_MS = 60_000;
+/** Connections to each upstream replica at most. */
+const UPSTREAM_SOCKETS = 512;
 const PROXY_TIMEOUT_MS = 30_000;
 const CLIENT_KEEP_ALIVE_TIMEOUT_MS = 75_000;
 const unavailable = JSON.stringify({ errors: [{ message: 'Service unavailable, try again shortly' }] });
@@ -23,8 +25,15 @@ export function buildGateway(
 ) {
   // Reuse upstream connections, as the cluster's gateway does; a new TCP connection per request left
   // sockets in TIME_WAIT and stalled requests for seconds under load. Idle ones close after 60 s, before
-  // the services' 65 s (listenHttp in common), so the gateway never sends down a closing one.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 512, timeout: UPSTREAM_IDLE_TIMEOUT_MS });
+  // the services' 65 s (listenHttp in common), so the gateway never sends down a closing one. Every socket
+  // opened is kept (Node keeps 256 idle ones by default): in an on-sale burst more than 256 requests wait
+  // at one upstream, and the sockets past 256 were closed and opened again for the next burst.
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: UPSTREAM_SOCKETS,
+    maxFreeSockets: UPSTREAM_SOCKETS,
+    timeout: UPSTREAM_IDLE_TIMEOUT_MS,
+  });
   const pools = new Map(Object.entries(upstreams).map(([name, urls]) => [name, new UpstreamPool(urls)]));
   const parsed = new Map<string, URL>();
   const urlOf = (target: string) => parsed.get(target) ?? parsed.set(target, new URL(target)).get(target)!;

@@ -13,6 +13,7 @@ import {
 import type { Express } from 'express';
 import Stripe from 'stripe';
 import request from 'supertest';
+import { WAIT_FOR_ORDER } from './http/create-payment';
 import { findOrder } from './store/orders';
 import { startFakeStripe, type FakePaymentIntent, type FakeStripe } from './testing/fake-stripe';
 import { expiresIn, startPaymentsUnderTest, type PaymentsUnderTest } from './testing/payments-under-test';
@@ -45,7 +46,7 @@ const givenOrder = (options: { userId?: string; price?: number; expiresInMs?: nu
   payments.announceOrder({
     userId: options.userId ?? randomUUID(),
     expiresAt: expiresIn(options.expiresInMs ?? 15 * 60_000),
-    ticket: { id: randomUUID(), price: options.price ?? 4250, sellerId: randomUUID() },
+    ticket: { id: randomUUID(), price: options.price ?? 4250, sellerId: randomUUID(), sellerId: randomUUID() },
   });
 
 async function updateOrder(order: EventData<'order.created'>, status: 'cancelled' | 'complete', version = 1) {
@@ -109,7 +110,7 @@ describe('POST /api/payments', () => {
     const order = anOrderCreated({
       userId: user.id,
       expiresAt: new Date(Date.now() + 60_000).toISOString(),
-      ticket: { id: randomUUID(), price: 1200, sellerId: randomUUID() },
+      ticket: { id: randomUUID(), price: 1200, sellerId: randomUUID(), sellerId: randomUUID() },
     });
     await bus.publish('order.created', order);
     await eventually(() => findOrder(pool, order.id));
@@ -125,6 +126,32 @@ describe('POST /api/payments', () => {
     await bus.publish('ticket.updated', aTicketUpdated(ticket, { version: 2, status: 'reserved', orderId: order.id }));
     await eventually(async () => (await findOrder(pool, order.id))?.ticketHeld);
     await pay(cookie, { orderId: order.id, paymentMethod: 'pm_card_visa' }).expect(201);
+  });
+
+  it('holds a payment that arrives before the events which make its order payable, and charges it once they arrive', async () => {
+    const { cookie, user } = sessionCookie();
+    const order = anOrderCreated({
+      userId: user.id,
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      ticket: { id: randomUUID(), price: 1500, sellerId: randomUUID() },
+    });
+    // The buyer pays the moment orders answered: neither order.created nor the reservation is here yet.
+    const paying = pay(cookie, { orderId: order.id, paymentMethod: 'pm_card_visa' }).then((res) => res);
+    await new Promise((r) => setTimeout(r, 100));
+    await bus.publish('order.created', order);
+    const ticket = aTicketCreated({ id: order.ticket.id, price: 1500 });
+    await bus.publish('ticket.updated', aTicketUpdated(ticket, { version: 1, status: 'reserved', orderId: order.id }));
+    expect((await paying).status).toBe(201);
+    expect(intentRequestsFor(order.id)).toHaveLength(1);
+  });
+
+  it('answers 404 for an order whose events do not arrive within WAIT_FOR_ORDER, and charges nothing', async () => {
+    const { cookie } = sessionCookie();
+    const orderId = randomUUID();
+    const started = Date.now();
+    await pay(cookie, { orderId, paymentMethod: 'pm_card_visa' }).expect(404);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(WAIT_FOR_ORDER.timeoutMs - 50);
+    expect(intentRequestsFor(orderId)).toHaveLength(0);
   });
 
   it('answers 409 for a cancelled, a complete and an expired order, and charges nothing', async () => {

@@ -1,4 +1,4 @@
-import { sign, verify } from 'node:crypto';
+import { sign, verify, type KeyObject } from 'node:crypto';
 import type { CookieOptions, RequestHandler } from 'express';
 import type { Logger } from '../logger';
 import { NotAuthorizedError } from './errors';
@@ -71,6 +71,21 @@ function parsePart(part: string): Record<string, unknown> | undefined {
   }
 }
 
+/**
+ * The Ed25519 check on libuv's thread pool rather than the event loop. It is the largest single cost of a
+ * request carrying a session the service has not seen (every buyer of an on-sale, at orders), and on the
+ * event loop it held up every other request of the process meanwhile (docs/performance.md).
+ */
+function verifyOffThread(data: Buffer, key: KeyObject, signature: Buffer): Promise<boolean> {
+  return new Promise((resolve) => {
+    try {
+      verify(null, data, key, signature, (err, valid) => resolve(!err && valid));
+    } catch {
+      resolve(false);
+    }
+  });
+}
+
 const isSeconds = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value);
 
 /**
@@ -118,7 +133,7 @@ export async function verifySessionToken(
   }
   if (!key) return undefined;
   const signature = Buffer.from(signaturePart, 'base64url');
-  if (!verify(null, Buffer.from(`${headerPart}.${payloadPart}`), key, signature)) return undefined;
+  if (!(await verifyOffThread(Buffer.from(`${headerPart}.${payloadPart}`), key, signature))) return undefined;
   return { user: { id: claims.sub, email: claims.email }, sessionId: claims.sid, expiresAtMs: expiresAt * 1000 };
 }
 

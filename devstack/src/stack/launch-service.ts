@@ -141,9 +141,10 @@ export function launchClient(
 }
 
 export function launchGateway(
-  options: NodeLauncherOptions & { port: number; env: Record<string, string> },
+  options: NodeLauncherOptions & { port: number; env: Record<string, string>; nodeArgs?: string[] },
 ): Promise<ChildProcess> {
   const env = { ...options.env, MICROTICK_PORT: String(options.port) };
-  const child = spawnNode('gateway', [path.join(ROOT, 'gateway/dist/index.js')], env, options);
+  const args = [...(options.nodeArgs ?? []), path.join(ROOT, 'gateway/dist/index.js')];
+  const child = spawnNode('gateway', args, env, options);
   return whenReady(child, waitForPort(options.port, 20_000, child));
 }

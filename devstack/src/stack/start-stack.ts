@@ -53,7 +53,7 @@ export interface StackOptions {
   /** Durable PostgreSQL and Redis AOF (make up); throwaway runs trade durability for speed. */
   durable?: boolean;
   log?: (name: string, line: string) => void;
-  /** Extra Node.js flags for the services, e.g. ['--cpu-prof'] to profile them under a benchmark. */
+  /** Extra Node.js flags for the services and the gateway, e.g. ['--cpu-prof'] to profile them under a benchmark. */
   nodeArgs?: string[];
 }
 
@@ -152,7 +152,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     });
   supervisor.register(
     'gateway',
-    () => launchGateway({ ...launching, env: { ...env, ...upstreamUrls }, port: ports.gateway }),
+    () =>
+      launchGateway({
+        ...launching,
+        env: { ...env, ...upstreamUrls },
+        port: ports.gateway,
+        nodeArgs: options.nodeArgs,
+      }),
     {
       restart: options.autoRestart,
     },

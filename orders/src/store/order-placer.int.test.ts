@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { eventSchemas, type Pool } from '@microtick/common';
+import { eventSchemas, withTransaction, type Pool } from '@microtick/common';
 import { createTestDatabase } from '@microtick/devstack';
 import { outboxEventsFor, seedTicket } from '../testing/orders-under-test';
+import { HeldTickets } from './held-tickets';
 import { migrationsDir } from './migrations';
+import { lockOrder, transitionOrder } from './orders';
 import { placementOutcome } from '../rules';
 import { OrderPlacer, placeOrders, type OrderRequest, type PlaceOrderResult } from './order-placer';
 
 const inAMinute = () => new Date(Date.now() + 60_000);
-const request = (ticketId: string, userId = randomUUID()): OrderRequest => ({
+const request = (ticketId: string, userId: string = randomUUID()): OrderRequest => ({
   userId,
   ticketId,
   expiresAt: inAMinute(),
@@ -184,5 +186,71 @@ describe('OrderPlacer', () => {
 
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(results.map((r) => r.status === 'fulfilled' && r.value.outcome)).toEqual(['placed', false, 'placed']);
+  });
+
+  describe('tickets it has just seen held', () => {
+    /** The pool, counting the connections taken for statements. */
+    const counting = () => {
+      let taken = 0;
+      const counted = new Proxy(pool, {
+        get: (target, prop) => {
+          if (prop === 'connect') taken += 1;
+          const value = Reflect.get(target, prop, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      return { pool: counted, taken: () => taken };
+    };
+
+    it('refuses the next buyers of a held ticket from memory, and sends its seller to the database', async () => {
+      const ticket = await seedTicket(pool);
+      const db = counting();
+      const placer = new OrderPlacer(db.pool, undefined, undefined, new HeldTickets(60_000));
+      expect((await placer.place(request(ticket.id))).outcome).toBe('placed');
+      const afterFirst = db.taken();
+
+      const others = await Promise.all(Array.from({ length: 5 }, () => placer.place(request(ticket.id))));
+      expect(others.map((r) => r.outcome)).toEqual(Array(5).fill('reserved'));
+      expect(db.taken()).toBe(afterFirst);
+
+      expect((await placer.place(request(ticket.id, ticket.userId))).outcome).toBe('own ticket');
+      expect(await orderRows(ticket.id)).toHaveLength(1);
+    });
+
+    it('learns a ticket held by an order placed elsewhere (another replica) from the database', async () => {
+      const ticket = await seedTicket(pool);
+      await placeOrders(pool, [request(ticket.id)]);
+      const db = counting();
+      const placer = new OrderPlacer(db.pool, undefined, undefined, new HeldTickets(60_000));
+      expect((await placer.place(request(ticket.id))).outcome).toBe('reserved');
+      const learned = db.taken();
+      expect((await placer.place(request(ticket.id))).outcome).toBe('reserved');
+      expect(db.taken()).toBe(learned);
+    });
+
+    it('asks the database again once an order of the ticket is cancelled here, and the next buyer gets it', async () => {
+      const ticket = await seedTicket(pool);
+      const placer = new OrderPlacer(pool); // the process's memory, which transitionOrder empties
+      const first = await placer.place(request(ticket.id));
+      if (first.outcome !== 'placed') throw new Error(`not placed: ${first.outcome}`);
+      expect((await placer.place(request(ticket.id))).outcome).toBe('reserved');
+
+      await withTransaction(pool, async (client) => {
+        const order = await lockOrder(client, first.order.id);
+        await transitionOrder(client, order!, { status: 'cancelled', reason: 'buyer' });
+      });
+      expect((await placer.place(request(ticket.id))).outcome).toBe('placed');
+    });
+
+    it('asks the database again once the memory has expired', async () => {
+      const ticket = await seedTicket(pool);
+      const db = counting();
+      const placer = new OrderPlacer(db.pool, undefined, undefined, new HeldTickets(1));
+      await placer.place(request(ticket.id));
+      await new Promise((r) => setTimeout(r, 5));
+      const before = db.taken();
+      expect((await placer.place(request(ticket.id))).outcome).toBe('reserved');
+      expect(db.taken()).toBeGreaterThan(before);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Batcher, makeEnvelope, queryKeepingConnection, recordInStatement, type Pool } from '@microtick/common';
+import { heldTickets, type HeldTickets } from './held-tickets';
 import { placementOutcome } from '../rules';
 import type { OrderRecord } from './orders';
 
@@ -104,11 +105,21 @@ interface ResultRow {
 export class OrderPlacer {
   private readonly batcher: Batcher<OrderRequest, PlaceOrderResult>;
 
-  constructor(pool: Pool, options = { maxInFlight: 1, maxBatch: 200 }, limits = DEFAULT_HOLD_LIMITS) {
-    this.batcher = new Batcher((requests) => placeOrders(pool, requests, limits), options);
+  constructor(
+    pool: Pool,
+    options = { maxInFlight: 1, maxBatch: 200 },
+    limits = DEFAULT_HOLD_LIMITS,
+    private readonly held: HeldTickets = heldTickets,
+  ) {
+    this.batcher = new Batcher((requests) => placeOrders(pool, requests, limits, held), options);
   }
 
+  /**
+   * A ticket the database said is held a moment ago is refused from memory (HeldTickets); every other
+   * request goes to the database, which alone decides who gets a ticket.
+   */
   place(request: OrderRequest): Promise<PlaceOrderResult> {
+    if (this.held.refuses(request.ticketId, request.userId)) return Promise.resolve({ outcome: 'reserved' });
     return this.batcher.submit(request);
   }
 }
@@ -121,13 +132,16 @@ function pastTheCap(err: unknown): boolean {
 /**
  * One statement for the whole batch, after one read of its tickets' prices; results in the order of
  * `requests`. A batch that would take a buyer past the cap throws; a single order that would answers
- * 'too many holds'.
+ * 'too many holds'. Each ticket the statement found held (placed now, or reserved already) is told to
+ * `held`.
  */
 export async function placeOrders(
   pool: Pool,
   requests: OrderRequest[],
   limits = DEFAULT_HOLD_LIMITS,
+  held?: HeldTickets,
 ): Promise<PlaceOrderResult[]> {
+  const mark = held?.mark() ?? 0;
   const { rows: prices } = await queryKeepingConnection<{ id: string; price_cents: number; user_id: string }>(pool, {
     name: 'read-prices',
     text: READ_PRICES,
@@ -184,7 +198,7 @@ export async function placeOrders(
     requests.map(async (request, i): Promise<PlaceOrderResult> => {
       const orderId = placing[i]?.orderId;
       const row = orderId === undefined ? undefined : rowOf.get(orderId);
-      if (row?.repriced) return (await placeOrders(pool, [request], limits))[0];
+      if (row?.repriced) return (await placeOrders(pool, [request], limits, held))[0];
       const known = row && row.price_cents !== null && row.title !== null && row.seller_id !== null;
       const outcome = placementOutcome({
         ticket: known ? { sellerId: row.seller_id! } : undefined,
@@ -193,6 +207,7 @@ export async function placeOrders(
         coolingDown: row?.cooling ?? false,
         inserted: row?.placed ?? false,
       });
+      if (outcome === 'placed' || outcome === 'reserved') held?.held(request.ticketId, row!.seller_id!, mark);
       if (outcome !== 'placed') return { outcome };
       return {
         outcome: 'placed',

@@ -1,4 +1,5 @@
 import { recordEvent, type OrderStatus, type Pool, type PoolClient } from '@microtick/common';
+import { heldTickets } from './held-tickets';
 
 export interface OrderRecord {
   id: string;
@@ -95,6 +96,8 @@ export async function transitionOrder(client: PoolClient, order: OrderRecord, tr
     [order.id, status, order.version, reason],
   );
   if (rowCount !== 1) throw new Error(`order ${order.id} changed under its row lock`);
+  // Forgotten before the commit: the next order for this ticket asks the database, which is always safe.
+  heldTickets.forget(order.ticket.id);
   await client.query('UPDATE buyer_holds SET open_orders = open_orders - 1 WHERE user_id = $1', [order.userId]);
   await recordEvent(client, 'order.updated', {
     id: order.id,

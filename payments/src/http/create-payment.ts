@@ -1,4 +1,5 @@
 import {
+  BatchedWait,
   Batcher,
   ConflictError,
   HttpError,
@@ -13,7 +14,13 @@ import {
 } from '@microtick/common';
 import { Router } from 'express';
 import { z } from 'zod';
-import { endCharge, startCharges, type ChargeStart, type ChargeStartRequest } from '../store/payment-window';
+import {
+  decidableOrders,
+  endCharge,
+  startCharges,
+  type ChargeStart,
+  type ChargeStartRequest,
+} from '../store/payment-window';
 import { recordCharges, type ChargeToRecord, type RecordOutcome, type UnknownOrderError } from '../store/payments';
 import { CardDeclinedError, InvalidPaymentMethodError, type ChargeResult, type PaymentGateway } from '../gateway';
 import { refundPendingPayments } from '../store/refunds';
@@ -41,6 +48,13 @@ const refusal = {
   expired: 'Order has expired; the charge was refunded',
 };
 
+/**
+ * How long a payment for an order payments cannot take yet (not in its replica, or its ticket not yet
+ * reserved for it by tickets: both come from the bus) waits for it before answering 404, and how often
+ * the waiting orders are looked up (one query for all of them). DESIGN.md gives the events a second.
+ */
+export const WAIT_FOR_ORDER = { timeoutMs: 1000, intervalMs: 10 };
+
 export const providerUnavailable = () =>
   new HttpError(502, [{ message: 'The payment provider is unavailable, try again' }]);
 
@@ -51,10 +65,15 @@ export function createPaymentRouter(pool: Pool, gateway: PaymentGateway, logger:
   const records = new Batcher<ChargeToRecord, RecordOutcome | UnknownOrderError>((charges) =>
     recordCharges(pool, charges),
   );
+  // A buyer who pays the moment the order is answered usually arrives before the events that make it
+  // payable: the request waits for them here rather than the client trying again through the gateway.
+  const arrivals = new BatchedWait<string>((ids) => decidableOrders(pool, ids), WAIT_FOR_ORDER);
   return Router().post('/api/payments', requireAuth, async (req, res) => {
     const body = parseRequest(paymentSchema, req.body);
     const orderId = parseIdParam(body.orderId, 'Order not found');
-    const start = await starts.submit({ orderId, userId: req.currentUser!.id });
+    const request = { orderId, userId: req.currentUser!.id };
+    let start = await starts.submit(request);
+    if (start.outcome === 'not found' && (await arrivals.until(orderId))) start = await starts.submit(request);
     if (start.outcome === 'not found') throw new NotFoundError('Order not found');
     if (start.outcome === 'cancelled') throw new ConflictError('Cannot pay for a cancelled order');
     if (start.outcome === 'paid') throw new ConflictError('Order has already been paid');

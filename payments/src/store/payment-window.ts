@@ -69,6 +69,20 @@ export async function startCharges(pool: Pool, requests: ChargeStartRequest[]): 
   });
 }
 
+/**
+ * Of these orders, the ones startCharges would no longer answer 'not found' for whatever buyer asks: in
+ * the replica, and held by tickets or no longer payable. A read, with no lock and nothing to commit.
+ */
+export async function decidableOrders(pool: Pool, orderIds: string[]): Promise<string[]> {
+  const { rows } = await pool.query<{ id: string }>({
+    name: 'decidable-orders',
+    text: `SELECT id FROM orders WHERE id = ANY($1::uuid[])
+             AND (ticket_held OR status <> 'created' OR window_closed_at IS NOT NULL OR expires_at <= clock_timestamp())`,
+    values: [orderIds],
+  });
+  return rows.map((r) => r.id);
+}
+
 /** A charge started by startCharges has been recorded, declined or failed: the mark goes with the last one. */
 export async function endCharge(pool: Pool, orderId: string): Promise<void> {
   await pool.query({
