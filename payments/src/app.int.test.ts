@@ -46,7 +46,7 @@ const givenOrder = (options: { userId?: string; price?: number; expiresInMs?: nu
   payments.announceOrder({
     userId: options.userId ?? randomUUID(),
     expiresAt: expiresIn(options.expiresInMs ?? 15 * 60_000),
-    ticket: { id: randomUUID(), price: options.price ?? 4250, sellerId: randomUUID(), sellerId: randomUUID() },
+    ticket: { id: randomUUID(), price: options.price ?? 4250, sellerId: randomUUID() },
   });
 
 async function updateOrder(order: EventData<'order.created'>, status: 'cancelled' | 'complete', version = 1) {
@@ -110,7 +110,7 @@ describe('POST /api/payments', () => {
     const order = anOrderCreated({
       userId: user.id,
       expiresAt: new Date(Date.now() + 60_000).toISOString(),
-      ticket: { id: randomUUID(), price: 1200, sellerId: randomUUID(), sellerId: randomUUID() },
+      ticket: { id: randomUUID(), price: 1200, sellerId: randomUUID() },
     });
     await bus.publish('order.created', order);
     await eventually(() => findOrder(pool, order.id));
