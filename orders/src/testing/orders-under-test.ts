@@ -3,13 +3,10 @@ import type { Server } from 'node:http';
 import type { Bus, Envelope, EventData, Pool } from '@microtick/common';
 import {
   aTicketCreated,
-  connectTestBus,
-  createTestDatabase,
   testSessionEnv,
   testSessionVerifier,
-  testBusNamespace,
   testLogger,
-  testNatsUrl,
+  testStoreAndBus,
   sessionCookie,
 } from '@microtick/devstack';
 import request from 'supertest';
@@ -30,25 +27,20 @@ export interface OrdersUnderTest {
 
 /** A fresh database and bus namespace, and the orders app listening on a free port. */
 export async function startOrdersUnderTest(env: Record<string, string> = {}): Promise<OrdersUnderTest> {
-  const db = await createTestDatabase([migrationsDir]);
-  const namespace = testBusNamespace();
-  const bus = await connectTestBus(namespace, 'orders');
-  const otherServices = await connectTestBus(namespace, 'other-services');
-  const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv(), ...env });
-  const server = buildApp({ pool: db.pool, bus, config, logger: testLogger, sessions: testSessionVerifier() }).listen(
-    0,
-  );
+  const infra = await testStoreAndBus('orders', [migrationsDir]);
+  const { pool, bus } = infra;
+  const otherServices = await infra.connect('other-services');
+  const config = readConfig({ ...infra.env, ...testSessionEnv(), ...env });
+  const server = buildApp({ pool, bus, config, logger: testLogger, sessions: testSessionVerifier() }).listen(0);
   return {
-    pool: db.pool,
+    pool,
     bus,
     otherServices,
     server,
     async stop() {
       await new Promise((resolve) => server.close(resolve));
       await otherServices.close();
-      await bus.deleteStream();
-      await bus.close();
-      await db.drop();
+      await infra.close();
     },
   };
 }
