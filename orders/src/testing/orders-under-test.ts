@@ -61,6 +61,24 @@ export async function outboxEventsFor(pool: Pool, orderId: string): Promise<Enve
   return rows.map((r) => r.envelope);
 }
 
+type PlacedOrder = Awaited<ReturnType<typeof placeOrder>>;
+
+/**
+ * The order.updated the service records when a placed order first changes (version 1): every field,
+ * so a test that compares with it checks the whole payload.
+ */
+export const firstUpdateOf = (
+  { orderId, buyer, ticket }: Pick<PlacedOrder, 'orderId' | 'buyer' | 'ticket'>,
+  change: Pick<EventData<'order.updated'>, 'status' | 'cancelReason'>,
+): EventData<'order.updated'> => ({
+  id: orderId,
+  userId: buyer.user.id,
+  status: change.status,
+  ticket: { id: ticket.id },
+  version: 1,
+  cancelReason: change.cancelReason,
+});
+
 /** A buyer's order, placed through the API, for a ticket seeded in the replica. */
 export async function placeOrder(
   orders: OrdersUnderTest,
