@@ -127,6 +127,10 @@ export async function createTicketAs(
   return res.body;
 }
 
+/** A seller's edit of a listing through the API (PUT /api/tickets/:id); the caller says what it expects. */
+export const editTicketAs = (app: Express, cookie: string, ticketId: string, body: Record<string, unknown>) =>
+  request(app).put(`/api/tickets/${ticketId}`).set('Cookie', cookie).send(body);
+
 /** The order.created the orders service would publish for a ticket as the API shows it (price in dollars). */
 export const anOrderCreatedFor = (
   ticket: { id: string; price: number },
