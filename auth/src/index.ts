@@ -1,17 +1,14 @@
-import { closeRedis, connectRateLimitStore, createLogger, createMailer, runService } from '@microtick/common';
+import { closeRedis, connectRateLimitStore, createMailer, runService } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { migrationsDir } from './store/migrations';
 
-const logger = createLogger('auth');
-
 // The bus carries what auth publishes (user.session-revoked) through its outbox; auth consumes nothing.
 void runService({
   name: 'auth',
-  logger,
   readConfig,
   needs: { db: { migrationsDir }, bus: true, redis: true },
-  async start({ pool, redis, config }) {
+  async start({ pool, redis, config, logger }) {
     const limits = connectRateLimitStore(redis, logger);
     const mailer = createMailer({ url: config.SMTP_URL, from: config.MAIL_FROM, logger });
     return {

@@ -32,16 +32,33 @@ export const configFragments = {
 };
 
 /**
+ * Where a service finds the bus: NATS, the stream's copies, and the stream and subject prefix (unset but
+ * in tests that run a service's process in a namespace of its own; the defaults are production's).
+ */
+const natsConfig = {
+  NATS_URL: configFragments.natsUrl,
+  NATS_STREAM_REPLICAS: configFragments.natsStreamReplicas,
+  NATS_STREAM: z.string().min(1).optional(),
+  NATS_SUBJECT_PREFIX: z.string().min(1).optional(),
+};
+
+/** What every service on the bus without a database reads: its environment and port (the roster's), and NATS. */
+export const busConfig = (port: number) => ({
+  NODE_ENV: configFragments.nodeEnv,
+  PORT: configFragments.port.default(port),
+  ...natsConfig,
+});
+
+/**
  * What every service with a database and the bus reads: its environment and port (the roster's), its
- * PostgreSQL and pool size, NATS and the stream's copies.
+ * PostgreSQL and pool size, and NATS.
  */
 export const storeAndBusConfig = (port: number) => ({
   NODE_ENV: configFragments.nodeEnv,
   PORT: configFragments.port.default(port),
   DATABASE_URL: configFragments.databaseUrl,
   DATABASE_POOL_SIZE: configFragments.positiveInt.default(20),
-  NATS_URL: configFragments.natsUrl,
-  NATS_STREAM_REPLICAS: configFragments.natsStreamReplicas,
+  ...natsConfig,
 });
 
 /**

@@ -6,7 +6,7 @@ import { createPool, type Pool } from './db/pool';
 import { migrate } from './db/migrate';
 import { runMigrateCommand } from './migrate-command';
 import { listenHttp } from './http/listen';
-import type { Logger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { OutboxRelay } from './outbox/relay';
 import { closeServer, exitOnStartupError, onShutdown, type ShutdownStep } from './shutdown';
 
@@ -32,15 +32,15 @@ export interface ServiceNeeds {
   redis?: true;
 }
 
-export type ServiceDeps<C, N extends ServiceNeeds> = { config: C } & (N['db'] extends object
+export type ServiceDeps<C, N extends ServiceNeeds> = { config: C; logger: Logger } & (N['db'] extends object
   ? { pool: Pool }
   : unknown) &
   (N['bus'] extends true ? { bus: Bus } : unknown) &
   (N['redis'] extends true ? { redis: Redis } : unknown);
 
 export interface RunServiceOptions<C extends ServiceConfig, N extends ServiceNeeds> {
+  /** The service's name: its logger's, its bus connection's and its "listening" line's. */
   name: string;
-  logger: Logger;
   readConfig(): C;
   needs: N;
   /**
@@ -53,11 +53,12 @@ export interface RunServiceOptions<C extends ServiceConfig, N extends ServiceNee
 }
 
 /**
- * The one start-up of every service: reads its config, waits for its database, bus and Redis (logging
- * what it waits for), migrates, starts the outbox relay when it has both a database and a bus, starts the
- * service, and listens. SIGTERM or SIGINT at any point, waiting included, shuts down what is open in
- * order (stop taking requests, stop the listeners after their current event, the service's own steps,
- * let the relay publish what was recorded, drain the bus, close Redis and the pool) and exits 0.
+ * The one start-up of every service: creates its logger (handed to `start` with the rest), reads its
+ * config, waits for its database, bus and Redis (logging what it waits for), migrates, starts the outbox
+ * relay when it has both a database and a bus, starts the service, and listens. SIGTERM or SIGINT at any
+ * point, waiting included, shuts down what is open in order (stop taking requests, stop the listeners
+ * after their current event, the service's own steps, let the relay publish what was recorded, drain the
+ * bus, close Redis and the pool) and exits 0.
  *
  * `<service> migrate` applies the service's migrations and exits 0 without touching the bus, Redis or
  * HTTP (a service without a database exits 0 at once): deployments run it before the new version starts.
@@ -65,7 +66,8 @@ export interface RunServiceOptions<C extends ServiceConfig, N extends ServiceNee
 export function runService<C extends ServiceConfig, const N extends ServiceNeeds>(
   options: RunServiceOptions<C, N>,
 ): Promise<void> {
-  const { name, logger, needs } = options;
+  const { name, needs } = options;
+  const logger = createLogger(name);
   const aborted = new AbortController();
   const open: { server?: Server; pool?: Pool; bus?: Bus; relay?: OutboxRelay; redis?: Redis } = {};
   let serviceSteps: ShutdownStep[] = [];
@@ -102,7 +104,7 @@ export function runService<C extends ServiceConfig, const N extends ServiceNeeds
     }
     const config = options.readConfig();
     logger.level = config.LOG_LEVEL;
-    const deps: Record<string, unknown> = { config };
+    const deps: Record<string, unknown> = { config, logger };
     if (needs.db) deps.pool = await openPool(config);
     if (needs.bus) {
       const url = required(config, 'NATS_URL');

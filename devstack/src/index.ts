@@ -4,6 +4,7 @@ export * from './processes';
 export * from './stack/start-stack';
 export * from './stack/test-stack';
 export * from './testing/harness';
+export * from './testing/store-and-bus';
 export type { CaughtMail } from './mail/mail-catcher';
 export * from './testing/api-client';
 export * from './testing/eventually';

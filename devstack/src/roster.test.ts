@@ -13,12 +13,13 @@ it('lists every workspace that is a service, and only those', () => {
 
 it.each(roster)("matches $name's configuration: default port, database, bus and Redis", (service) => {
   const config = readRepoFile(`${service.name}/src/config.ts`);
-  // Services with a database and the bus read both, and their port, through storeAndBusConfig(port).
-  const storeAndBus = /\.\.\.storeAndBusConfig\((\d+)\)/.exec(config);
+  // Services read their port and the bus, and the database if they have one, through storeAndBusConfig(port)
+  // or busConfig(port).
+  const [, fragment, port] = /\.\.\.(storeAndBusConfig|busConfig)\((\d+)\)/.exec(config) ?? [];
   expect({
-    port: Number(storeAndBus?.[1] ?? /PORT:\s*[\w.]*default\((\d+)\)/.exec(config)?.[1]),
-    database: !!storeAndBus || /\bDATABASE_URL:/.test(config),
-    bus: !!storeAndBus || /\bNATS_URL:/.test(config),
+    port: Number(port ?? /PORT:\s*[\w.]*default\((\d+)\)/.exec(config)?.[1]),
+    database: fragment === 'storeAndBusConfig' || /\bDATABASE_URL:/.test(config),
+    bus: !!fragment || /\bNATS_URL:/.test(config),
     // Services with user routes read REDIS_URL (their write limit) through userFacingConfig.
     redis: /\bREDIS_URL:|\.\.\.userFacingConfig\b/.test(config),
   }).toEqual({ port: service.port, database: service.database !== null, bus: service.bus, redis: service.redis });

@@ -1,16 +1,11 @@
-import { configFragments as f, loadConfig } from '@microtick/common';
+import { busConfig, configFragments as f, loadConfig } from '@microtick/common';
 import { z } from 'zod';
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env) {
   return loadConfig(
     {
-      NODE_ENV: f.nodeEnv,
-      PORT: f.port.default(4004),
+      ...busConfig(4004),
       HOST: f.host,
-      NATS_URL: f.natsUrl,
-      NATS_STREAM_REPLICAS: f.natsStreamReplicas,
-      NATS_STREAM: z.string().min(1).optional(),
-      NATS_SUBJECT_PREFIX: z.string().min(1).optional(),
       REDIS_URL: f.redisUrl,
       EXPIRATION_QUEUE_NAME: z.string().min(1).default('order-expiration'),
       /** BullMQ's Redis key prefix; lets several deployments (or test runs) share one Redis. */

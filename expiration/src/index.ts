@@ -1,17 +1,14 @@
-import { closeRedis, createLogger, runService } from '@microtick/common';
+import { closeRedis, runService } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { startListeners } from './events';
 import { createExpirationQueue, startExpirationWorker } from './store/expiration-queue';
 
-const logger = createLogger('expiration');
-
 void runService({
   name: 'expiration',
-  logger,
   readConfig,
   needs: { bus: true, redis: true },
-  async start({ bus, redis, config }) {
+  async start({ bus, redis, config, logger }) {
     const settings = { name: config.EXPIRATION_QUEUE_NAME, prefix: config.EXPIRATION_QUEUE_PREFIX };
     // BullMQ's worker connection waits for Redis instead of failing its commands, as BullMQ requires.
     const workerRedis = redis.duplicate({ maxRetriesPerRequest: null });

@@ -1,18 +1,11 @@
-import { configFragments as f, loadConfig, mailConfig } from '@microtick/common';
-import { z } from 'zod';
+import { configFragments as f, loadConfig, mailConfig, storeAndBusConfig } from '@microtick/common';
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env) {
   return loadConfig(
     {
-      NODE_ENV: f.nodeEnv,
-      PORT: f.port.default(4006),
-      HOST: f.host,
-      DATABASE_URL: f.databaseUrl,
+      ...storeAndBusConfig(4006),
       DATABASE_POOL_SIZE: f.positiveInt.default(10),
-      NATS_URL: f.natsUrl,
-      NATS_STREAM_REPLICAS: f.natsStreamReplicas,
-      NATS_STREAM: z.string().min(1).optional(),
-      NATS_SUBJECT_PREFIX: z.string().min(1).optional(),
+      HOST: f.host,
       // SMTP_URL, MAIL_FROM, and APP_URL: the public origin that links in emails point to.
       ...mailConfig,
       /**

@@ -1,17 +1,14 @@
-import { createLogger, createMailer, runService } from '@microtick/common';
+import { createMailer, runService } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { startListeners } from './events';
 import { migrationsDir } from './store/migrations';
 
-const logger = createLogger('notifications');
-
 void runService({
   name: 'notifications',
-  logger,
   readConfig,
   needs: { db: { migrationsDir }, bus: true },
-  async start({ pool, bus, config }) {
+  async start({ pool, bus, config, logger }) {
     const mailer = createMailer({ url: config.SMTP_URL, from: config.MAIL_FROM, logger });
     await startListeners(bus, {
       pool,

@@ -1,7 +1,13 @@
 import { OutboxRelay, type Bus } from '@microtick/common';
 import { collectEvents, eventually, testLogger, type CollectedEvents } from '@microtick/devstack';
 import { startListeners } from './events';
-import { outboxEventsFor, placeOrder, startOrdersUnderTest, type OrdersUnderTest } from './testing/orders-under-test';
+import {
+  firstUpdateOf,
+  outboxEventsFor,
+  placeOrder,
+  startOrdersUnderTest,
+  type OrdersUnderTest,
+} from './testing/orders-under-test';
 
 let orders: OrdersUnderTest;
 let otherServices: Bus;
@@ -38,17 +44,10 @@ it('publishes order.updated cancelled on the bus when payment.window-closed arri
   await relay.start();
   await startListeners(orders.bus, orders.pool, testLogger);
   try {
-    const { ticket, buyer, orderId } = await placeOrder(orders);
-    await otherServices.publish('payment.window-closed', { orderId: orderId });
-    const event = await eventually(async () => updated.received.find((e) => e.data.id === orderId));
-    expect(event.data).toEqual({
-      id: orderId,
-      userId: buyer.user.id,
-      status: 'cancelled',
-      ticket: { id: ticket.id },
-      version: 1,
-      cancelReason: 'expired',
-    });
+    const placed = await placeOrder(orders);
+    await otherServices.publish('payment.window-closed', { orderId: placed.orderId });
+    const event = await eventually(async () => updated.received.find((e) => e.data.id === placed.orderId));
+    expect(event.data).toEqual(firstUpdateOf(placed, { status: 'cancelled', cancelReason: 'expired' }));
   } finally {
     await relay.stop();
   }

@@ -1,5 +1,5 @@
-import { createServiceApp, type Bus, type Logger, type Pool, type SessionVerifier } from '@microtick/common';
-import { Router, type RequestHandler } from 'express';
+import { createUserFacingApp, type UserFacingAppDeps } from '@microtick/common';
+import { Router } from 'express';
 import type { PaymentsConfig } from './config';
 import type { PaymentGateway } from './gateway';
 import { createPaymentRouter } from './http/create-payment';
@@ -9,24 +9,14 @@ import { payoutAccountRouter } from './http/payout-account';
 import { sandboxOnboardingRouter } from './http/sandbox-onboarding';
 import { showEarningsRouter } from './http/show-earnings';
 
-export interface PaymentsDeps {
-  pool: Pool;
-  bus: Pick<Bus, 'ping'>;
+export interface PaymentsDeps extends UserFacingAppDeps {
   gateway: PaymentGateway;
   config: PaymentsConfig;
-  logger: Logger;
-  sessions: SessionVerifier;
-  /** The per-user write limit (production: userWriteLimit over Redis). */
-  writeLimit?: RequestHandler;
 }
 
-export function buildApp({ pool, bus, gateway, config, logger, sessions, writeLimit }: PaymentsDeps) {
-  return createServiceApp({
-    name: 'payments',
-    logger,
-    sessions,
-    writeLimit,
-    healthChecks: { database: () => pool.query('SELECT 1'), bus: () => bus.ping() },
+export function buildApp(deps: PaymentsDeps) {
+  const { pool, gateway, config, logger } = deps;
+  return createUserFacingApp('payments', deps, {
     rawRoutes: stripeWebhookRouter(
       pool,
       gateway,

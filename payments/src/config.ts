@@ -41,8 +41,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
   const raw = loadConfig(
     {
       ...storeAndBusConfig(4005),
-      NATS_STREAM: z.string().min(1).optional(),
-      NATS_SUBJECT_PREFIX: z.string().min(1).optional(),
       AUTH_JWKS_URL: f.jwksUrl,
       ...userFacingConfig,
       STRIPE_SECRET_KEY: z

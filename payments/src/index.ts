@@ -1,4 +1,4 @@
-import { createLogger, runService, startUserFacing } from '@microtick/common';
+import { runService, startUserFacing } from '@microtick/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { migrationsDir } from './store/migrations';
@@ -6,14 +6,11 @@ import { startListeners } from './events';
 import { createGateway } from './gateway';
 import { PayoutWorker } from './store/payout-worker';
 
-const logger = createLogger('payments');
-
 void runService({
   name: 'payments',
-  logger,
   readConfig,
   needs: { db: { migrationsDir }, bus: true, redis: true },
-  async start({ pool, bus, redis, config }) {
+  async start({ pool, bus, redis, config, logger }) {
     const gateway = createGateway(config, logger);
     logger.info({ gateway: gateway.name }, 'payment gateway');
     await startListeners(bus, pool, gateway, logger, { platformFeeBps: config.PLATFORM_FEE_BPS });

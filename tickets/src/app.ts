@@ -1,5 +1,5 @@
-import { createServiceApp, type Bus, type Logger, type Pool, type SessionVerifier } from '@microtick/common';
-import { Router, type RequestHandler } from 'express';
+import { createUserFacingApp, type UserFacingAppDeps } from '@microtick/common';
+import { Router } from 'express';
 import type { TicketsConfig } from './config';
 import { createTicketRouter } from './http/create-ticket';
 import { listMyTicketsRouter } from './http/list-my-tickets';
@@ -8,31 +8,20 @@ import { showTicketRouter } from './http/show-ticket';
 import { updateTicketRouter } from './http/update-ticket';
 import { withdrawTicketRouter } from './http/withdraw-ticket';
 
-export interface TicketsDeps {
-  pool: Pool;
-  bus: Pick<Bus, 'ping'>;
+export interface TicketsDeps extends UserFacingAppDeps {
   config: TicketsConfig;
-  logger: Logger;
-  sessions: SessionVerifier;
-  /** The per-user write limit (production: userWriteLimit over Redis). */
-  writeLimit?: RequestHandler;
 }
 
-export function buildApp({ pool, bus, logger, sessions, writeLimit }: TicketsDeps) {
-  const routes = Router()
-    .use(listTicketsRouter(pool))
-    // Before /api/tickets/:id, which would otherwise answer "mine" with 404.
-    .use(listMyTicketsRouter(pool))
-    .use(showTicketRouter(pool))
-    .use(createTicketRouter(pool))
-    .use(updateTicketRouter(pool))
-    .use(withdrawTicketRouter(pool));
-  return createServiceApp({
-    name: 'tickets',
-    logger,
-    sessions,
-    writeLimit,
-    healthChecks: { database: () => pool.query('SELECT 1'), bus: () => bus.ping() },
-    routes,
+export function buildApp(deps: TicketsDeps) {
+  const { pool } = deps;
+  return createUserFacingApp('tickets', deps, {
+    routes: Router()
+      .use(listTicketsRouter(pool))
+      // Before /api/tickets/:id, which would otherwise answer "mine" with 404.
+      .use(listMyTicketsRouter(pool))
+      .use(showTicketRouter(pool))
+      .use(createTicketRouter(pool))
+      .use(updateTicketRouter(pool))
+      .use(withdrawTicketRouter(pool)),
   });
 }

@@ -4,6 +4,8 @@ import cookieParser from 'cookie-parser';
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import client from 'prom-client';
+import type { Bus } from '../bus/bus';
+import type { Pool } from '../db/pool';
 import type { Logger } from '../logger';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { BadRequestError } from './errors';
@@ -138,4 +140,34 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(notFoundHandler);
   app.use(errorHandler(options.logger));
   return app;
+}
+
+/**
+ * What the app of a service with a database, the bus and user routes other than auth's (orders, payments,
+ * tickets) is built from; its own settings and collaborators come on top. In production `sessions` and
+ * `writeLimit` are startUserFacing's.
+ */
+export interface UserFacingAppDeps {
+  pool: Pool;
+  bus: Pick<Bus, 'ping'>;
+  logger: Logger;
+  sessions: SessionVerifier;
+  /** The per-user write limit (production: userWriteLimit over Redis). */
+  writeLimit?: RequestHandler;
+}
+
+/** The app of such a service: its routes in the shape every service shares; /health asks its database and the bus. */
+export function createUserFacingApp(
+  name: string,
+  { pool, bus, logger, sessions, writeLimit }: UserFacingAppDeps,
+  routes: Pick<ServiceAppOptions, 'routes' | 'rawRoutes'>,
+): Express {
+  return createServiceApp({
+    name,
+    logger,
+    sessions,
+    writeLimit,
+    healthChecks: { database: () => pool.query('SELECT 1'), bus: () => bus.ping() },
+    ...routes,
+  });
 }

@@ -3,13 +3,11 @@ import { createMailer, type Bus, type EventData, type Mailer } from '@microtick/
 import {
   aTicketCreated,
   anOrderCreated,
-  connectTestBus,
-  createTestDatabase,
   eventData,
-  testBusNamespace,
   testLogger,
   testMailEnv,
-  testNatsUrl,
+  testStoreAndBus,
+  type TestDatabase,
 } from '@microtick/devstack';
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
@@ -21,7 +19,7 @@ import { migrationsDir } from '../store/migrations';
 
 export interface NotificationsUnderTest {
   app: Express;
-  db: Awaited<ReturnType<typeof createTestDatabase>>;
+  db: TestDatabase;
   /** The service's own bus connection in a fresh namespace; tests publish other services' events on it. */
   bus: Bus;
   postman: Postman;
@@ -36,9 +34,9 @@ export interface NotificationsUnderTest {
 export async function startNotificationsUnderTest(
   options: { listeners?: boolean } = {},
 ): Promise<NotificationsUnderTest> {
-  const db = await createTestDatabase([migrationsDir]);
-  const bus = await connectTestBus(testBusNamespace(), 'notifications');
-  const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testMailEnv() });
+  const infra = await testStoreAndBus('notifications', [migrationsDir]);
+  const { db, bus } = infra;
+  const config = readConfig({ ...infra.env, ...testMailEnv() });
   const mailer: Mailer = createMailer({ url: config.SMTP_URL, from: config.MAIL_FROM, logger: testLogger });
   const postman: Postman = {
     pool: db.pool,
@@ -66,9 +64,7 @@ export async function startNotificationsUnderTest(
     async stop() {
       await bus.stopListeners();
       await mailer.close();
-      await bus.deleteStream();
-      await bus.close();
-      await db.drop();
+      await infra.close();
     },
   };
 }

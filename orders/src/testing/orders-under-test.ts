@@ -3,13 +3,10 @@ import type { Server } from 'node:http';
 import type { Bus, Envelope, EventData, Pool } from '@microtick/common';
 import {
   aTicketCreated,
-  connectTestBus,
-  createTestDatabase,
   testSessionEnv,
   testSessionVerifier,
-  testBusNamespace,
   testLogger,
-  testNatsUrl,
+  testStoreAndBus,
   sessionCookie,
 } from '@microtick/devstack';
 import request from 'supertest';
@@ -30,25 +27,20 @@ export interface OrdersUnderTest {
 
 /** A fresh database and bus namespace, and the orders app listening on a free port. */
 export async function startOrdersUnderTest(env: Record<string, string> = {}): Promise<OrdersUnderTest> {
-  const db = await createTestDatabase([migrationsDir]);
-  const namespace = testBusNamespace();
-  const bus = await connectTestBus(namespace, 'orders');
-  const otherServices = await connectTestBus(namespace, 'other-services');
-  const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv(), ...env });
-  const server = buildApp({ pool: db.pool, bus, config, logger: testLogger, sessions: testSessionVerifier() }).listen(
-    0,
-  );
+  const infra = await testStoreAndBus('orders', [migrationsDir]);
+  const { pool, bus } = infra;
+  const otherServices = await infra.connect('other-services');
+  const config = readConfig({ ...infra.env, ...testSessionEnv(), ...env });
+  const server = buildApp({ pool, bus, config, logger: testLogger, sessions: testSessionVerifier() }).listen(0);
   return {
-    pool: db.pool,
+    pool,
     bus,
     otherServices,
     server,
     async stop() {
       await new Promise((resolve) => server.close(resolve));
       await otherServices.close();
-      await bus.deleteStream();
-      await bus.close();
-      await db.drop();
+      await infra.close();
     },
   };
 }
@@ -68,6 +60,24 @@ export async function outboxEventsFor(pool: Pool, orderId: string): Promise<Enve
   );
   return rows.map((r) => r.envelope);
 }
+
+type PlacedOrder = Awaited<ReturnType<typeof placeOrder>>;
+
+/**
+ * The order.updated the service records when a placed order first changes (version 1): every field,
+ * so a test that compares with it checks the whole payload.
+ */
+export const firstUpdateOf = (
+  { orderId, buyer, ticket }: Pick<PlacedOrder, 'orderId' | 'buyer' | 'ticket'>,
+  change: Pick<EventData<'order.updated'>, 'status' | 'cancelReason'>,
+): EventData<'order.updated'> => ({
+  id: orderId,
+  userId: buyer.user.id,
+  status: change.status,
+  ticket: { id: ticket.id },
+  version: 1,
+  cancelReason: change.cancelReason,
+});
 
 /** A buyer's order, placed through the API, for a ticket seeded in the replica. */
 export async function placeOrder(

@@ -105,6 +105,12 @@ type Reply = { status: number; body: unknown };
 
 const stripeError = (status: number, error: Record<string, unknown>): Reply => ({ status, body: { error } });
 
+/** Stripe's refusal of a request it cannot act on: an invalid_request_error, naming the parameter at fault. */
+const invalidRequest = (message: string, details: { code?: string; param?: string } = {}, status = 400): Reply =>
+  stripeError(status, { type: 'invalid_request_error', ...details, message });
+
+const missing = (param: string, message: string) => invalidRequest(message, { code: 'resource_missing', param });
+
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let data = '';
@@ -138,22 +144,12 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   function createPaymentIntent(params: Record<string, string>): Reply {
     const amount = Number(params.amount);
     if (!Number.isInteger(amount) || amount < 50) {
-      return stripeError(400, {
-        type: 'invalid_request_error',
-        code: 'amount_too_small',
-        param: 'amount',
-        message: 'Amount must be at least $0.50 usd',
-      });
+      return invalidRequest('Amount must be at least $0.50 usd', { code: 'amount_too_small', param: 'amount' });
     }
     const method = params.payment_method;
     const known = SUCCEEDING.has(method) || DECLINING.has(method) || NEEDS_AUTHENTICATION.has(method);
     if (!known) {
-      return stripeError(400, {
-        type: 'invalid_request_error',
-        code: 'resource_missing',
-        param: 'payment_method',
-        message: `No such PaymentMethod: '${method}'`,
-      });
+      return missing('payment_method', `No such PaymentMethod: '${method}'`);
     }
     const id = newId('pi');
     const intent: FakePaymentIntent = {
@@ -190,9 +186,6 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     return { status: 200, body: intent };
   }
 
-  const missing = (param: string, message: string) =>
-    stripeError(400, { type: 'invalid_request_error', code: 'resource_missing', param, message });
-
   function createAccount(params: Record<string, string>): Reply {
     const account: FakeAccount = {
       id: newId('acct'),
@@ -211,7 +204,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   function createAccountLink(params: Record<string, string>): Reply {
     if (!accounts.has(params.account)) return missing('account', `No such account: '${params.account}'`);
     if (!params.return_url || !params.refresh_url) {
-      return stripeError(400, { type: 'invalid_request_error', param: 'return_url', message: 'Missing return_url' });
+      return invalidRequest('Missing return_url', { param: 'return_url' });
     }
     return {
       status: 200,
@@ -229,10 +222,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     const account = accounts.get(params.destination);
     if (!account) return missing('destination', `No such destination: '${params.destination}'`);
     if (account.capabilities.transfers !== 'active') {
-      return stripeError(400, {
-        type: 'invalid_request_error',
+      return invalidRequest('Your destination account needs to have the transfers capability enabled.', {
         code: 'insufficient_capabilities_for_transfer',
-        message: 'Your destination account needs to have the transfers capability enabled.',
       });
     }
     const source = charged.find((i) => i.latest_charge === params.source_transaction);
@@ -241,11 +232,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       .filter((t) => t.source_transaction === source.latest_charge)
       .reduce((sum, t) => sum + t.amount, 0);
     if (!Number.isInteger(amount) || amount <= 0 || alreadyTransferred + amount > source.amount) {
-      return stripeError(400, {
-        type: 'invalid_request_error',
-        param: 'amount',
-        message: 'The transfer amount exceeds what remains of the source transaction.',
-      });
+      return invalidRequest('The transfer amount exceeds what remains of the source transaction.', { param: 'amount' });
     }
     const transfer: FakeTransfer = {
       id: newId('tr'),
@@ -268,7 +255,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     const transfer = transfers.find((t) => t.id === transferId);
     if (!transfer) return missing('id', `No such transfer: '${transferId}'`);
     if (transfer.reversed) {
-      return stripeError(400, { type: 'invalid_request_error', message: 'Transfer has already been fully reversed.' });
+      return invalidRequest('Transfer has already been fully reversed.');
     }
     const reversal: FakeTransferReversal = {
       id: newId('trr'),
@@ -286,19 +273,10 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   function createRefund(params: Record<string, string>): Reply {
     const intent = intents.get(params.payment_intent);
     if (!intent || intent.status !== 'succeeded') {
-      return stripeError(400, {
-        type: 'invalid_request_error',
-        code: 'resource_missing',
-        param: 'payment_intent',
-        message: 'No such payment_intent',
-      });
+      return missing('payment_intent', 'No such payment_intent');
     }
     if (intent.amount_refunded >= intent.amount) {
-      return stripeError(400, {
-        type: 'invalid_request_error',
-        code: 'charge_already_refunded',
-        message: 'Charge has already been refunded.',
-      });
+      return invalidRequest('Charge has already been refunded.', { code: 'charge_already_refunded' });
     }
     const refund: FakeRefund = {
       id: newId('re'),
@@ -328,10 +306,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       return account ? { status: 200, body: account } : missing('account', `No such account: '${id}'`);
     }
     if (method === 'POST' && resource === 'transfers' && id && sub === 'reversals') return reverseTransfer(id);
-    return stripeError(404, {
-      type: 'invalid_request_error',
-      message: `Unrecognized request URL (${method}: ${path})`,
-    });
+    return invalidRequest(`Unrecognized request URL (${method}: ${path})`, {}, 404);
   }
 
   const server = http.createServer(async (req, res) => {
@@ -342,7 +317,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     let reply: Reply;
     let replayed = false;
     if (!String(req.headers.authorization ?? '').startsWith('Bearer sk_')) {
-      reply = stripeError(401, { type: 'invalid_request_error', message: 'Invalid API Key provided' });
+      reply = invalidRequest('Invalid API Key provided', {}, 401);
     } else if (idempotencyKey && idempotent.has(idempotencyKey)) {
       const stored = idempotent.get(idempotencyKey)!;
       replayed = stored.fingerprint === `${req.method} ${path} ${raw}`;

@@ -2,14 +2,12 @@
 import { OutboxRelay, type Bus, type EventData, type Logger, type Pool } from '@microtick/common';
 import {
   anOrderCreated,
-  connectTestBus,
-  createTestDatabase,
   eventually,
-  testBusNamespace,
   testLogger,
-  testNatsUrl,
   testSessionEnv,
   testSessionVerifier,
+  testStoreAndBus,
+  type TestDatabase,
 } from '@microtick/devstack';
 import type { Express } from 'express';
 import { buildApp } from '../app';
@@ -22,7 +20,7 @@ import { PayoutWorker } from '../store/payout-worker';
 
 export interface PaymentsUnderTest {
   app: Express;
-  db: Awaited<ReturnType<typeof createTestDatabase>>;
+  db: TestDatabase;
   pool: Pool;
   /** The service's own bus connection in a fresh namespace; tests publish other services' events on it. */
   bus: Bus;
@@ -52,10 +50,9 @@ export async function startPaymentsUnderTest(
     payoutLeaseMs?: number;
   } = {},
 ): Promise<PaymentsUnderTest> {
-  const db = await createTestDatabase([migrationsDir]);
-  const pool = db.pool;
-  const bus = await connectTestBus(testBusNamespace(), 'payments');
-  const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv(), ...options.env });
+  const infra = await testStoreAndBus('payments', [migrationsDir]);
+  const { db, pool, bus } = infra;
+  const config = readConfig({ ...infra.env, ...testSessionEnv(), ...options.env });
   const gateway = options.gateway ?? createGateway(config, options.gatewayLogger ?? testLogger);
   const app = buildApp({ pool, bus, gateway, config, logger: testLogger, sessions: testSessionVerifier() });
   const relay = new OutboxRelay({ pool, bus, logger: testLogger });
@@ -89,9 +86,7 @@ export async function startPaymentsUnderTest(
     async stop() {
       await payouts.stop();
       await relay.stop();
-      await bus.deleteStream();
-      await bus.close();
-      await db.drop();
+      await infra.close();
     },
   };
 }

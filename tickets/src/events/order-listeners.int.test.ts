@@ -4,6 +4,7 @@ import { anOrderUpdated, collectEvents, eventually, type CollectedEvents } from 
 import request from 'supertest';
 import { findTicket } from '../store/tickets';
 import {
+  editTicketAs,
   anOrderCreatedFor,
   aSeller,
   createTicketAs,
@@ -77,19 +78,13 @@ describe('order.created', () => {
     const seller = aSeller();
     const ticket = await createTicketAs(service.app, seller.cookie);
     const order = anOrderCreatedFor(ticket); // placed against version 0
-    await request(service.app)
-      .put(`/api/tickets/${ticket.id}`)
-      .set('Cookie', seller.cookie)
-      .send({ title: 'Changed after the order', price: 999 })
-      .expect(200);
+    await editTicketAs(service.app, seller.cookie, ticket.id, { title: 'Changed after the order', price: 999 }).expect(
+      200,
+    );
     await publish('order.created', order);
     await eventually(async () => (await show(ticket.id)).status === 'reserved');
     expect(await show(ticket.id)).toMatchObject({ status: 'reserved', orderId: order.id, version: 2 });
-    await request(service.app)
-      .put(`/api/tickets/${ticket.id}`)
-      .set('Cookie', seller.cookie)
-      .send({ title: 'Changed again', price: 5 })
-      .expect(409);
+    await editTicketAs(service.app, seller.cookie, ticket.id, { title: 'Changed again', price: 5 }).expect(409);
   });
 
   it('changes nothing when the same event is redelivered', async () => {
@@ -157,11 +152,7 @@ describe('order.updated', () => {
     expect(await show(ticket.id)).toEqual({ ...ticket, version: 2 });
     const events = await eventually(async () => updates.about(ticket.id).length === 2 && updates.about(ticket.id));
     expect(events[1]).toMatchObject({ version: 2, status: 'available', orderId: null });
-    await request(service.app)
-      .put(`/api/tickets/${ticket.id}`)
-      .set('Cookie', seller.cookie)
-      .send({ title: 'Back on sale', price: 20 })
-      .expect(200);
+    await editTicketAs(service.app, seller.cookie, ticket.id, { title: 'Back on sale', price: 20 }).expect(200);
   });
 
   it('does not free a ticket now held by a newer order when an old order is cancelled late', async () => {
@@ -185,11 +176,7 @@ describe('order.updated', () => {
     const events = await eventually(async () => updates.about(ticket.id).length === 2 && updates.about(ticket.id));
     expect(events[1]).toMatchObject({ version: 2, status: 'sold', orderId: order.id });
 
-    const res = await request(service.app)
-      .put(`/api/tickets/${ticket.id}`)
-      .set('Cookie', seller.cookie)
-      .send({ title: 'Again', price: 99 })
-      .expect(409);
+    const res = await editTicketAs(service.app, seller.cookie, ticket.id, { title: 'Again', price: 99 }).expect(409);
     expect(res.body).toEqual({ errors: [{ message: 'Cannot edit a sold ticket' }] });
   });
 
@@ -223,11 +210,9 @@ describe('concurrent edit and reservation', () => {
       await client.query('BEGIN');
       const orderId = randomUUID();
       await changeTicket(client, (await findTicket(client, ticket.id))!, { status: 'reserved', orderId });
-      const edit = request(service.app)
-        .put(`/api/tickets/${ticket.id}`)
-        .set('Cookie', seller.cookie)
-        .send({ title: 'Edited', price: 1 })
-        .then((res) => res);
+      const edit = editTicketAs(service.app, seller.cookie, ticket.id, { title: 'Edited', price: 1 }).then(
+        (res) => res,
+      );
       await eventually(someoneWaitsForTheTicketLock);
       await client.query('COMMIT');
       const res = await edit;

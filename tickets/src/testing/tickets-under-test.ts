@@ -3,14 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { OutboxRelay, toCents, type Bus, type EventData, type Pool } from '@microtick/common';
 import {
   anOrderCreated,
-  connectTestBus,
-  createTestDatabase,
   sessionCookie,
   testSessionEnv,
   testSessionVerifier,
-  testBusNamespace,
   testLogger,
-  testNatsUrl,
+  testStoreAndBus,
+  type TestDatabase,
 } from '@microtick/devstack';
 import type { Express } from 'express';
 import request from 'supertest';
@@ -21,7 +19,7 @@ import { startListeners } from '../events';
 
 export interface TicketsUnderTest {
   app: Express;
-  db: Awaited<ReturnType<typeof createTestDatabase>>;
+  db: TestDatabase;
   /** The service's own bus connection: its listeners consume here. */
   serviceBus: Bus;
   /** Another connection on the same namespace, as other services would publish and listen. */
@@ -34,15 +32,14 @@ export interface TicketsUnderTest {
 export async function startTicketsUnderTest(
   options: { relay?: boolean; listeners?: boolean } = {},
 ): Promise<TicketsUnderTest> {
-  const db = await createTestDatabase([migrationsDir]);
-  const namespace = testBusNamespace();
-  const serviceBus = await connectTestBus(namespace, 'tickets');
-  const otherBus = await connectTestBus(namespace, 'other-service');
-  const relay = new OutboxRelay({ pool: db.pool, bus: serviceBus, logger: testLogger });
+  const infra = await testStoreAndBus('tickets', [migrationsDir]);
+  const { db, pool, bus: serviceBus } = infra;
+  const otherBus = await infra.connect('other-service');
+  const relay = new OutboxRelay({ pool, bus: serviceBus, logger: testLogger });
   if (options.relay ?? true) await relay.start();
-  if (options.listeners ?? true) await startListeners(serviceBus, db.pool);
-  const config = readConfig({ DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv() });
-  const app = buildApp({ pool: db.pool, bus: serviceBus, config, logger: testLogger, sessions: testSessionVerifier() });
+  if (options.listeners ?? true) await startListeners(serviceBus, pool);
+  const config = readConfig({ ...infra.env, ...testSessionEnv() });
+  const app = buildApp({ pool, bus: serviceBus, config, logger: testLogger, sessions: testSessionVerifier() });
   return {
     app,
     db,
@@ -50,11 +47,9 @@ export async function startTicketsUnderTest(
     otherBus,
     relay,
     async stop() {
-      await serviceBus.close();
       await relay.stop();
-      await otherBus.deleteStream();
       await otherBus.close();
-      await db.drop();
+      await infra.close();
     },
   };
 }
@@ -131,6 +126,10 @@ export async function createTicketAs(
     .expect(201);
   return res.body;
 }
+
+/** A seller's edit of a listing through the API (PUT /api/tickets/:id); the caller says what it expects. */
+export const editTicketAs = (app: Express, cookie: string, ticketId: string, body: Record<string, unknown>) =>
+  request(app).put(`/api/tickets/${ticketId}`).set('Cookie', cookie).send(body);
 
 /** The order.created the orders service would publish for a ticket as the API shows it (price in dollars). */
 export const anOrderCreatedFor = (
