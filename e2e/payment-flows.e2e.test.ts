@@ -91,7 +91,7 @@ describe('buying and expiring across all services', () => {
   const earningsOf = async (seller: ApiClient) => (await seller.request('GET', '/api/payments/earnings')).body;
 
   it('a sale pays its seller their share once (sandbox Connect): at once when connected, else once onboarding completes', async () => {
-    const connected = await new ApiClient(stack.url).signUp();
+    const connected = await new ApiClient(suite.stack.url).signUp();
     expect((await connected.request('GET', '/api/payments/payout-account')).body).toEqual({ status: 'none' });
     const link = await connected.request('POST', '/api/payments/payout-account', {});
     expect(link.status).toBe(200);
@@ -99,7 +99,7 @@ describe('buying and expiring across all services', () => {
     expect((await connected.request('POST', '/api/payments/payout-account/sandbox-onboarding', {})).status).toBe(200);
     expect((await connected.request('GET', '/api/payments/payout-account')).body).toEqual({ status: 'active' });
 
-    const buyer = await new ApiClient(stack.url).signUp();
+    const buyer = await new ApiClient(suite.stack.url).signUp();
     const ticket = await listedTicket(connected, 'Cello recital');
     const orderId = await buyAndPay(buyer, ticket.id);
     const paid = await eventually(async () => {
@@ -112,7 +112,7 @@ describe('buying and expiring across all services', () => {
       totals: { pending: 0, transferred: 27, reversed: 0 },
     });
 
-    const later = await new ApiClient(stack.url).signUp();
+    const later = await new ApiClient(suite.stack.url).signUp();
     const second = await listedTicket(later, 'Organ recital');
     await buyAndPay(buyer, second.id);
     const waiting = await eventually(async () => (await earningsOf(later)).earnings[0]);
@@ -123,6 +123,6 @@ describe('buying and expiring across all services', () => {
     await later.request('POST', '/api/payments/payout-account/sandbox-onboarding', {});
     await eventually(async () => (await earningsOf(later)).earnings[0]?.status === 'transferred');
     expect((await earningsOf(later)).totals).toEqual({ pending: 0, transferred: 27, reversed: 0 });
-    expect((await new ApiClient(stack.url).request('GET', '/api/payments/earnings')).status).toBe(401);
+    expect((await new ApiClient(suite.stack.url).request('GET', '/api/payments/earnings')).status).toBe(401);
   });
 });
