@@ -665,6 +665,137 @@ function casesForPathRoutes(f: Fixtures): HostileCase[] {
   return cases;
 }
 
+/**
+ * The seller's payout routes (issue 17): every forged session is signed out; a ghost sees only its own
+ * nothing; bodies and content types follow the body rules; methods the routes do not have are 404. No
+ * case may create a payout account (the database snapshot would show it).
+ */
+function casesForPayouts(f: Fixtures): HostileCase[] {
+  const account = '/api/payments/payout-account';
+  const onboarding = `${account}/sandbox-onboarding`;
+  const earnings = '/api/payments/earnings';
+  const routes: [string, string][] = [
+    ['GET', account],
+    ['POST', account],
+    ['POST', onboarding],
+    ['GET', earnings],
+  ];
+  const cases: HostileCase[] = [];
+  const post = (method: string) => (method === 'POST' ? { body: '{}' } : {});
+  for (const [method, path] of routes) {
+    cases.push({
+      name: `${method} ${path} without a session`,
+      method,
+      path,
+      headers: JSON_TYPE,
+      ...post(method),
+      expected: [401],
+    });
+    for (const forged of forgedSessions(f.signingKey, f.seller)) {
+      cases.push({
+        name: `${method} ${path}, forged (${forged.name})`,
+        method,
+        path,
+        headers: { ...JSON_TYPE, cookie: forged.cookie },
+        ...post(method),
+        expected: [401],
+      });
+    }
+  }
+  const ghost = ghostSession(f.signingKey);
+  const seller = { ...JSON_TYPE, cookie: f.seller.cookie };
+  cases.push(
+    {
+      name: 'payout account status as a user that does not exist',
+      method: 'GET',
+      path: account,
+      headers: { cookie: ghost },
+      expected: [200],
+      check: (body) => (body?.status === 'none' ? undefined : `status ${JSON.stringify(body?.status)}`),
+    },
+    {
+      name: 'earnings as a user that does not exist',
+      method: 'GET',
+      path: earnings,
+      headers: { cookie: ghost },
+      expected: [200],
+      check: (body) => (Array.isArray(body?.earnings) && body.earnings.length === 0 ? undefined : 'not empty'),
+    },
+    {
+      name: 'sandbox onboarding as a user that does not exist',
+      method: 'POST',
+      path: onboarding,
+      headers: { ...JSON_TYPE, cookie: ghost },
+      body: '{}',
+      expected: [404],
+    },
+    // The fixture seller has no payout account, and the stack runs real Stripe (the fake): 404 either way.
+    {
+      name: 'sandbox onboarding without an account',
+      method: 'POST',
+      path: onboarding,
+      headers: seller,
+      body: '{}',
+      expected: [404],
+    },
+  );
+  // Bodies the body rules refuse before the route runs: no account is created.
+  for (const path of [account, onboarding]) {
+    for (const body of malformedJson) {
+      cases.push({
+        name: `${path} malformed JSON ${JSON.stringify(body).slice(0, 30)}`,
+        method: 'POST',
+        path,
+        headers: seller,
+        body,
+        expected: [400],
+      });
+    }
+    for (const type of nonJsonTypes) {
+      cases.push({
+        name: `${path} content-type ${type}`,
+        method: 'POST',
+        path,
+        headers: { 'content-type': type, cookie: f.seller.cookie },
+        body: '{}',
+        expected: [415],
+      });
+    }
+    cases.push({
+      name: `${path} 50 kB body`,
+      method: 'POST',
+      path,
+      headers: seller,
+      body: JSON.stringify({ x: long(50_000) }),
+      expected: [413],
+    });
+  }
+  // Methods and paths the routes do not have.
+  for (const [method, path] of [
+    ['PUT', account],
+    ['PATCH', account],
+    ['DELETE', account],
+    ['GET', onboarding],
+    ['PUT', onboarding],
+    ['DELETE', onboarding],
+    ['POST', earnings],
+    ['DELETE', earnings],
+    ['GET', `${earnings}/${f.openOrderId}`],
+    ['GET', `${account}/${f.seller.id}`],
+    ['GET', `${earnings}/../payout-account/../../users/currentuser`],
+  ]) {
+    cases.push({
+      name: `no such route ${method} ${path}`,
+      method,
+      path,
+      headers: seller,
+      ...post(method),
+      expected: [404],
+    });
+  }
+  return cases;
+}
+
 function casesForListQuery(f: Fixtures): HostileCase[] {
   const noFixture = (body: any) => {
     const found = (body?.tickets ?? []).filter((t: { title: string }) => f.fixtureTitles.includes(t.title));
@@ -822,6 +953,7 @@ export function hostileCases(f: Fixtures): HostileCase[] {
     ...casesForPathRoutes(f),
     ...casesForListQuery(f),
     ...casesForWebhook(f),
+    ...casesForPayouts(f),
   ];
 }
 

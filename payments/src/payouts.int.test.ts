@@ -155,6 +155,19 @@ describe('payout account', () => {
     expect(res.body).toEqual({ status: 'active' });
   });
 
+  it('answers the sandbox onboarding route 404 with real Stripe, leaving a pending account pending', async () => {
+    const seller = sessionCookie();
+    await connect(seller);
+    const res = await request(payments.app)
+      .post('/api/payments/payout-account/sandbox-onboarding')
+      .set('Cookie', seller.cookie)
+      .send({})
+      .expect(404);
+    expect(res.body).toEqual({ errors: [{ message: expect.any(String) }] });
+    const status = await request(payments.app).get('/api/payments/payout-account').set('Cookie', seller.cookie);
+    expect(status.body).toEqual({ status: 'pending' });
+  });
+
   it('refuses a Connect event signed with neither secret', async () => {
     const seller = sessionCookie();
     const accountId = await connect(seller);

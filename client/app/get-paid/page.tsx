@@ -47,6 +47,11 @@ export default async function GetPaidPage({ searchParams }: { searchParams: Prom
             receive money.
           </p>
         )}
+        {query.onboarding === 'expired' && status !== 'active' && (
+          <p className="muted small" role="status" data-testid="onboarding-expired">
+            That onboarding link has expired. Continue onboarding to get a fresh one; what you already gave is kept.
+          </p>
+        )}
         {status !== 'active' && (
           <form action={connectPayoutAccountAction}>
             <button type="submit" className="button button-primary" data-testid="connect-payouts">

@@ -45,9 +45,13 @@ function message(kind: EmailKind, story: ReadyStory, appUrl: string): Message {
     case 'sold':
       return {
         subject: `Your ticket sold: ${ticket.title}`,
-        lines: [`Good news: your ticket sold for ${money(story.priceCents)}.`],
+        lines: [
+          `Good news: your ticket sold for ${money(story.priceCents)}.`,
+          // Payments, not this service, knows the fee and the seller's account: the Get paid page shows both.
+          'Your share, less the platform fee, is transferred to your payout account. If you have not connected one yet, connect it on the Get paid page to receive the money.',
+        ],
         details: [...eventDetails(ticket), ['Price', money(story.priceCents)], ['Sold on', when(story.closedAt!)]],
-        link: { href: `${appUrl}/tickets/mine`, label: 'See your tickets' },
+        link: { href: `${appUrl}/get-paid`, label: 'See your earnings' },
         closing: 'Thank you for selling on MicroTick.',
       };
     case 'hold-expired':
@@ -57,8 +61,9 @@ function message(kind: EmailKind, story: ReadyStory, appUrl: string): Message {
           `Your hold ended at ${when(story.expiresAt)} before the order was paid, so nothing was charged and the ticket is for sale again.`,
         ],
         details: [...eventDetails(ticket), ['Price', money(story.priceCents)]],
-        link: { href: `${appUrl}/tickets/${ticket.id}`, label: 'Order it again, if it is still available' },
-        closing: 'You can hold a ticket again at any time.',
+        link: { href: `${appUrl}/tickets/${ticket.id}`, label: 'See the ticket' },
+        // Orders refuses the same buyer this ticket for a cool-down after letting it go (decisions.md).
+        closing: 'If it is still for sale, you can order it again after a short wait.',
       };
   }
 }

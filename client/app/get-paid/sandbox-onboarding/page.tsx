@@ -18,7 +18,7 @@ export default async function SandboxOnboardingPage({
   await requireUser(`/get-paid/sandbox-onboarding${account ? `?account=${encodeURIComponent(account)}` : ''}`);
   return (
     <div className="narrow">
-      <article className="card">
+      <article className="card sandbox-onboarding">
         <h1>Payout onboarding</h1>
         <p className="test-mode" data-testid="test-mode">
           <strong>TEST MODE</strong> — no real account is opened and no money moves.
