@@ -8,14 +8,11 @@ export const metadata: Metadata = { title: 'Payout onboarding (test mode)' };
 /**
  * Where the sandbox payment gateway's onboarding link points (no Stripe key configured): one click does
  * what finishing Stripe's onboarding does. With real Stripe, payments answers 404 and nothing changes.
+ * The link's ?account= is not shown: anyone can write a link, and the button acts on the signed-in
+ * seller's own account.
  */
-export default async function SandboxOnboardingPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string>>;
-}) {
-  const { account } = await searchParams;
-  await requireUser(`/get-paid/sandbox-onboarding${account ? `?account=${encodeURIComponent(account)}` : ''}`);
+export default async function SandboxOnboardingPage() {
+  await requireUser('/get-paid/sandbox-onboarding');
   return (
     <div className="narrow">
       <article className="card sandbox-onboarding">
@@ -25,7 +22,7 @@ export default async function SandboxOnboardingPage({
         </p>
         <p>
           With Stripe, this is where you would give your details and bank account. Here, one click makes your payout
-          account {account ? <code className="receipt-reference">{account}</code> : null} ready to receive transfers.
+          account ready to receive transfers.
         </p>
         <form action={completeSandboxOnboardingAction}>
           <button type="submit" className="button button-primary" data-testid="complete-onboarding">
