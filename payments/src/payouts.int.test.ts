@@ -336,6 +336,35 @@ describe('a refund', () => {
     expect(res.body.totals).toEqual({ pending: 0, transferred: 0, reversed: 27 });
   });
 
+  it('reverses the transfer when the charge is refunded in full outside payments (charge.refunded), once', async () => {
+    const seller = await connectedSeller();
+    const order = await sell(seller, 3000);
+    await payments.payouts.runOnce();
+    const {
+      rows: [payment],
+    } = await payments.pool.query('SELECT provider_payment_id FROM payments WHERE order_id = $1', [order.id]);
+    const refunded = {
+      id: `ch_${randomUUID()}`,
+      object: 'charge',
+      payment_intent: payment.provider_payment_id,
+      refunded: true,
+      refunds: { object: 'list', data: [{ id: 're_dashboard' }] },
+    };
+    const event = fake.signedEvent('charge.refunded', refunded, WEBHOOK_SECRET);
+    await postWebhook(event).expect(200);
+    await postWebhook(event).expect(200);
+    await payments.payouts.runOnce();
+    await payments.payouts.runOnce();
+
+    const [earning] = await earningOf(order.id);
+    expect(earning).toMatchObject({ status: 'reversed' });
+    expect(fake.reversals.filter((r) => r.transfer === earning.provider_transfer_id)).toHaveLength(1);
+    const { rows } = await payments.pool.query('SELECT status, provider_refund_id FROM payments WHERE order_id = $1', [
+      order.id,
+    ]);
+    expect(rows).toEqual([{ status: 'refunded', provider_refund_id: 're_dashboard' }]);
+  });
+
   it('cancels an earning never transferred without calling Stripe', async () => {
     const seller = sessionCookie();
     const order = await sell(seller, 3000);

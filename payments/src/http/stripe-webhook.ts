@@ -3,6 +3,7 @@ import express, { Router } from 'express';
 import Stripe from 'stripe';
 import {
   isStripeEventProcessed,
+  markRefundedAtProvider,
   markStripeEventProcessed,
   recordSucceededCharge,
   UnknownOrderError,
@@ -93,6 +94,19 @@ export function stripeWebhookRouter(
             { orderId: intent.metadata?.orderId, paymentIntent: intent.id, reason: intent.last_payment_error?.message },
             'payment failed',
           );
+          break;
+        }
+        case 'charge.refunded': {
+          // A full refund made outside payments (the Dashboard): the seller's transfer is reversed.
+          const charge = event.data.object;
+          const intentId =
+            typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
+          if (
+            charge.refunded &&
+            intentId &&
+            (await markRefundedAtProvider(pool, intentId, charge.refunds?.data[0]?.id ?? null))
+          )
+            logger.info({ paymentIntent: intentId }, 'payment refunded at the provider');
           break;
         }
         default:

@@ -192,6 +192,23 @@ export async function markRefunded(pool: Pool, paymentId: string, providerRefund
   );
 }
 
+/**
+ * A charge refunded in full at the provider (the Dashboard, a dispute settled by refund): the payment is
+ * refunded, so the payout worker reverses its seller's transfer. False when no standing payment matched.
+ */
+export async function markRefundedAtProvider(
+  pool: Pool,
+  providerPaymentId: string,
+  providerRefundId: string | null,
+): Promise<boolean> {
+  const { rowCount } = await pool.query(
+    `UPDATE payments SET status = 'refunded', provider_refund_id = coalesce($2, provider_refund_id), refunded_at = now()
+     WHERE provider_payment_id = $1 AND status IN ('succeeded', 'refund_pending')`,
+    [providerPaymentId, providerRefundId],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
 /** Marks a processed Stripe event; false when it was already processed. */
 export async function markStripeEventProcessed(pool: Pool, id: string, type: string): Promise<boolean> {
   const { rowCount } = await pool.query(
