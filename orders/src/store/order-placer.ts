@@ -127,19 +127,24 @@ export class OrderPlacer {
   ) {
     this.batcher = new Batcher(async (requests) => {
       const prepared = await prepareOrders(pool, requests, held);
-      await this.lastStatement;
-      const batch = placePrepared(pool, prepared, limits, held).then(
-        (results) => results.map((result) => Promise.resolve(result)),
-        (err: unknown) => {
-          // As Batcher does with a failed batch: each order again on its own, so an error fails only its own.
-          if (requests.length === 1) throw err;
-          return requests.map(async (request) => (await placeOrders(pool, [request], limits, held))[0]);
-        },
-      );
+      // Statements form one chain, in the order the batches finished reading, whatever maxInFlight is.
+      const previous = this.lastStatement;
+      const batch = previous
+        .then(() => placePrepared(pool, prepared, limits, held))
+        .then(
+          (results) => results.map((result) => Promise.resolve(result)),
+          (err: unknown) => {
+            // As Batcher does with a failed batch: each order again on its own, so an error fails only its own.
+            if (requests.length === 1) throw err;
+            return requests.map(async (request) => (await placeOrders(pool, [request], limits, held))[0]);
+          },
+        );
       this.lastStatement = batch.then(
         (results) => Promise.allSettled(results),
         () => undefined,
       );
+      // The Batcher sends the next batch (its read) once this one's statement is on its way.
+      await previous;
       return requests.map((_, index) => ({ batch, index }));
     }, options);
   }
