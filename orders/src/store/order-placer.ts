@@ -1,12 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  Batcher,
-  makeEnvelope,
-  queryKeepingConnection,
-  recordInStatement,
-  type Envelope,
-  type Pool,
-} from '@microtick/common';
+import { Batcher, makeEnvelope, queryKeepingConnection, recordInStatement, type Pool } from '@microtick/common';
 import { heldTickets, type HeldTickets } from './held-tickets';
 import { placementOutcome } from '../rules';
 import type { OrderRecord } from './orders';
@@ -108,16 +101,9 @@ interface ResultRow {
  * round trip and one commit serve many orders; when the service is quiet a batch is a single order.
  * Sending each order on its own cost half the throughput; one batch in flight did better than two,
  * four or eight: the bigger the batches, the less each order costs (measured, docs/performance.md).
- *
- * One batch's statement runs at a time, but the next batch's price read overlaps it: a batch leaves the
- * Batcher once its statement is sent, so the following one reads its prices and builds its events while
- * that statement commits, then waits its turn. The statement's `repriced` check keeps a price read
- * before the previous batch committed safe.
  */
 export class OrderPlacer {
-  private readonly batcher: Batcher<OrderRequest, { batch: Promise<Promise<PlaceOrderResult>[]>; index: number }>;
-  /** Settles when the last batch's statement (and any one-by-one retry of it) has finished. */
-  private lastStatement: Promise<unknown> = Promise.resolve();
+  private readonly batcher: Batcher<OrderRequest, PlaceOrderResult>;
 
   constructor(
     pool: Pool,
@@ -125,38 +111,16 @@ export class OrderPlacer {
     limits = DEFAULT_HOLD_LIMITS,
     private readonly held: HeldTickets = heldTickets,
   ) {
-    this.batcher = new Batcher(async (requests) => {
-      const prepared = await prepareOrders(pool, requests, held);
-      // Statements form one chain, in the order the batches finished reading, whatever maxInFlight is.
-      const previous = this.lastStatement;
-      const batch = previous
-        .then(() => placePrepared(pool, prepared, limits, held))
-        .then(
-          (results) => results.map((result) => Promise.resolve(result)),
-          (err: unknown) => {
-            // As Batcher does with a failed batch: each order again on its own, so an error fails only its own.
-            if (requests.length === 1) throw err;
-            return requests.map(async (request) => (await placeOrders(pool, [request], limits, held))[0]);
-          },
-        );
-      this.lastStatement = batch.then(
-        (results) => Promise.allSettled(results),
-        () => undefined,
-      );
-      // The Batcher sends the next batch (its read) once this one's statement is on its way.
-      await previous;
-      return requests.map((_, index) => ({ batch, index }));
-    }, options);
+    this.batcher = new Batcher((requests) => placeOrders(pool, requests, limits, held), options);
   }
 
   /**
    * A ticket the database said is held a moment ago is refused from memory (HeldTickets); every other
    * request goes to the database, which alone decides who gets a ticket.
    */
-  async place(request: OrderRequest): Promise<PlaceOrderResult> {
-    if (this.held.refuses(request.ticketId, request.userId)) return { outcome: 'reserved' };
-    const { batch, index } = await this.batcher.submit(request);
-    return (await batch)[index];
+  place(request: OrderRequest): Promise<PlaceOrderResult> {
+    if (this.held.refuses(request.ticketId, request.userId)) return Promise.resolve({ outcome: 'reserved' });
+    return this.batcher.submit(request);
   }
 }
 
@@ -177,19 +141,6 @@ export async function placeOrders(
   limits = DEFAULT_HOLD_LIMITS,
   held?: HeldTickets,
 ): Promise<PlaceOrderResult[]> {
-  return placePrepared(pool, await prepareOrders(pool, requests, held), limits, held);
-}
-
-interface PreparedOrders {
-  requests: OrderRequest[];
-  /** HeldTickets' mark, taken before the read. */
-  mark: number;
-  /** Per request, its order and complete event; undefined for a ticket not on sale. */
-  placing: ({ request: OrderRequest; orderId: string; priceCents: number; event: Envelope } | undefined)[];
-}
-
-/** The batch's read: its tickets' prices and sellers, and each order's order.created built and validated. */
-async function prepareOrders(pool: Pool, requests: OrderRequest[], held?: HeldTickets): Promise<PreparedOrders> {
   const mark = held?.mark() ?? 0;
   const { rows: prices } = await queryKeepingConnection<{ id: string; price_cents: number; user_id: string }>(pool, {
     name: 'read-prices',
@@ -213,16 +164,6 @@ async function prepareOrders(pool: Pool, requests: OrderRequest[], held?: HeldTi
     });
     return { request, orderId, priceCents, event };
   });
-  return { requests, mark, placing };
-}
-
-/** The batch's statement and commit, and each request's outcome. */
-async function placePrepared(
-  pool: Pool,
-  { requests, mark, placing }: PreparedOrders,
-  limits: HoldLimits,
-  held?: HeldTickets,
-): Promise<PlaceOrderResult[]> {
   const onSale = placing.filter((p) => p !== undefined);
   let rows: ResultRow[] = [];
   try {
