@@ -43,6 +43,9 @@ export class ForbiddenError extends statusError(403, 'Not allowed') {}
 
 export class NotFoundError extends statusError(404, 'Not found') {}
 
+/** A dependency this request needs cannot be reached right now; the client may try again shortly. */
+export class ServiceUnavailableError extends statusError(503, 'Service unavailable, try again shortly') {}
+
 export class ConflictError extends HttpError {
   constructor(message: string) {
     super(409, [{ message }]);

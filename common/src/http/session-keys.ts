@@ -1,5 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import type { Logger } from '../logger';
+import { ServiceUnavailableError } from './errors';
 
 /** An Ed25519 public key as published in the JWKS (RFC 8037), named by its RFC 7638 thumbprint. */
 export interface PublicJwk {
@@ -112,6 +113,8 @@ export interface RemoteKeysOptions {
 /**
  * The public keys from auth's JWKS URL, fetched on first use and again when a token names a kid we do
  * not know (auth rotated), at most once per refetch interval. A failed fetch keeps the keys we have.
+ * A process that has no keys yet because auth cannot be reached answers 503 rather than "Not signed in":
+ * the session may well be valid (auth restarting while this replica starts).
  */
 export function remoteKeys({
   url,
@@ -121,13 +124,16 @@ export function remoteKeys({
 }: RemoteKeysOptions): KeySource {
   let keys = new Map<string, KeyObject>();
   let lastFetchMs = -Infinity;
+  let authReachable = true;
   let inFlight: Promise<void> | undefined;
   const refetch = () =>
     (inFlight ??= (async () => {
       lastFetchMs = Date.now();
       try {
+        authReachable = false;
         const res = await fetch(url, { signal: AbortSignal.timeout(fetchTimeoutMs) });
         if (!res.ok) throw new Error(`JWKS answered ${res.status}`);
+        authReachable = true;
         const fetched = keysFromJwks(await res.json());
         if (fetched.size === 0) throw new Error('JWKS lists no Ed25519 key');
         keys = fetched;
@@ -144,6 +150,7 @@ export function remoteKeys({
       if (inFlight) await inFlight;
       // With no keys at all (auth was not up yet) every token fails, so ask again sooner.
       else if (Date.now() - lastFetchMs >= (keys.size ? refetchIntervalMs : 1_000)) await refetch();
+      if (keys.size === 0 && !authReachable) throw new ServiceUnavailableError();
       return keys.get(kid);
     },
   };

@@ -157,6 +157,19 @@ describe('remoteKeys', () => {
     expect(fetches).toBe(3);
   });
 
+  it('answers 503, not "Not signed in", while it has no keys because auth cannot be reached', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const unreachable = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/jwks.json`;
+    await new Promise((resolve) => closed.close(resolve));
+    const verifier = sessionVerifier({
+      keys: remoteKeys({ url: unreachable, logger: testLogger }),
+      maxAgeSeconds: 3600,
+      isRevoked: () => false,
+    });
+    await expect(userFor(verifier, token())).rejects.toMatchObject({ status: 503 });
+  });
+
   it('ignores a published key filed under another key’s kid', async () => {
     const other = loadSigningKeys(newKeyPem());
     served = { keys: [{ ...other.jwks.keys[0], kid: keys.signing.kid }] };

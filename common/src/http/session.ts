@@ -1,7 +1,7 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
 import type { CookieOptions, RequestHandler } from 'express';
 import type { Logger } from '../logger';
-import { NotAuthorizedError } from './errors';
+import { NotAuthorizedError, ServiceUnavailableError } from './errors';
 import type { KeySource, SigningKey } from './session-keys';
 import { uuidPattern } from './validation';
 
@@ -128,7 +128,8 @@ export async function verifySessionToken(
   let key;
   try {
     key = await keys.key(header.kid);
-  } catch {
+  } catch (err) {
+    if (err instanceof ServiceUnavailableError) throw err;
     return undefined;
   }
   if (!key) return undefined;
