@@ -83,7 +83,7 @@ export async function run(): Promise<string> {
   const bus = await Bus.connect({ url: nats.url, name: 'tickets-bench', logger: silent });
   const relay = new OutboxRelay({ pool, bus, logger: silent });
   const keys = loadSigningKeys(
-    generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
   );
   const server = buildApp({
     pool,

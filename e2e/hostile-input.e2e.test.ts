@@ -85,7 +85,9 @@ describe('hostile input through the gateway', () => {
     // The limit depends only on how many cases there are, not on the fixtures' ids.
     const shape = {
       signingKey: loadSigningKeys(
-        generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+        generateKeyPairSync('rsa', { modulusLength: 2048 })
+          .privateKey.export({ format: 'pem', type: 'pkcs8' })
+          .toString(),
       ).signing,
       webhookSecret,
       password: PASSWORD,

@@ -1,5 +1,6 @@
-import { createHmac, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
-import { testMailEnv, testNatsUrl, testSessionEnv, testSessionKeys } from '@microtick/devstack';
+import { createHmac, createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { jwsSignature } from '@microtick/common';
+import { TEST_SIGNING_KEY_PEM, testMailEnv, testNatsUrl, testSessionEnv, testSessionKeys } from '@microtick/devstack';
 import request from 'supertest';
 import { readConfig } from './config';
 import { hashPassword } from './http/password';
@@ -22,6 +23,14 @@ const sessionCookieOf = (res: request.Response) =>
 const tokenOf = (res: request.Response) => sessionCookieOf(res)!.split(';')[0].slice('session='.length);
 const sidOf = (cookie: string) => JSON.parse(Buffer.from(cookie.split('.')[1], 'base64url').toString()).sid;
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const headerOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString());
+const pkcs8 = (type: 'rsa' | 'ed25519', modulusLength?: number) =>
+  (type === 'rsa'
+    ? generateKeyPairSync('rsa', { modulusLength: modulusLength ?? 2048 })
+    : generateKeyPairSync('ed25519')
+  ).privateKey
+    .export({ format: 'pem', type: 'pkcs8' })
+    .toString();
 
 describe('POST /api/users/signup', () => {
   const app = () => appWith();
@@ -164,7 +173,7 @@ describe('session', () => {
     await agent.get('/api/users/currentuser').expect(200, { currentUser: null });
   });
 
-  it('treats an expired, over-age, tampered, wrongly signed, HS256 or alg=none token as signed out', async () => {
+  it('treats an expired, over-age, tampered, wrongly signed, HS256, alg=none or wrong-alg token as signed out', async () => {
     const agent = request.agent(appWith());
     const signup = await agent.post('/api/users/signup').send({ email: newEmail(), password }).expect(201);
     const user = { id: signup.body.id, email: signup.body.email };
@@ -174,23 +183,30 @@ describe('session', () => {
     const now = Math.floor(Date.now() / 1000);
     const resigned = (changes: object, key = testSessionKeys.signing) => {
       const payload = Buffer.from(JSON.stringify({ ...claims, ...changes })).toString('base64url');
-      return `${h}.${payload}.${sign(null, Buffer.from(`${h}.${payload}`), key.privateKey).toString('base64url')}`;
+      return `${h}.${payload}.${jwsSignature(`${h}.${payload}`, key.privateKey)}`;
     };
     const resignedUnder = (header: object) => {
       const input = `${b64(header)}.${p}`;
-      return `${input}.${sign(null, Buffer.from(input), testSessionKeys.signing.privateKey).toString('base64url')}`;
+      return `${input}.${jwsSignature(input, testSessionKeys.signing.privateKey)}`;
     };
-    const otherKey = { kid: testSessionKeys.signing.kid, privateKey: generateKeyPairSync('ed25519').privateKey };
-    const hs256 = `${b64({ alg: 'HS256', typ: 'JWT' })}.${p}.${createHmac('sha256', 'any-key')
-      .update(`${b64({ alg: 'HS256', typ: 'JWT' })}.${p}`)
-      .digest('base64url')}`;
+    const otherKey = {
+      kid: testSessionKeys.signing.kid,
+      privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
+    };
+    const hs256With = (secret: string) => {
+      const input = `${b64({ alg: 'HS256', typ: 'JWT', kid: testSessionKeys.signing.kid })}.${p}`;
+      return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+    };
+    const publicPem = createPublicKey(testSessionKeys.signing.privateKey).export({ format: 'pem', type: 'spki' });
     const tokens = {
       expired: resigned({ iat: now - 120, exp: now - 10 }),
       overAge: resigned({ iat: now - 3601, exp: now + 10 ** 9 }),
       tampered: `${h}.${b64({ ...claims, sub: randomUUID() })}.${s}`,
       anotherKey: resigned({}, otherKey),
-      unknownKid: resignedUnder({ alg: 'EdDSA', typ: 'JWT', kid: 'not-a-published-kid' }),
-      hs256,
+      unknownKid: resignedUnder({ alg: 'RS256', typ: 'JWT', kid: 'not-a-published-kid' }),
+      hs256: hs256With('any-key'),
+      hs256WithThePublicKey: hs256With(publicPem.toString()),
+      eddsaUnderTheRsaKid: resignedUnder({ alg: 'EdDSA', typ: 'JWT', kid: testSessionKeys.signing.kid }),
       none: `${b64({ alg: 'none', typ: 'JWT' })}.${p}.`,
       wrongIssuer: resigned({ iss: 'someone-else' }),
       unknownSession: resigned({ sid: randomUUID() }),
@@ -201,9 +217,15 @@ describe('session', () => {
       const res = await request(appWith()).get('/api/users/currentuser').set('Cookie', `session=${token}`).expect(200);
       expect({ name, currentUser: res.body.currentUser }).toEqual({ name, currentUser: null });
     }
+    expect(headerOf(valid)).toEqual({ alg: 'RS256', typ: 'JWT', kid: testSessionKeys.signing.kid });
     await request(appWith())
       .get('/api/users/currentuser')
       .set('Cookie', `session=${valid}`)
+      .expect(200, { currentUser: user });
+    // The same header re-signed by the real key passes: the refusals above are not about resigning.
+    await request(appWith())
+      .get('/api/users/currentuser')
+      .set('Cookie', `session=${resignedUnder({ alg: 'RS256', typ: 'JWT', kid: testSessionKeys.signing.kid })}`)
       .expect(200, { currentUser: user });
   });
 
@@ -226,7 +248,31 @@ describe('session', () => {
   it('publishes the keys sessions are signed with at /api/users/.well-known/jwks.json', async () => {
     const res = await request(appWith()).get('/api/users/.well-known/jwks.json').expect(200);
     expect(res.body).toEqual(testSessionKeys.jwks);
-    expect(res.body.keys[0]).not.toHaveProperty('d');
+    expect(Object.keys(res.body.keys[0]).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
+    expect(res.body.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
+  });
+
+  it('keeps sessions signed with an Ed25519 key valid after a rotation to an RSA key that lists it as previous', async () => {
+    const ed25519 = pkcs8('ed25519');
+    const before = appWith({ AUTH_SIGNING_KEY: ed25519 });
+    const email = newEmail();
+    const signup = await request(before).post('/api/users/signup').send({ email, password }).expect(201);
+    const oldCookie = `session=${tokenOf(signup)}`;
+    expect(headerOf(tokenOf(signup)).alg).toBe('EdDSA');
+    await request(before).get('/api/users/currentuser').set('Cookie', oldCookie).expect(200);
+
+    const after = appWith({ AUTH_SIGNING_KEY: TEST_SIGNING_KEY_PEM, AUTH_PREVIOUS_SIGNING_KEYS: ed25519 });
+    const jwks = await request(after).get('/api/users/.well-known/jwks.json').expect(200);
+    expect(jwks.body.keys.map((k: { kty: string; alg: string }) => [k.kty, k.alg])).toEqual([
+      ['RSA', 'RS256'],
+      ['OKP', 'EdDSA'],
+    ]);
+    await request(after)
+      .get('/api/users/currentuser')
+      .set('Cookie', oldCookie)
+      .expect(200, { currentUser: { id: signup.body.id, email } });
+    const signin = await request(after).post('/api/users/signin').send({ email, password }).expect(200);
+    expect(headerOf(tokenOf(signin)).alg).toBe('RS256');
   });
 });
 
@@ -391,12 +437,25 @@ describe('operations', () => {
     expect(metrics.text).toContain('http_request_duration_seconds');
   });
 
-  it('refuses a signing key that is not an Ed25519 private key, naming it', () => {
+  it('refuses a signing key that is not an RSA key of 2048 bits or more or an Ed25519 key, naming it', () => {
     const env = { DATABASE_URL: db.url, NATS_URL: testNatsUrl(), ...testSessionEnv(), ...testMailEnv() };
     expect(() => readConfig({ ...env, AUTH_SIGNING_KEY: 'not a key' })).toThrow(/AUTH_SIGNING_KEY must be/);
     expect(() => readConfig({ ...env, AUTH_PREVIOUS_SIGNING_KEYS: 'not a key' })).toThrow(
       /AUTH_PREVIOUS_SIGNING_KEYS must be/,
     );
+    const small = pkcs8('rsa', 1024);
+    expect(() => readConfig({ ...env, AUTH_SIGNING_KEY: small })).toThrow(
+      /AUTH_SIGNING_KEY must be an RSA private key of at least 2048 bits .*this one is rsa of 1024 bits/,
+    );
+    expect(() => readConfig({ ...env, AUTH_PREVIOUS_SIGNING_KEYS: small })).toThrow(
+      /AUTH_PREVIOUS_SIGNING_KEYS must be .*this one is rsa of 1024 bits/,
+    );
+    // Both kinds a deployment may hold read as they are, also base64-encoded on one line.
+    for (const key of [pkcs8('rsa'), pkcs8('ed25519')]) {
+      expect(readConfig({ ...env, AUTH_SIGNING_KEY: key }).AUTH_SIGNING_KEY).toBe(key);
+      const oneLine = Buffer.from(key).toString('base64');
+      expect(readConfig({ ...env, AUTH_SIGNING_KEY: oneLine }).AUTH_SIGNING_KEY).toBe(oneLine);
+    }
   });
 
   it('refuses to start without its configuration, naming what is missing', () => {

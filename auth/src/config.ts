@@ -9,13 +9,20 @@ import {
 } from '@microtick/common';
 import { z } from 'zod';
 
-const reads = (load: () => unknown) => {
+/** The problem with a key setting, as the message loadSigningKeys or publishedJwks throws, if any. */
+const keyProblem = (load: () => unknown): string | undefined => {
   try {
     load();
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
   }
+};
+
+/** A refinement naming what is wrong with a key, after the rule it breaks. */
+const keySetting = (rule: string, load: (value: string) => unknown) => (value: string, ctx: z.RefinementCtx) => {
+  const problem = keyProblem(() => load(value));
+  if (problem) ctx.addIssue({ code: 'custom', message: `${rule} (${problem})` });
 };
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -23,14 +30,23 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
     {
       ...storeAndBusConfig(4001),
       ...userFacingConfig,
-      /** Ed25519 private key (PKCS#8 PEM, or that PEM base64-encoded on one line) that signs sessions. */
+      /**
+       * The private key that signs sessions (PEM, or that PEM base64-encoded on one line): RSA of at least
+       * 2048 bits, tokens RS256 (new keys), or Ed25519, tokens EdDSA (keys made before RS256).
+       */
       AUTH_SIGNING_KEY: z
         .string()
-        .refine((key) => reads(() => loadSigningKeys(key)), 'must be an Ed25519 private key in PKCS#8 PEM'),
-      /** Keys rotated out, still published so their tokens stay valid (PEM blocks, private or public). */
+        .superRefine(
+          keySetting('must be an RSA private key of at least 2048 bits or an Ed25519 one, in PEM', (key) =>
+            loadSigningKeys(key),
+          ),
+        ),
+      /** Keys rotated out, still published so their tokens stay valid (PEM blocks, private or public, either kind). */
       AUTH_PREVIOUS_SIGNING_KEYS: z
         .string()
-        .refine((keys) => reads(() => publishedJwks(keys)), 'must be Ed25519 keys in PEM')
+        .superRefine(
+          keySetting('must be RSA keys of at least 2048 bits or Ed25519 keys, in PEM', (keys) => publishedJwks(keys)),
+        )
         .default(''),
       COOKIE_SECURE: f.booleanFromString.optional(),
       AUTH_RATE_LIMIT: f.positiveInt.default(20),

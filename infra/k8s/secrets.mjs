@@ -7,8 +7,8 @@
 // A template value `${VAR:-default}` is taken from the environment variable VAR; otherwise from the default:
 //   generate  32 random bytes as hex on a local cluster; required in production (a regenerated
 //             database password would no longer match the one the volume was initialised with)
-//   generate-ed25519  a new Ed25519 private key (PKCS#8 PEM, base64 on one line) on a local cluster;
-//             required in production (a new key every run would sign everyone out)
+//   generate-signing-key  a new RSA-2048 private key (PKCS#8 PEM, base64 on one line; sessions RS256) on
+//             a local cluster; required in production (a new key every run would sign everyone out)
 //   empty     empty on a local cluster; required in production
 //   (nothing) empty everywhere
 // Any other value is written as it is, with `${KEY}` replaced by the value of KEY from an earlier line
@@ -64,13 +64,14 @@ for (const { dir, name: file } of templates) {
     const [, key, variable, fallback] = m;
     let value = process.env[variable];
     if (value === undefined || value === '') {
-      if (['generate', 'generate-ed25519', 'empty'].includes(fallback) && !mayGenerate) {
+      if (['generate', 'generate-signing-key', 'empty'].includes(fallback) && !mayGenerate) {
         missing.push(variable);
         continue;
       }
       if (fallback === 'generate') value = randomBytes(32).toString('hex');
-      else if (fallback === 'generate-ed25519') {
-        const pem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' });
+      else if (fallback === 'generate-signing-key') {
+        const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+        const pem = privateKey.export({ format: 'pem', type: 'pkcs8' });
         value = Buffer.from(pem).toString('base64');
       } else if (fallback === 'empty') value = '';
       else value = fallback;

@@ -43,7 +43,7 @@ export function requireKubectl(): string {
 
 /** Fake but well-formed values for the production Secret templates (CI passes real ones). */
 export const fakeProductionEnv: Record<string, string> = {
-  // A fixed Ed25519 key made for these offline checks only.
+  // A fixed key made for these offline checks only (Ed25519: auth still accepts one; new keys are RSA-2048).
   AUTH_SIGNING_KEY:
     'LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1DNENBUUF3QlFZREsyVndCQ0lFSUNDOVB1bHRDT2ZhZGZMR3p0Y09wUkZISmNEVkRYZ3JPN0YyZ2hXYmVxTEkKLS0tLS1FTkQgUFJJVkFURSBLRVktLS0tLQo=',
   AUTH_DATABASE_URL: `postgresql://auth:${'a1'.repeat(16)}@private-db.example.com:25060/auth?sslmode=no-verify`,

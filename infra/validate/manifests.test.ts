@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { loadSigningKeys, sessionAlgorithmOf } from '@microtick/common';
 import { roster, servicesWithDatabase } from '@microtick/devstack';
 import {
   appServices,
@@ -456,6 +457,14 @@ describe('Secrets and ConfigMaps', () => {
     expect(result.status).toBe(1);
     for (const name of ['AUTH_SIGNING_KEY', 'AUTH_DATABASE_URL', 'STRIPE_SECRET_KEY', 'SMTP_URL'])
       expect(result.stderr).toContain(name);
+  });
+
+  test('a local cluster gets a session key auth accepts: RSA-2048, so sessions are signed RS256', () => {
+    const secret = findGenerated(rendered.local, 'Secret', 'session-signing-keys')!;
+    const value = Buffer.from(String(secret.data.AUTH_SIGNING_KEY).replace(/\s+/g, ''), 'base64').toString();
+    const { signing } = loadSigningKeys(value);
+    expect(sessionAlgorithmOf(signing.privateKey)).toBe('RS256');
+    expect(signing.privateKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
   });
 });
 

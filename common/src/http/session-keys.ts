@@ -2,8 +2,24 @@ import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'n
 import type { Logger } from '../logger';
 import { ServiceUnavailableError } from './errors';
 
+/** The JWS algorithms of session tokens. Each key has exactly one: RSA signs RS256, Ed25519 EdDSA. */
+export type SessionAlgorithm = 'RS256' | 'EdDSA';
+
+/** The smallest RSA modulus accepted, for signing or verifying. */
+export const MIN_RSA_BITS = 2048;
+
+/** An RSA public key as published in the JWKS (RFC 7517/7518), named by its RFC 7638 thumbprint. */
+export interface RsaPublicJwk {
+  kty: 'RSA';
+  n: string;
+  e: string;
+  kid: string;
+  alg: 'RS256';
+  use: 'sig';
+}
+
 /** An Ed25519 public key as published in the JWKS (RFC 8037), named by its RFC 7638 thumbprint. */
-export interface PublicJwk {
+export interface Ed25519PublicJwk {
   kty: 'OKP';
   crv: 'Ed25519';
   x: string;
@@ -11,6 +27,8 @@ export interface PublicJwk {
   alg: 'EdDSA';
   use: 'sig';
 }
+
+export type PublicJwk = RsaPublicJwk | Ed25519PublicJwk;
 
 export interface Jwks {
   keys: PublicJwk[];
@@ -28,14 +46,38 @@ export interface KeySource {
 
 const PEM_BLOCK = /-----BEGIN ([A-Z ]+)-----[\s\S]+?-----END \1-----/g;
 
-function ed25519PublicJwk(publicKey: KeyObject): PublicJwk {
-  if (publicKey.asymmetricKeyType !== 'ed25519') throw new Error('session keys must be Ed25519');
-  const { x } = publicKey.export({ format: 'jwk' }) as { x: string };
-  // RFC 7638: SHA-256 of the required members in lexicographic order, no whitespace.
-  const kid = createHash('sha256')
-    .update(JSON.stringify({ crv: 'Ed25519', kty: 'OKP', x }))
-    .digest('base64url');
-  return { kty: 'OKP', crv: 'Ed25519', x, kid, alg: 'EdDSA', use: 'sig' };
+const KEY_RULE = `an RSA key of at least ${MIN_RSA_BITS} bits (RS256) or an Ed25519 key (EdDSA)`;
+
+/**
+ * The one algorithm a session key (private or public) signs or verifies with, or undefined for a key that
+ * may do neither: RSA under MIN_RSA_BITS, RSA-PSS, EC, anything else. The key alone decides: a token's
+ * header never chooses the algorithm.
+ */
+export function sessionAlgorithmOf(key: KeyObject): SessionAlgorithm | undefined {
+  if (key.asymmetricKeyType === 'ed25519') return 'EdDSA';
+  if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= MIN_RSA_BITS) return 'RS256';
+  return undefined;
+}
+
+function keyKind(key: KeyObject): string {
+  const bits = key.asymmetricKeyDetails?.modulusLength;
+  return bits ? `${key.asymmetricKeyType} of ${bits} bits` : String(key.asymmetricKeyType);
+}
+
+// RFC 7638: SHA-256 of the required members in lexicographic order, no whitespace.
+const thumbprint = (members: object) => createHash('sha256').update(JSON.stringify(members)).digest('base64url');
+
+function publicJwk(publicKey: KeyObject): PublicJwk {
+  const alg = sessionAlgorithmOf(publicKey);
+  if (alg === 'RS256') {
+    const { n, e } = publicKey.export({ format: 'jwk' }) as { n: string; e: string };
+    return { kty: 'RSA', n, e, kid: thumbprint({ e, kty: 'RSA', n }), alg, use: 'sig' };
+  }
+  if (alg === 'EdDSA') {
+    const { x } = publicKey.export({ format: 'jwk' }) as { x: string };
+    return { kty: 'OKP', crv: 'Ed25519', x, kid: thumbprint({ crv: 'Ed25519', kty: 'OKP', x }), alg, use: 'sig' };
+  }
+  throw new Error(`session keys must be ${KEY_RULE}; this one is ${keyKind(publicKey)}`);
 }
 
 /**
@@ -58,38 +100,55 @@ function publicKeysIn(pems: string): KeyObject[] {
   );
 }
 
-/** The public JWKs of keys given as PEM (private or public); throws for anything not Ed25519. */
+/** The public JWKs of keys given as PEM (private or public); throws for any key that is not a session key. */
 export function publishedJwks(pems: string): PublicJwk[] {
   const keys = publicKeysIn(pems);
   if (keys.length === 0 && pems.trim() !== '') throw new Error('no PEM key found');
-  return keys.map(ed25519PublicJwk);
+  return keys.map(publicJwk);
 }
 
 /**
- * Auth's keys: it signs with `current` (a PKCS#8 PEM) and publishes it together with every key in
- * `previous` (PEM blocks, private or public), so tokens signed before a rotation stay valid. Either may
- * also be given base64-encoded on one line.
+ * Auth's keys: it signs with `current` (a PEM private key: RSA of at least 2048 bits, tokens RS256, or
+ * Ed25519, tokens EdDSA) and publishes it together with every key in `previous` (PEM blocks, private or
+ * public, of either kind), so tokens signed before a rotation stay valid, an Ed25519 key's included after
+ * a move to RSA. Either may also be given base64-encoded on one line.
  */
 export function loadSigningKeys(current: string, previous = ''): { signing: SigningKey; jwks: Jwks } {
   const privateKey = createPrivateKey(pemText(current));
-  const currentJwk = ed25519PublicJwk(createPublicKey(privateKey));
+  const currentJwk = publicJwk(createPublicKey(privateKey));
   const keys = [currentJwk];
   for (const jwk of publishedJwks(previous)) if (!keys.some((k) => k.kid === jwk.kid)) keys.push(jwk);
   return { signing: { kid: currentJwk.kid, privateKey }, jwks: { keys } };
 }
 
-/** The usable keys of a JWKS document: Ed25519 only, whatever else it lists. */
+/** The public key of one JWKS entry, if it is a session key (RSA of at least 2048 bits, or Ed25519). */
+function publicKeyOf(jwk: Record<string, unknown>): KeyObject | undefined {
+  if (jwk.kty === 'RSA' && typeof jwk.n === 'string' && typeof jwk.e === 'string')
+    return createPublicKey({ key: { kty: 'RSA', n: jwk.n, e: jwk.e }, format: 'jwk' });
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519' && typeof jwk.x === 'string')
+    return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' });
+  return undefined;
+}
+
+/**
+ * The usable keys of a JWKS document: RSA of at least 2048 bits and Ed25519, each filed under its own
+ * thumbprint, whatever else it lists. An entry that names another algorithm or use than its key's is
+ * ignored too.
+ */
 export function keysFromJwks(jwks: unknown): Map<string, KeyObject> {
   const keys = new Map<string, KeyObject>();
   const list = (jwks as { keys?: unknown })?.keys;
   if (!Array.isArray(list)) return keys;
   for (const jwk of list) {
-    if (jwk?.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string' || typeof jwk.kid !== 'string')
-      continue;
+    if (typeof jwk !== 'object' || jwk === null || typeof jwk.kid !== 'string') continue;
     try {
-      const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' });
+      const key = publicKeyOf(jwk);
+      if (!key || !sessionAlgorithmOf(key)) continue;
+      const published = publicJwk(key);
+      if (jwk.alg !== undefined && jwk.alg !== published.alg) continue;
+      if (jwk.use !== undefined && jwk.use !== 'sig') continue;
       // The kid must be the key's own thumbprint: a document cannot file one key under another's name.
-      if (ed25519PublicJwk(key).kid === jwk.kid) keys.set(jwk.kid, key);
+      if (published.kid === jwk.kid) keys.set(jwk.kid, key);
     } catch {
       // not a key
     }
@@ -135,7 +194,7 @@ export function remoteKeys({
         if (!res.ok) throw new Error(`JWKS answered ${res.status}`);
         authReachable = true;
         const fetched = keysFromJwks(await res.json());
-        if (fetched.size === 0) throw new Error('JWKS lists no Ed25519 key');
+        if (fetched.size === 0) throw new Error('JWKS lists no usable session key');
         keys = fetched;
       } catch (err) {
         logger.warn({ err, url }, 'could not fetch the session keys; keeping the ones we have');

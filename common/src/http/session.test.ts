@@ -1,12 +1,38 @@
-import { createHmac, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createPublicKey,
+  generateKeyPairSync,
+  randomUUID,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Request, Response } from 'express';
 import { testLogger } from '@microtick/devstack';
-import { currentUser, JWT_ISSUER, SESSION_COOKIE, sessionVerifier, signSession, type SessionVerifier } from './session';
-import { loadSigningKeys, localKeys, remoteKeys, type Jwks } from './session-keys';
+import {
+  currentUser,
+  jwsSignature,
+  JWT_ISSUER,
+  SESSION_COOKIE,
+  sessionVerifier,
+  signSession,
+  verifySessionToken,
+  type SessionVerifier,
+} from './session';
+import { keysFromJwks, loadSigningKeys, localKeys, publishedJwks, remoteKeys, type Jwks } from './session-keys';
 
-const newKeyPem = () => generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+// The real node:crypto, with verify watched: the session check must not hand a callback to the thread pool.
+jest.mock('node:crypto', () => {
+  const actual = jest.requireActual('node:crypto');
+  return { ...actual, verify: jest.fn(actual.verify) };
+});
+
+const pkcs8 = (key: KeyObject) => key.export({ format: 'pem', type: 'pkcs8' }).toString();
+const rsaPem = (modulusLength = 2048) => pkcs8(generateKeyPairSync('rsa', { modulusLength }).privateKey);
+const ed25519Pem = () => pkcs8(generateKeyPairSync('ed25519').privateKey);
+const newKeyPem = () => rsaPem();
 const keys = loadSigningKeys(newKeyPem());
 const user = { id: randomUUID(), email: 'buyer@example.com' };
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -55,7 +81,30 @@ describe('session tokens', () => {
     expect(await userFor(verifier, good)).toBeUndefined();
   });
 
-  it('refuses tokens signed with another Ed25519 key, under its own kid or under the real one', async () => {
+  it('signs RS256 with an RSA key, publishes it as an RSA JWK under its RFC 7638 thumbprint, and verifies it', async () => {
+    const good = token();
+    expect(JSON.parse(Buffer.from(good.split('.')[0], 'base64url').toString())).toEqual({
+      alg: 'RS256',
+      typ: 'JWT',
+      kid: keys.signing.kid,
+    });
+    const { n, e } = createPublicKey(keys.signing.privateKey).export({ format: 'jwk' });
+    const kid = createHash('sha256').update(`{"e":"${e}","kty":"RSA","n":"${n}"}`).digest('base64url');
+    expect(keys.jwks.keys).toEqual([{ kty: 'RSA', n, e, kid, alg: 'RS256', use: 'sig' }]);
+    expect(keys.signing.kid).toBe(kid);
+    expect(await userFor(verifierFor(keys.jwks), good)).toEqual(user);
+  });
+
+  it('checks the signature synchronously: no callback, so no job on the thread pool', async () => {
+    const watched = jest.mocked(verify);
+    watched.mockClear();
+    const session = await verifySessionToken(token(), localKeys(keys.jwks), 3600);
+    expect(session?.user).toEqual(user);
+    expect(watched).toHaveBeenCalledTimes(1);
+    expect(watched.mock.calls[0]).toHaveLength(4); // data, key, signature: the answer is returned, not called back
+  });
+
+  it('refuses tokens signed with another RSA key, under its own kid or under the real one', async () => {
     const other = loadSigningKeys(newKeyPem());
     const verifier = verifierFor(keys.jwks);
     const sessionId = randomUUID();
@@ -68,7 +117,7 @@ describe('session tokens', () => {
     ).toBeUndefined();
   });
 
-  it('refuses HS256 (also keyed with the public key), alg none and a tampered payload', async () => {
+  it('refuses HS256 (also keyed with the public key as PEM, JWK or modulus), alg none and a tampered payload', async () => {
     const verifier = verifierFor(keys.jwks);
     const now = Math.floor(Date.now() / 1000);
     const claims = { iss: JWT_ISSUER, sub: user.id, email: user.email, sid: randomUUID(), iat: now, exp: now + 60 };
@@ -76,16 +125,68 @@ describe('session tokens', () => {
       const signingInput = `${b64({ alg: 'HS256', typ: 'JWT', kid: keys.signing.kid })}.${b64(claims)}`;
       return `${signingInput}.${createHmac('sha256', secret).update(signingInput).digest('base64url')}`;
     };
-    expect(await userFor(verifier, hs256('any-key-at-all-0123456789abcdef'))).toBeUndefined();
-    expect(await userFor(verifier, hs256(Buffer.from(keys.jwks.keys[0].x, 'base64url')))).toBeUndefined();
+    const publicKey = createPublicKey(keys.signing.privateKey);
+    for (const secret of [
+      'any-key-at-all-0123456789abcdef',
+      publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+      publicKey.export({ format: 'pem', type: 'pkcs1' }).toString(),
+      JSON.stringify(keys.jwks.keys[0]),
+      Buffer.from((keys.jwks.keys[0] as { n: string }).n, 'base64url'),
+    ])
+      expect(await userFor(verifier, hs256(secret))).toBeUndefined();
     expect(await userFor(verifier, `${b64({ alg: 'none', kid: keys.signing.kid })}.${b64(claims)}.`)).toBeUndefined();
 
     const [header, , signature] = token().split('.');
     expect(await userFor(verifier, `${header}.${b64({ ...claims, sub: randomUUID() })}.${signature}`)).toBeUndefined();
     // The same claims, honestly signed, pass: the refusals above are about the signature alone.
     const signingInput = `${header}.${b64(claims)}`;
-    const honest = `${signingInput}.${sign(null, Buffer.from(signingInput), keys.signing.privateKey).toString('base64url')}`;
-    expect(await userFor(verifier, honest)).toEqual(user);
+    expect(await userFor(verifier, `${signingInput}.${jwsSignature(signingInput, keys.signing.privateKey)}`)).toEqual(
+      user,
+    );
+  });
+
+  it('refuses a header whose alg is not its key’s: EdDSA under an RSA kid, RS256 under an Ed25519 kid', async () => {
+    // Both keys published, each token signed by the very key its kid names: only the alg is wrong.
+    const ed = loadSigningKeys(ed25519Pem());
+    const verifier = verifierFor({ keys: [...keys.jwks.keys, ...ed.jwks.keys] });
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { iss: JWT_ISSUER, sub: user.id, email: user.email, sid: randomUUID(), iat: now, exp: now + 60 };
+    const signedAs = (alg: string, key: { kid: string; privateKey: KeyObject }) => {
+      const signingInput = `${b64({ alg, typ: 'JWT', kid: key.kid })}.${b64(claims)}`;
+      return `${signingInput}.${jwsSignature(signingInput, key.privateKey)}`;
+    };
+    expect(await userFor(verifier, signedAs('EdDSA', keys.signing))).toBeUndefined();
+    expect(await userFor(verifier, signedAs('RS256', ed.signing))).toBeUndefined();
+    expect(await userFor(verifier, signedAs('PS256', keys.signing))).toBeUndefined();
+    expect(await userFor(verifier, signedAs('rs256', keys.signing))).toBeUndefined();
+    // The right alg for each key passes.
+    expect(await userFor(verifier, signedAs('RS256', keys.signing))).toEqual(user);
+    expect(await userFor(verifier, signedAs('EdDSA', ed.signing))).toEqual(user);
+  });
+
+  it('still signs EdDSA with an Ed25519 key (a deployment from before RS256) and verifies it', async () => {
+    const ed = loadSigningKeys(ed25519Pem());
+    expect(ed.jwks.keys).toEqual([
+      { kty: 'OKP', crv: 'Ed25519', x: expect.any(String), kid: ed.signing.kid, alg: 'EdDSA', use: 'sig' },
+    ]);
+    const edToken = signSession(user, { key: ed.signing, sessionId: randomUUID(), ttlSeconds: 60 });
+    expect(JSON.parse(Buffer.from(edToken.split('.')[0], 'base64url').toString()).alg).toBe('EdDSA');
+    expect(await userFor(verifierFor(ed.jwks), edToken)).toEqual(user);
+  });
+
+  it('keeps accepting tokens of an Ed25519 key rotated out for an RSA one, and signs RS256 from then on', async () => {
+    const before = loadSigningKeys(ed25519Pem());
+    const oldToken = signSession(user, { key: before.signing, sessionId: randomUUID(), ttlSeconds: 60 });
+    const after = loadSigningKeys(rsaPem(), pkcs8(before.signing.privateKey));
+    expect(after.jwks.keys.map((k) => [k.kty, k.kid])).toEqual([
+      ['RSA', after.signing.kid],
+      ['OKP', before.signing.kid],
+    ]);
+    const verifier = verifierFor(after.jwks);
+    expect(await userFor(verifier, oldToken)).toEqual(user);
+    const newToken = signSession(user, { key: after.signing, sessionId: randomUUID(), ttlSeconds: 60 });
+    expect(JSON.parse(Buffer.from(newToken.split('.')[0], 'base64url').toString()).alg).toBe('RS256');
+    expect(await userFor(verifier, newToken)).toEqual(user);
   });
 
   it('keeps accepting tokens of a rotated-out key that is still published', async () => {
@@ -112,9 +213,51 @@ describe('loadSigningKeys', () => {
     );
   });
 
-  it('refuses a key that is not Ed25519', () => {
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs8' });
-    expect(() => loadSigningKeys(rsa.toString())).toThrow(/Ed25519/);
+  it('refuses an RSA key under 2048 bits, as the signing key or a previous one, naming the rule', () => {
+    const small = rsaPem(1024);
+    const rule = /RSA key of at least 2048 bits .*; this one is rsa of 1024 bits/;
+    expect(() => loadSigningKeys(small)).toThrow(rule);
+    expect(() => publishedJwks(small)).toThrow(rule);
+    expect(() => loadSigningKeys(rsaPem(), small)).toThrow(rule);
+  });
+
+  it('refuses a key that is neither RSA nor Ed25519', () => {
+    expect(() => loadSigningKeys(pkcs8(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey))).toThrow(
+      /this one is ec/,
+    );
+  });
+});
+
+describe('keysFromJwks', () => {
+  it('takes RSA and Ed25519 keys filed under their own thumbprint and ignores an RSA entry under a wrong kid', () => {
+    const ed = loadSigningKeys(ed25519Pem());
+    const other = loadSigningKeys(rsaPem());
+    const [rsaJwk] = keys.jwks.keys;
+    expect([...keysFromJwks({ keys: [rsaJwk, ...ed.jwks.keys] }).keys()]).toEqual([keys.signing.kid, ed.signing.kid]);
+    expect(keysFromJwks({ keys: [{ ...rsaJwk, kid: other.signing.kid }] }).size).toBe(0);
+    expect(keysFromJwks({ keys: [{ ...rsaJwk, kid: 'made-up' }] }).size).toBe(0);
+  });
+
+  it('ignores an RSA key under 2048 bits, an entry naming another alg or use, and anything else', () => {
+    const small = createPublicKey(generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey);
+    const { n, e } = small.export({ format: 'jwk' });
+    const smallKid = createHash('sha256').update(`{"e":"${e}","kty":"RSA","n":"${n}"}`).digest('base64url');
+    const [rsaJwk] = keys.jwks.keys;
+    const ec = createPublicKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey).export({ format: 'jwk' });
+    expect(
+      keysFromJwks({
+        keys: [
+          { kty: 'RSA', n, e, kid: smallKid, alg: 'RS256', use: 'sig' },
+          { ...rsaJwk, alg: 'PS256' },
+          { ...rsaJwk, alg: 'HS256' },
+          { ...rsaJwk, use: 'enc' },
+          { ...ec, kid: 'ec' },
+          { kty: 'oct', k: 'c2VjcmV0', kid: 'hmac' },
+          null,
+          'junk',
+        ],
+      }).size,
+    ).toBe(0);
   });
 });
 
@@ -170,7 +313,7 @@ describe('remoteKeys', () => {
     await expect(userFor(verifier, token())).rejects.toMatchObject({ status: 503 });
   });
 
-  it('ignores a published key filed under another key’s kid', async () => {
+  it('ignores a published RSA key filed under another key’s kid', async () => {
     const other = loadSigningKeys(newKeyPem());
     served = { keys: [{ ...other.jwks.keys[0], kid: keys.signing.kid }] };
     const source = remoteKeys({ url, logger: testLogger });

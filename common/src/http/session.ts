@@ -1,8 +1,8 @@
-import { sign, verify, type KeyObject } from 'node:crypto';
+import { constants, sign, verify, type KeyObject } from 'node:crypto';
 import type { CookieOptions, RequestHandler } from 'express';
 import type { Logger } from '../logger';
 import { NotAuthorizedError, ServiceUnavailableError } from './errors';
-import type { KeySource, SigningKey } from './session-keys';
+import { sessionAlgorithmOf, type KeySource, type SessionAlgorithm, type SigningKey } from './session-keys';
 import { uuidPattern } from './validation';
 
 export interface UserPayload {
@@ -37,10 +37,32 @@ export interface SignSessionOptions {
 
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-/** A compact JWS (EdDSA, Ed25519) carrying the user, the session id, iat and exp. Auth alone calls this. */
+function algorithmOf(key: KeyObject): SessionAlgorithm {
+  const alg = sessionAlgorithmOf(key);
+  if (!alg) throw new Error('session keys must be RSA of at least 2048 bits or Ed25519');
+  return alg;
+}
+
+/**
+ * The base64url JWS signature of `signingInput` with a session key, in the key's one algorithm: RS256
+ * (RSASSA-PKCS1-v1_5 with SHA-256) for RSA, EdDSA for Ed25519.
+ */
+export function jwsSignature(signingInput: string, privateKey: KeyObject): string {
+  const data = Buffer.from(signingInput);
+  const signature =
+    algorithmOf(privateKey) === 'RS256'
+      ? sign('sha256', data, { key: privateKey, padding: constants.RSA_PKCS1_PADDING })
+      : sign(null, data, privateKey);
+  return signature.toString('base64url');
+}
+
+/**
+ * A compact JWS carrying the user, the session id, iat and exp, signed RS256 with an RSA key or EdDSA with
+ * an Ed25519 one. Auth alone calls this.
+ */
 export function signSession(user: UserPayload, { key, sessionId, ttlSeconds, issuedAt }: SignSessionOptions): string {
   const iat = issuedAt ?? Math.floor(Date.now() / 1000);
-  const header = base64url({ alg: 'EdDSA', typ: 'JWT', kid: key.kid });
+  const header = base64url({ alg: algorithmOf(key.privateKey), typ: 'JWT', kid: key.kid });
   const payload = base64url({
     iss: JWT_ISSUER,
     sub: user.id,
@@ -49,8 +71,7 @@ export function signSession(user: UserPayload, { key, sessionId, ttlSeconds, iss
     iat,
     exp: iat + ttlSeconds,
   });
-  const signature = sign(null, Buffer.from(`${header}.${payload}`), key.privateKey).toString('base64url');
-  return `${header}.${payload}.${signature}`;
+  return `${header}.${payload}.${jwsSignature(`${header}.${payload}`, key.privateKey)}`;
 }
 
 export interface VerifiedSession {
@@ -72,26 +93,32 @@ function parsePart(part: string): Record<string, unknown> | undefined {
 }
 
 /**
- * The Ed25519 check on libuv's thread pool rather than the event loop. It is the largest single cost of a
- * request carrying a session the service has not seen (every buyer of an on-sale, at orders), and on the
- * event loop it held up every other request of the process meanwhile (docs/performance.md).
+ * The signature check, synchronously on the event loop. RS256 costs 32–37 µs of CPU here; handing it to
+ * libuv's thread pool (as the 140–260 µs Ed25519 check once was) would spare the loop only some 20 µs of
+ * it, for more CPU in all and a later answer (docs/decisions.md, "Sessions signed RS256"). EdDSA tokens
+ * of an Ed25519 key still in use are checked the same way.
  */
-function verifyOffThread(data: Buffer, key: KeyObject, signature: Buffer): Promise<boolean> {
-  return new Promise((resolve) => {
-    try {
-      verify(null, data, key, signature, (err, valid) => resolve(!err && valid));
-    } catch {
-      resolve(false);
-    }
-  });
+function signatureValid(alg: SessionAlgorithm, signingInput: string, key: KeyObject, signature: Buffer): boolean {
+  try {
+    const data = Buffer.from(signingInput);
+    return alg === 'RS256'
+      ? verify('sha256', data, { key, padding: constants.RSA_PKCS1_PADDING }, signature)
+      : verify(null, data, key, signature);
+  } catch {
+    return false;
+  }
 }
+
+const isSessionAlgorithm = (alg: unknown): alg is SessionAlgorithm => alg === 'RS256' || alg === 'EdDSA';
 
 const isSeconds = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value);
 
 /**
- * Checks the signature and every claim of a session token. Only EdDSA with a key the source knows by
- * the token's kid is accepted (no `alg` negotiation, so HS256 or `none` can never verify), and a token
- * older than maxAgeSeconds is refused whatever its exp says.
+ * Checks the signature and every claim of a session token. The key the source knows by the token's kid
+ * fixes the algorithm (RS256 for RSA, EdDSA for Ed25519) and the header's `alg` must name exactly that
+ * one: no `alg` negotiation, so HS256 (keyed with the public key or anything else), `none`, or EdDSA under
+ * an RSA key's kid (and RS256 under an Ed25519 one) can never verify. A token older than maxAgeSeconds is
+ * refused whatever its exp says.
  */
 export async function verifySessionToken(
   token: string,
@@ -104,7 +131,8 @@ export async function verifySessionToken(
   if (parts.length !== 3) return undefined;
   const [headerPart, payloadPart, signaturePart] = parts;
   const header = parsePart(headerPart);
-  if (!header || header.alg !== 'EdDSA' || typeof header.kid !== 'string' || 'crit' in header) return undefined;
+  if (!header || !isSessionAlgorithm(header.alg) || typeof header.kid !== 'string' || 'crit' in header)
+    return undefined;
   const claims = parsePart(payloadPart);
   const now = Math.floor(nowMs / 1000);
   if (
@@ -133,8 +161,10 @@ export async function verifySessionToken(
     return undefined;
   }
   if (!key) return undefined;
+  const alg = sessionAlgorithmOf(key);
+  if (!alg || header.alg !== alg) return undefined;
   const signature = Buffer.from(signaturePart, 'base64url');
-  if (!(await verifyOffThread(Buffer.from(`${headerPart}.${payloadPart}`), key, signature))) return undefined;
+  if (!signatureValid(alg, `${headerPart}.${payloadPart}`, key, signature)) return undefined;
   return { user: { id: claims.sub, email: claims.email }, sessionId: claims.sid, expiresAtMs: expiresAt * 1000 };
 }
 

@@ -10,11 +10,14 @@ import type { PidFile } from './launch-infrastructure';
 export const ROOT = path.resolve(__dirname, '../../..');
 export const CLIENT_SERVER = path.join(ROOT, 'client/.next/standalone/client/server.js');
 
-/** Auth's Ed25519 session key, made once per data directory, so sessions survive restarts of `make up`. */
+/**
+ * Auth's session key, made once per data directory, so sessions survive restarts of `make up`: RSA-2048
+ * (tokens RS256). A data directory from before RS256 keeps its Ed25519 key, which auth still accepts.
+ */
 export function sessionSigningKeyFor(dataDir: string): string {
   const file = path.join(dataDir, 'session-signing.key');
   if (!existsSync(file)) {
-    const { privateKey } = generateKeyPairSync('ed25519');
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     writeFileSync(file, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
   }
   return readFileSync(file, 'utf8');
