@@ -1,8 +1,10 @@
 import { Writable } from 'node:stream';
-import { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
+import helmet from 'helmet';
 import pino from 'pino';
 import request from 'supertest';
-import { createServiceApp } from './create-app';
+import { createServiceApp, inSequence } from './create-app';
+import { ConflictError } from './errors';
 
 function appLoggingTo(lines: string[]) {
   const sink = new Writable({
@@ -44,3 +46,76 @@ describe('request log', () => {
     expect(lines.join('\n')).not.toMatch(/secret-session-token|hunter2/);
   });
 });
+
+describe('the shared request pipeline', () => {
+  const silent = pino({ level: 'silent' });
+
+  it("sets exactly helmet's own security headers on an answer", async () => {
+    const ours = await request(
+      createServiceApp({
+        name: 'test',
+        logger: silent,
+        healthChecks: {},
+        routes: Router().get('/api/things', (_req, res) => {
+          res.json({ ok: true });
+        }),
+      }),
+    ).get('/api/things');
+    const reference = await request(
+      express()
+        .use(helmet())
+        .get('/api/things', (_req, res) => {
+          res.json({ ok: true });
+        }),
+    ).get('/api/things');
+    const securityHeaders = (headers: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(helmetHeaderNames(reference.headers)).map(([name]) => [name, headers[name]]));
+    expect(Object.keys(helmetHeaderNames(reference.headers)).length).toBeGreaterThan(8);
+    expect(securityHeaders(ours.headers)).toEqual(securityHeaders(reference.headers));
+  });
+
+  it('answers an error thrown or rejected inside the pipeline in the error shape', async () => {
+    const app = (step: RequestHandler) =>
+      createServiceApp({
+        name: 'test',
+        logger: silent,
+        healthChecks: {},
+        routes: Router().get('/api/things', inSequence([step]), (_req, res) => {
+          res.json({ reached: true });
+        }),
+      });
+    const thrown = await request(
+      app(() => {
+        throw new ConflictError('thrown');
+      }),
+    ).get('/api/things');
+    expect([thrown.status, thrown.body]).toEqual([409, { errors: [{ message: 'thrown' }] }]);
+    const rejected = await request(app(async () => Promise.reject(new ConflictError('rejected')))).get('/api/things');
+    expect([rejected.status, rejected.body]).toEqual([409, { errors: [{ message: 'rejected' }] }]);
+    const passed = await request(app((_req, _res, next) => next())).get('/api/things');
+    expect([passed.status, passed.body]).toEqual([200, { reached: true }]);
+  });
+
+  it('makes HTTP errors without a stack trace: they are answers, not faults', () => {
+    const err = new ConflictError('Ticket is already reserved');
+    expect(err.stack?.split('\n')).toEqual(['ConflictError: Ticket is already reserved']);
+    expect(err).toBeInstanceOf(Error);
+    expect(err.name).toBe('ConflictError');
+    expect(new Error('a fault').stack?.split('\n').length).toBeGreaterThan(1);
+  });
+});
+
+/** The headers helmet sets (everything but the ones any Express answer has). */
+function helmetHeaderNames(headers: Record<string, unknown>): Record<string, unknown> {
+  const ordinary = new Set([
+    'content-type',
+    'content-length',
+    'etag',
+    'date',
+    'connection',
+    'x-powered-by',
+    'keep-alive',
+    'x-request-id',
+  ]);
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !ordinary.has(name)));
+}

@@ -3,13 +3,20 @@ export interface ErrorItem {
   field?: string;
 }
 
-/** Every error a route throws; the error middleware turns it into `{ errors: [...] }` and its status. */
+/**
+ * Every error a route throws; the error middleware turns it into `{ errors: [...] }` and its status. It is
+ * an answer, not a fault, so it carries no stack trace: capturing one through Express's call stack was
+ * 4% of a service's CPU when an on-sale answers thousands of 409s a second (docs/performance.md).
+ */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly errors: ErrorItem[],
   ) {
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(errors.map((e) => e.message).join('; '));
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = new.target.name;
   }
 }

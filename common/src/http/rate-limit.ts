@@ -108,14 +108,19 @@ export function userWriteLimit({
   windowSeconds,
   logger,
 }: UserWriteLimitOptions): RequestHandler {
-  return sharedRateLimit({
+  const limiter = sharedRateLimit({
     redis,
     prefix: `rl:${service}:writes:`,
     limit,
     windowSeconds,
     logger,
     keyGenerator: (req) => req.currentUser!.id,
-    skip: (req) => !req.currentUser || SAFE_METHODS.has(req.method),
     message: 'Too many changes in a short time, try again later',
   });
+  // Reads and anonymous requests pass before the limiter: its own `skip` is awaited along with several
+  // other steps (and evaluates req.ip for a debug line) on every request, reads included.
+  return (req, res, next) => {
+    if (!req.currentUser || SAFE_METHODS.has(req.method)) return next();
+    return limiter(req, res, next);
+  };
 }
