@@ -15,6 +15,18 @@ import { faults } from './on-sale/verdict';
 const ON_SALE: Omit<OnSaleOptions, 'seed'> = { tickets: 100, buyers: 2000, windowMs: 1000 };
 const RUNS = 3;
 
+/** Each process's CPU, largest first, and the whole stack's per buyer: what capacity planning starts from. */
+function cpuLine(cpuMs: Record<string, number>, buyers: number): string {
+  const used = Object.entries(cpuMs).filter(([, ms]) => ms > 0);
+  const total = used.reduce((sum, [, ms]) => sum + ms, 0);
+  return (
+    used
+      .sort(([, a], [, b]) => b - a)
+      .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)} s`)
+      .join(', ') + `; in all ${(total / 1000).toFixed(2)} s, ${(total / buyers).toFixed(2)} ms per buyer`
+  );
+}
+
 const seconds = (msValue: number) => (Number.isFinite(msValue) ? `${(msValue / 1000).toFixed(2)} s` : 'never');
 
 async function measure(stack: TestStack) {
@@ -59,6 +71,16 @@ function rows(label: string, { ceiling, runs }: Awaited<ReturnType<typeof measur
       `${rate(ceiling.perSecond)}; ${Object.entries(ceiling.statuses)
         .map(([s, n]) => `${n} × ${s}`)
         .join(', ')}; the on-sale took ${(v.allAnsweredMs / ceiling.elapsedMs).toFixed(2)}× as long`,
+      '–',
+    ],
+    [
+      `${label}: CPU from the opening until every ticket was sold (median run), by process`,
+      '–',
+      '–',
+      '–',
+      '–',
+      '–',
+      cpuLine(median.cpuMs, ON_SALE.buyers),
       '–',
     ],
     [

@@ -4,7 +4,8 @@ import http from 'node:http';
 import path from 'node:path';
 import pg from 'pg';
 import { loadSigningKeys, signSession, type SigningKey } from '@microtick/common';
-import type { TestStack } from '@microtick/devstack';
+import { INFRASTRUCTURE, serviceNames, type TestStack } from '@microtick/devstack';
+import { cpuMs } from '../lib';
 import { judge, type Answer, type Attempt, type Verdict } from './verdict';
 
 /**
@@ -30,6 +31,20 @@ export interface OnSaleResult {
   allSoldMs: number;
   /** Payments answered 404 because payments' replica did not have the order yet, retried. */
   paymentRetries: number;
+  /** CPU time (ms) each part of the stack used from the opening until every ticket was sold. */
+  cpuMs: Record<string, number>;
+}
+
+/** CPU used so far by every process of the stack (replicas of a service summed), and by this load generator. */
+function stackCpu(stack: TestStack): Record<string, number> {
+  const used: Record<string, number> = {};
+  for (const service of serviceNames) {
+    used[service] = stack.replicasOf(service).reduce((sum, replica) => sum + cpuMs(stack.pid(replica)), 0);
+  }
+  for (const name of ['gateway', ...INFRASTRUCTURE] as const) used[name] = cpuMs(stack.pid(name));
+  const self = process.cpuUsage();
+  used['load generator'] = (self.user + self.system) / 1000;
+  return used;
 }
 
 interface Response {
@@ -160,6 +175,7 @@ export async function runOnSale(stack: TestStack, options: OnSaleOptions): Promi
   );
 
   let paymentRetries = 0;
+  const cpuAtOpening = stackCpu(stack);
   const opened = performance.now() + 20;
   const since = () => performance.now() - opened;
   const buy = async (i: number, arrivedMs: number): Promise<Attempt> => {
@@ -207,6 +223,8 @@ export async function runOnSale(stack: TestStack, options: OnSaleOptions): Promi
   await waitFor('every ticket to be sold', async () => (await soldCount()) === ticketIds.length, 10_000)
     .then(() => (allSoldMs = since()))
     .catch(() => undefined);
+  const cpuAtEnd = stackCpu(stack);
+  const cpu = Object.fromEntries(Object.entries(cpuAtEnd).map(([name, ms]) => [name, ms - cpuAtOpening[name]]));
   const heldOrders = settled.filter((a) => a.order.status === 201).map((a) => (a.order.body as { id: string }).id);
   const stored = {
     doubleSold: await countIn(
@@ -223,7 +241,7 @@ export async function runOnSale(stack: TestStack, options: OnSaleOptions): Promi
     soldTickets: await soldCount(),
   };
   for (const buyer of buyers) buyer.agent.destroy();
-  return { verdict, stored, allSoldMs, paymentRetries };
+  return { verdict, stored, allSoldMs, paymentRetries, cpuMs: cpu };
 }
 
 /**

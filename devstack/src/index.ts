@@ -15,3 +15,4 @@ export * from './testing/spawn-service';
 export * from './testing/browser';
 export * from './testing/browser-suite';
 export * from './testing/stack-suite';
+export { INFRASTRUCTURE } from './stack/launch-infrastructure';
