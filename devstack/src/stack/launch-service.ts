@@ -91,15 +91,7 @@ function spawnNode(
   options: NodeLauncherOptions,
   cwd = ROOT,
 ) {
-  // STACK_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles`) reaches every service: Node refuses
-  // the profiler's flags in NODE_OPTIONS.
-  const nodeArgs = process.env.STACK_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, ...args], {
-    cwd,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   forEachLine(child, options.output(name));
   options.pidFile.record(name, child.pid, args[args.length - 1]);
   return child;
