@@ -46,7 +46,9 @@ export function baseEnvironment(options: {
     MAIL_WEB_URL: options.infra.mailWeb,
     ...Object.fromEntries(roster.map((s) => [`${s.name.toUpperCase()}_URL`, url(s.name, s.port)])),
     CLIENT_URL: url('client', frontends.client.port),
-    AUTH_JWKS_URL: `${url('auth', roster.find((s) => s.name === 'auth')!.port)}/api/users/.well-known/jwks.json`,
+    // Through the gateway, as a cluster's services reach auth through its Service: any auth replica that
+    // is up answers (the first replica alone left the others keyless while it was down).
+    AUTH_JWKS_URL: `http://127.0.0.1:${options.ports.gateway}/api/users/.well-known/jwks.json`,
     ...Object.fromEntries(Object.entries(options.env ?? {}).filter((e): e is [string, string] => e[1] !== undefined)),
   };
 }
