@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
+import { Bus, createLogger } from '@microtick/common';
+import { aTicketCreated } from '@microtick/devstack';
 import {
   helloWorld,
   insertCommitBaseline,
@@ -36,14 +38,27 @@ const CONTENDED_ROUNDS = 20;
 const OFFERED_SHARE = 0.5;
 const OFFERED_REQUESTS = 2000;
 
-async function seedTickets(pool: pg.Pool, count: number): Promise<string[]> {
-  const { rows } = await pool.query<{ id: string }>(
-    `INSERT INTO tickets (id, title, price_cents, user_id, version)
-     SELECT gen_random_uuid(), 'Bench gig #' || i, 1000 + i, gen_random_uuid(), 0 FROM generate_series(1, $1) AS i
-     RETURNING id`,
-    [count],
-  );
-  return rows.map((r) => r.id);
+/**
+ * Puts `count` tickets on sale as production does: ticket.created on the bus, applied by the service's own
+ * listener (which also tells the order placer their prices), and waits until its replica has them all.
+ */
+async function seedTickets(bus: Bus, pool: pg.Pool, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let from = 0; from < count; from += 500) {
+    const batch = Array.from({ length: Math.min(500, count - from) }, (_, i) =>
+      aTicketCreated({ title: `Bench gig #${from + i}`, price: 1000 + from + i, userId: randomUUID() }),
+    );
+    await Promise.all(batch.map((ticket) => bus.publish('ticket.created', ticket)));
+    ids.push(...batch.map((ticket) => ticket.id));
+  }
+  for (const deadline = Date.now() + 60_000; ;) {
+    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets WHERE id = ANY($1)', [
+      ids,
+    ]);
+    if (rows[0].n === ids.length) return ids;
+    if (Date.now() > deadline) throw new Error(`the orders replica knows ${rows[0].n} of ${ids.length} tickets`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** Sends one POST /api/orders per ticket id in `tickets` (repeats allowed), `connections` in flight. */
@@ -75,17 +90,22 @@ export async function run(): Promise<string> {
   const { stack, pool, sessionCookie, stop } = await startServiceForBench('orders', {
     MAX_OPEN_ORDERS_PER_BUYER: '1000000',
   });
+  const bus = await Bus.connect({
+    url: stack.infra.nats,
+    name: 'orders-bench',
+    logger: createLogger('bench', 'silent'),
+  });
   try {
     const cookies = Array.from({ length: 200 }, () => sessionCookie({ id: randomUUID(), email: 'buyer@example.com' }));
     const url = `http://127.0.0.1:${stack.ports.orders}/api/orders`;
-    await orderAll(url, await seedTickets(pool, 2000), LEVELS[0], cookies); // warm-up (JIT, pool, prepared statements)
+    await orderAll(url, await seedTickets(bus, pool, 2000), LEVELS[0], cookies); // warm-up (JIT, pool, prepared statements)
 
     const sections: string[] = [];
     for (const connections of LEVELS) {
       const loadBefore = os.loadavg()[0];
       const pairs: { distinct: PostsMeasured; baseline: Summary }[] = [];
       for (let round = 0; round < PAIRED_ROUNDS; round += 1) {
-        const distinct = await orderAll(url, await seedTickets(pool, DISTINCT_REQUESTS), connections, cookies);
+        const distinct = await orderAll(url, await seedTickets(bus, pool, DISTINCT_REQUESTS), connections, cookies);
         const baseline = await insertCommitBaseline(stack.databaseUrl('orders'), DISTINCT_REQUESTS, connections);
         pairs.push({ distinct, baseline });
       }
@@ -94,7 +114,7 @@ export async function run(): Promise<string> {
       const { distinct, baseline } = medianPair;
       const ratios = sortedPairs.map((pair) => `${rateRatio(pair).toFixed(2)}×`).join(', ');
       const offeredRate = Math.round(distinct.perSecond * OFFERED_SHARE);
-      const offeredTickets = await seedTickets(pool, OFFERED_REQUESTS);
+      const offeredTickets = await seedTickets(bus, pool, OFFERED_REQUESTS);
       const servedBefore = await placedWithin50ms(stack.ports.orders);
       const offered = await openLoop({
         url,
@@ -111,7 +131,7 @@ export async function run(): Promise<string> {
       const contendedP50: number[] = [];
       const contendedP99: number[] = [];
       let roundsWithOneWinner = 0;
-      const rounds = await seedTickets(pool, CONTENDED_ROUNDS);
+      const rounds = await seedTickets(bus, pool, CONTENDED_ROUNDS);
       for (const ticketId of rounds) {
         const round = await orderAll(url, Array(connections).fill(ticketId), connections, cookies);
         contendedP50.push(round.p50);
@@ -136,9 +156,10 @@ export async function run(): Promise<string> {
           `## Orders: POST /api/orders under ${connections} concurrent buyers`,
           '',
           'The bundled orders service as its own process with its default settings (its outbox relay publishing',
-          'order.created to JetStream meanwhile), PostgreSQL with fsync on. Orders wait and go in batches: one read',
-          "of the tickets' prices, then one statement that inserts the orders (checked by the partial unique index)",
-          'and their outbox rows.',
+          'order.created to JetStream meanwhile), PostgreSQL with fsync on. Tickets go on sale as in production:',
+          "ticket.created on the bus, applied by the service's listener, which tells the order placer their prices.",
+          'Orders wait and go in batches: one statement that inserts the orders (checked by the partial unique',
+          'index) and their outbox rows, after a read of the prices of any tickets the process does not know.',
           `Load: autocannon, ${connections} connections, in the benchmark process on the same 2 cores.`,
           '',
           table(
@@ -187,6 +208,7 @@ export async function run(): Promise<string> {
     }
     return sections.join('\n\n');
   } finally {
+    await bus.close();
     await stop();
   }
 }

@@ -7,6 +7,7 @@ import { migrationsDir } from './migrations';
 import { lockOrder, transitionOrder } from './orders';
 import { placementOutcome } from '../rules';
 import { OrderPlacer, placeOrders, type OrderRequest, type PlaceOrderResult } from './order-placer';
+import { TicketPrices } from './ticket-prices';
 
 const inAMinute = () => new Date(Date.now() + 60_000);
 const request = (ticketId: string, userId: string = randomUUID()): OrderRequest => ({
@@ -141,6 +142,42 @@ describe('OrderPlacer', () => {
     expect(result.order.ticket.priceCents).toBe(900);
     const events = await outboxEventsFor(pool, result.order.id);
     expect(events.map((e) => e.data)).toMatchObject([{ ticket: { id: ticket.id, price: 900 } }]);
+    expect(await orderRows(ticket.id)).toHaveLength(1);
+  });
+
+  it('builds the event of a ticket whose price this process knows without reading the prices', async () => {
+    const ticket = await seedTicket(pool, { price: 700 });
+    const prices = new TicketPrices();
+    prices.remember(ticket.id, { priceCents: 700, sellerId: ticket.userId });
+    // Had the batch read the prices, the replica would have moved to 900 meanwhile and the order with it.
+    const [result] = await placeOrders(
+      repricedAfterTheRead(pool, ticket.id, 900),
+      [request(ticket.id)],
+      undefined,
+      undefined,
+      prices,
+    );
+
+    if (result.outcome !== 'placed') throw new Error(`not placed: ${result.outcome}`);
+    expect(result.order.ticket.priceCents).toBe(700);
+    expect((await outboxEventsFor(pool, result.order.id)).map((e) => e.data)).toMatchObject([
+      { ticket: { id: ticket.id, price: 700, sellerId: ticket.userId } },
+    ]);
+  });
+
+  it("places a ticket whose remembered price is out of date at the replica's price, and remembers that one", async () => {
+    const ticket = await seedTicket(pool, { price: 700 });
+    const prices = new TicketPrices();
+    prices.remember(ticket.id, { priceCents: 500, sellerId: ticket.userId }); // another replica applied 700
+
+    const [result] = await placeOrders(pool, [request(ticket.id)], undefined, undefined, prices);
+
+    if (result.outcome !== 'placed') throw new Error(`not placed: ${result.outcome}`);
+    expect(result.order.ticket.priceCents).toBe(700);
+    expect((await outboxEventsFor(pool, result.order.id)).map((e) => e.data)).toMatchObject([
+      { ticket: { id: ticket.id, price: 700 } },
+    ]);
+    expect(prices.get(ticket.id)).toEqual({ priceCents: 700, sellerId: ticket.userId });
     expect(await orderRows(ticket.id)).toHaveLength(1);
   });
 

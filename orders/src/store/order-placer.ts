@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Batcher, makeEnvelope, queryKeepingConnection, recordInStatement, type Pool } from '@microtick/common';
 import { heldTickets, type HeldTickets } from './held-tickets';
+import { ticketPrices, type KnownTicket, type TicketPrices } from './ticket-prices';
 import { placementOutcome } from '../rules';
 import type { OrderRecord } from './orders';
 
@@ -110,8 +111,9 @@ export class OrderPlacer {
     options = { maxInFlight: 1, maxBatch: 200 },
     limits = DEFAULT_HOLD_LIMITS,
     private readonly held: HeldTickets = heldTickets,
+    prices: TicketPrices = ticketPrices,
   ) {
-    this.batcher = new Batcher((requests) => placeOrders(pool, requests, limits, held), options);
+    this.batcher = new Batcher((requests) => placeOrders(pool, requests, limits, held, prices), options);
   }
 
   /**
@@ -130,36 +132,62 @@ function pastTheCap(err: unknown): boolean {
 }
 
 /**
- * One statement for the whole batch, after one read of its tickets' prices; results in the order of
- * `requests`. A batch that would take a buyer past the cap throws; a single order that would answers
- * 'too many holds'. Each ticket the statement found held (placed now, or reserved already) is told to
- * `held`.
+ * The price and seller of each ticket of a batch: from `prices` where this process knows them, the others
+ * in one read (and remembered). A ticket not on sale (unknown, or withdrawn) is not in the result.
+ */
+async function ticketsOf(pool: Pool, ticketIds: string[], prices?: TicketPrices): Promise<Map<string, KnownTicket>> {
+  const found = new Map<string, KnownTicket>();
+  const unknown: string[] = [];
+  for (const id of ticketIds) {
+    const known = prices?.get(id);
+    if (known) found.set(id, known);
+    else unknown.push(id);
+  }
+  if (unknown.length === 0) return found;
+  const { rows } = await queryKeepingConnection<{ id: string; price_cents: number; user_id: string }>(pool, {
+    name: 'read-prices',
+    text: READ_PRICES,
+    values: [unknown],
+  });
+  for (const row of rows) {
+    const ticket = { priceCents: row.price_cents, sellerId: row.user_id };
+    found.set(row.id, ticket);
+    prices?.remember(row.id, ticket);
+  }
+  return found;
+}
+
+/**
+ * One statement for the whole batch, after reading the prices of its tickets this process does not know
+ * (`prices`; without it, all of them); results in the order of `requests`. A batch that would take a buyer
+ * past the cap throws; a single order that would answers 'too many holds'. Each ticket the statement found
+ * held (placed now, or reserved already) is told to `held`.
  */
 export async function placeOrders(
   pool: Pool,
   requests: OrderRequest[],
   limits = DEFAULT_HOLD_LIMITS,
   held?: HeldTickets,
+  prices?: TicketPrices,
 ): Promise<PlaceOrderResult[]> {
   const mark = held?.mark() ?? 0;
-  const { rows: prices } = await queryKeepingConnection<{ id: string; price_cents: number; user_id: string }>(pool, {
-    name: 'read-prices',
-    text: READ_PRICES,
-    values: [requests.map((r) => r.ticketId)],
-  });
-  const onSaleTickets = new Map(prices.map((p) => [p.id, p]));
+  const onSaleTickets = await ticketsOf(
+    pool,
+    requests.map((r) => r.ticketId),
+    prices,
+  );
   // A ticket not on sale gets no order: only the others go to the statement, each with its complete event.
   const placing = requests.map((request) => {
     const ticket = onSaleTickets.get(request.ticketId);
     if (ticket === undefined) return undefined;
-    const priceCents = ticket.price_cents;
+    const priceCents = ticket.priceCents;
     const orderId = randomUUID();
     const event = makeEnvelope('order.created', {
       id: orderId,
       userId: request.userId,
       status: 'created',
       expiresAt: request.expiresAt.toISOString(),
-      ticket: { id: request.ticketId, price: priceCents, sellerId: ticket.user_id },
+      ticket: { id: request.ticketId, price: priceCents, sellerId: ticket.sellerId },
       version: 0,
     });
     return { request, orderId, priceCents, event };
@@ -198,7 +226,11 @@ export async function placeOrders(
     requests.map(async (request, i): Promise<PlaceOrderResult> => {
       const orderId = placing[i]?.orderId;
       const row = orderId === undefined ? undefined : rowOf.get(orderId);
-      if (row?.repriced) return (await placeOrders(pool, [request], limits, held))[0];
+      if (row?.repriced) {
+        // The price this process knew (or read) is not the replica's any more: read it again.
+        prices?.forget(request.ticketId);
+        return (await placeOrders(pool, [request], limits, held, prices))[0];
+      }
       const known = row && row.price_cents !== null && row.title !== null && row.seller_id !== null;
       const outcome = placementOutcome({
         ticket: known ? { sellerId: row.seller_id! } : undefined,

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { aTicketUpdated, createTestDatabase } from '@microtick/devstack';
+import { aTicketCreated, aTicketUpdated, createTestDatabase } from '@microtick/devstack';
 import { versionRule } from '../rules';
 import { seedTicket } from '../testing/orders-under-test';
 import { migrationsDir } from './migrations';
-import { applyTicketUpdate } from './tickets';
+import { ticketPrices } from './ticket-prices';
+import { applyTicketUpdate, insertTicket } from './tickets';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 beforeAll(async () => {
@@ -38,5 +39,30 @@ describe('applyTicketUpdate follows the version rule', () => {
     const { rows } = await db.pool.query('SELECT version, title FROM tickets WHERE id = $1', [target.id]);
     if (expected === 'applied') expect(rows[0]).toEqual({ version: eventVersion, title: 'New title' });
     else expect(rows[0]?.version).toBe(replicaVersion);
+  });
+});
+
+describe("the replica's writes tell the order placer a ticket's price", () => {
+  it('remembers the price and seller of a ticket it inserts or updates, and forgets one withdrawn', async () => {
+    const created = aTicketCreated({ price: 1200 });
+    await insertTicket(db.pool, created);
+    expect(ticketPrices.get(created.id)).toEqual({ priceCents: 1200, sellerId: created.userId });
+
+    await applyTicketUpdate(db.pool, aTicketUpdated(created, { version: 1, price: 1500 }));
+    expect(ticketPrices.get(created.id)).toEqual({ priceCents: 1500, sellerId: created.userId });
+
+    await applyTicketUpdate(db.pool, aTicketUpdated(created, { version: 2, price: 1500, status: 'withdrawn' }));
+    expect(ticketPrices.get(created.id)).toBeUndefined();
+  });
+
+  it('does not take the price of a stale or repeated event', async () => {
+    const created = aTicketCreated({ price: 1200 });
+    await insertTicket(db.pool, created);
+    await applyTicketUpdate(db.pool, aTicketUpdated(created, { version: 1, price: 1500 }));
+    ticketPrices.forget(created.id);
+
+    await insertTicket(db.pool, created); // a redelivered ticket.created
+    await applyTicketUpdate(db.pool, aTicketUpdated(created, { version: 1, price: 1500 }));
+    expect(ticketPrices.get(created.id)).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import type { EventData, Pool, TicketStatus } from '@microtick/common';
 import { versionRule } from '../rules';
+import { ticketPrices } from './ticket-prices';
 
 export interface TicketReplica {
   id: string;
@@ -22,7 +23,7 @@ export async function findTicket(pool: Pool, id: string): Promise<TicketReplica 
 
 /** ticket.created: version 0, inserted once; a redelivery finds the row and changes nothing. */
 export async function insertTicket(pool: Pool, ticket: EventData<'ticket.created'>): Promise<void> {
-  await pool.query(
+  const { rowCount } = await pool.query(
     `INSERT INTO tickets (id, title, price_cents, user_id, version, status, order_id, starts_at, starts_at_given, venue)
      VALUES ($1, $2, $3, $4, $5, 'available', NULL, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
     [
@@ -36,6 +37,7 @@ export async function insertTicket(pool: Pool, ticket: EventData<'ticket.created
       ticket.venue,
     ],
   );
+  if (rowCount === 1) ticketPrices.remember(ticket.id, { priceCents: ticket.price, sellerId: ticket.userId });
 }
 
 export type TicketUpdateOutcome = 'applied' | 'stale' | 'future' | 'unknown';
@@ -59,7 +61,11 @@ export async function applyTicketUpdate(pool: Pool, ticket: EventData<'ticket.up
       ticket.venue,
     ],
   );
-  if (rowCount === 1) return 'applied';
+  if (rowCount === 1) {
+    if (ticket.status === 'withdrawn') ticketPrices.forget(ticket.id);
+    else ticketPrices.remember(ticket.id, { priceCents: ticket.price, sellerId: ticket.userId });
+    return 'applied';
+  }
   const current = await pool.query<{ version: number }>('SELECT version FROM tickets WHERE id = $1', [ticket.id]);
   const outcome = versionRule(current.rows[0]?.version, ticket.version);
   // The UPDATE did not apply it, so 'apply' means the replica moved on meanwhile: try again later.
