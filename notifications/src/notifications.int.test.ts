@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { makeEnvelope, withTransaction, type Email, type EventData } from '@microtick/common';
 import {
   aTicketCreated,
@@ -165,5 +166,38 @@ describe('a crash while sending', () => {
     expect(await sentCount(order.id)).toBe(1);
     expect(messageIds).toEqual([`<hold-expired.${order.id}@localhost>`, `<hold-expired.${order.id}@localhost>`]);
     expect(await mailTo(buyer.email)).toHaveLength(2);
+  });
+});
+
+describe('the tickets it keeps for the emails', () => {
+  const kept = async (id: string) =>
+    (
+      await n.db.pool.query<{ title: string; version: number }>('SELECT title, version FROM tickets WHERE id = $1', [
+        id,
+      ])
+    ).rows[0];
+
+  it('writes nothing for a version that changes none of what the emails say, and still takes the newest words', async () => {
+    const ticket = aTicketCreated({ title: 'Opening night' });
+    await keepTicket(n.db.pool, ticket);
+    const reserved = eventData('ticket.updated', { ...ticket, version: 1, status: 'reserved', orderId: randomUUID() });
+    await keepTicket(n.db.pool, reserved);
+    expect(await kept(ticket.id)).toEqual({ title: 'Opening night', version: 0 });
+
+    await keepTicket(
+      n.db.pool,
+      eventData('ticket.updated', {
+        ...ticket,
+        version: 3,
+        title: 'Closing night',
+        status: 'available',
+        orderId: null,
+      }),
+    );
+    await keepTicket(
+      n.db.pool,
+      eventData('ticket.updated', { ...ticket, version: 2, title: 'Matinee', status: 'available', orderId: null }),
+    );
+    expect(await kept(ticket.id)).toEqual({ title: 'Closing night', version: 3 });
   });
 });
