@@ -67,17 +67,21 @@ function keyKind(key: KeyObject): string {
 // RFC 7638: SHA-256 of the required members in lexicographic order, no whitespace.
 const thumbprint = (members: object) => createHash('sha256').update(JSON.stringify(members)).digest('base64url');
 
+/** The key's algorithm; throws, naming the rule and the key, for a key that may not sign sessions. */
+export function requireSessionAlgorithm(key: KeyObject): SessionAlgorithm {
+  const alg = sessionAlgorithmOf(key);
+  if (!alg) throw new Error(`session keys must be ${KEY_RULE}; this one is ${keyKind(key)}`);
+  return alg;
+}
+
 function publicJwk(publicKey: KeyObject): PublicJwk {
-  const alg = sessionAlgorithmOf(publicKey);
+  const alg = requireSessionAlgorithm(publicKey);
   if (alg === 'RS256') {
     const { n, e } = publicKey.export({ format: 'jwk' }) as { n: string; e: string };
     return { kty: 'RSA', n, e, kid: thumbprint({ e, kty: 'RSA', n }), alg, use: 'sig' };
   }
-  if (alg === 'EdDSA') {
-    const { x } = publicKey.export({ format: 'jwk' }) as { x: string };
-    return { kty: 'OKP', crv: 'Ed25519', x, kid: thumbprint({ crv: 'Ed25519', kty: 'OKP', x }), alg, use: 'sig' };
-  }
-  throw new Error(`session keys must be ${KEY_RULE}; this one is ${keyKind(publicKey)}`);
+  const { x } = publicKey.export({ format: 'jwk' }) as { x: string };
+  return { kty: 'OKP', crv: 'Ed25519', x, kid: thumbprint({ crv: 'Ed25519', kty: 'OKP', x }), alg, use: 'sig' };
 }
 
 /**

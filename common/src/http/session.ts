@@ -2,7 +2,13 @@ import { constants, sign, verify, type KeyObject } from 'node:crypto';
 import type { CookieOptions, RequestHandler } from 'express';
 import type { Logger } from '../logger';
 import { NotAuthorizedError, ServiceUnavailableError } from './errors';
-import { sessionAlgorithmOf, type KeySource, type SessionAlgorithm, type SigningKey } from './session-keys';
+import {
+  requireSessionAlgorithm,
+  sessionAlgorithmOf,
+  type KeySource,
+  type SessionAlgorithm,
+  type SigningKey,
+} from './session-keys';
 import { uuidPattern } from './validation';
 
 export interface UserPayload {
@@ -37,12 +43,6 @@ export interface SignSessionOptions {
 
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-function algorithmOf(key: KeyObject): SessionAlgorithm {
-  const alg = sessionAlgorithmOf(key);
-  if (!alg) throw new Error('session keys must be RSA of at least 2048 bits or Ed25519');
-  return alg;
-}
-
 /**
  * The base64url JWS signature of `signingInput` with a session key, in the key's one algorithm: RS256
  * (RSASSA-PKCS1-v1_5 with SHA-256) for RSA, EdDSA for Ed25519.
@@ -50,7 +50,7 @@ function algorithmOf(key: KeyObject): SessionAlgorithm {
 export function jwsSignature(signingInput: string, privateKey: KeyObject): string {
   const data = Buffer.from(signingInput);
   const signature =
-    algorithmOf(privateKey) === 'RS256'
+    requireSessionAlgorithm(privateKey) === 'RS256'
       ? sign('sha256', data, { key: privateKey, padding: constants.RSA_PKCS1_PADDING })
       : sign(null, data, privateKey);
   return signature.toString('base64url');
@@ -62,7 +62,7 @@ export function jwsSignature(signingInput: string, privateKey: KeyObject): strin
  */
 export function signSession(user: UserPayload, { key, sessionId, ttlSeconds, issuedAt }: SignSessionOptions): string {
   const iat = issuedAt ?? Math.floor(Date.now() / 1000);
-  const header = base64url({ alg: algorithmOf(key.privateKey), typ: 'JWT', kid: key.kid });
+  const header = base64url({ alg: requireSessionAlgorithm(key.privateKey), typ: 'JWT', kid: key.kid });
   const payload = base64url({
     iss: JWT_ISSUER,
     sub: user.id,

@@ -1,3 +1,5 @@
+import { bounded } from './bounded';
+
 /**
  * Tickets this process has just seen held: PostgreSQL placed an order for them, or refused one because
  * an open or complete order already held them. During an on-sale thousands of buyers ask for the same
@@ -55,12 +57,6 @@ export class HeldTickets {
     }
     return entry.sellerId !== buyerId;
   }
-}
-
-/** Makes room for one more entry by dropping the oldest (Maps keep insertion order). */
-function bounded<K, V>(map: Map<K, V>, capacity: number): Map<K, V> {
-  while (map.size >= capacity) map.delete(map.keys().next().value!);
-  return map;
 }
 
 /** The one memory of this process: the order placer reads and fills it, every order transition empties it. */

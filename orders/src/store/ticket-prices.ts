@@ -1,3 +1,5 @@
+import { bounded } from './bounded';
+
 export interface KnownTicket {
   priceCents: number;
   sellerId: string;
@@ -25,8 +27,7 @@ export class TicketPrices {
 
   remember(ticketId: string, ticket: KnownTicket): void {
     this.known.delete(ticketId); // re-inserted last, so the oldest entry is the first one
-    while (this.known.size >= this.capacity) this.known.delete(this.known.keys().next().value!);
-    this.known.set(ticketId, ticket);
+    bounded(this.known, this.capacity).set(ticketId, ticket);
   }
 
   forget(ticketId: string): void {
