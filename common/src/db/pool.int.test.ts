@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { createTestDatabase, eventually } from '@microtick/devstack';
-import { isUniqueViolation, queryKeepingConnection, withTransaction } from './pool';
+import { createPool, isUniqueViolation, queryKeepingConnection, withTransaction } from './pool';
 
 describe('database pool helpers', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -44,5 +44,64 @@ describe('database pool helpers', () => {
     ).rejects.toThrow('rule broken');
     const { rows } = await db.pool.query('SELECT id FROM seats ORDER BY id');
     expect(rows).toEqual([{ id: 1 }]);
+  });
+  describe('prepared statements', () => {
+    const preparedOn = async (client: pg.ClientBase) =>
+      (await client.query<{ name: string; statement: string }>('SELECT name, statement FROM pg_prepared_statements'))
+        .rows;
+
+    it('prepares a statement with parameters once per connection, and each call gets its own values', async () => {
+      const pool = createPool(db.url, 1);
+      try {
+        await pool.query('INSERT INTO seats VALUES ($1), ($2)', [1, 2]);
+        const text = 'SELECT id FROM seats WHERE id = $1';
+        const first = await pool.query(text, [1]);
+        const second = await pool.query({ text, values: [2] });
+        expect([first.rows, second.rows]).toEqual([[{ id: 1 }], [{ id: 2 }]]);
+        const client = await pool.connect();
+        try {
+          const prepared = await preparedOn(client);
+          expect(prepared.filter((p) => p.statement === text)).toHaveLength(1);
+          expect(prepared.map((p) => p.statement)).toContain('INSERT INTO seats VALUES ($1), ($2)');
+        } finally {
+          client.release();
+        }
+      } finally {
+        await pool.end();
+      }
+    });
+
+    it('leaves statements without parameters unprepared and keeps a name given by the caller', async () => {
+      const pool = createPool(db.url, 1);
+      try {
+        await pool.query('SELECT count(*) FROM seats');
+        await pool.query({ name: 'count-seats', text: 'SELECT count(*) FROM seats WHERE id > $1', values: [0] });
+        const client = await pool.connect();
+        try {
+          expect((await preparedOn(client)).map((p) => p.name)).toEqual(['count-seats']);
+        } finally {
+          client.release();
+        }
+      } finally {
+        await pool.end();
+      }
+    });
+
+    it('a prepared statement the server rejects leaves the connection usable for the next call', async () => {
+      const pool = createPool(db.url, 1);
+      try {
+        await pool.query('INSERT INTO seats VALUES ($1)', [7]);
+        const client = await pool.connect();
+        try {
+          await expect(client.query('INSERT INTO seats VALUES ($1)', [7])).rejects.toThrow(/duplicate key/);
+          await client.query('INSERT INTO seats VALUES ($1)', [8]);
+        } finally {
+          client.release();
+        }
+        expect((await pool.query('SELECT id FROM seats ORDER BY id')).rows).toEqual([{ id: 7 }, { id: 8 }]);
+      } finally {
+        await pool.end();
+      }
+    });
   });
 });
