@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import pg from 'pg';
-import { loadSigningKeys, signSession, type SigningKey } from '@microtick/common';
+import { Bus, createLogger, loadSigningKeys, signSession, type SigningKey } from '@microtick/common';
 import { INFRASTRUCTURE, serviceNames, type TestStack } from '@microtick/devstack';
 import { cpuMs } from '../lib';
 import { judge, type Answer, type Attempt, type Verdict } from './verdict';
@@ -121,10 +121,45 @@ async function countIn(databaseUrl: string, sql: string, values: unknown[]): Pro
   }
 }
 
+/**
+ * `count` users who signed up before the sale, as real buyers and sellers did: auth's user.created for
+ * each is on the bus and notifications knows their addresses, so a sale's receipt and "sold" emails go out
+ * (without it they waited, and their events came back again and again, for users that never existed).
+ */
+export async function signedUpUsers(stack: TestStack, count: number): Promise<string[]> {
+  const ids = Array.from({ length: count }, () => randomUUID());
+  const bus = await Bus.connect({
+    url: stack.infra.nats,
+    name: 'on-sale-sign-ups',
+    logger: createLogger('bench', 'silent'),
+  });
+  try {
+    for (let from = 0; from < ids.length; from += 500) {
+      await Promise.all(
+        ids
+          .slice(from, from + 500)
+          .map((id) => bus.publish('user.created', { id, email: `${id}@example.com`, version: 0 })),
+      );
+    }
+  } finally {
+    await bus.close();
+  }
+  await waitFor('notifications to know every new user', async () => {
+    const known = await countIn(
+      stack.databaseUrl('notifications'),
+      'SELECT count(*)::int AS n FROM users WHERE id = ANY($1)',
+      [ids],
+    );
+    return known === ids.length;
+  });
+  return ids;
+}
+
 /** Puts `count` tickets of one event on sale and waits until orders' replica knows them all. */
 export async function putOnSale(stack: TestStack, count: number, label: string): Promise<string[]> {
   const base = `http://127.0.0.1:${stack.ports.gateway}`;
-  const seller = sessionSigner(stack)(randomUUID());
+  const [sellerId] = await signedUpUsers(stack, 1);
+  const seller = sessionSigner(stack)(sellerId);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 10 });
   const startsAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
   const ids = await Promise.all(
@@ -157,8 +192,8 @@ export async function runOnSale(stack: TestStack, options: OnSaleOptions): Promi
   const ticketIds = await putOnSale(stack, options.tickets, `Run ${options.seed}`);
   const sign = sessionSigner(stack);
   const random = seeded(options.seed);
-  const buyers = Array.from({ length: options.buyers }, () => ({
-    cookie: sign(randomUUID()),
+  const buyers = (await signedUpUsers(stack, options.buyers)).map((id) => ({
+    cookie: sign(id),
     agent: new http.Agent({ keepAlive: true, maxSockets: 1 }),
     ticketId: ticketIds[Math.floor(random() * ticketIds.length)],
   }));
