@@ -41,6 +41,8 @@ function rows(label: string, { ceiling, runs }: Awaited<ReturnType<typeof measur
   const { median, sorted } = medianBy(runs, (r) => r.verdict.allAnsweredMs);
   const v = median.verdict;
   const problems = faults(v, ON_SALE.tickets);
+  if (median.stored.emailsSent !== 2 * v.paid)
+    problems.push(`${median.stored.emailsSent} emails sent, not ${2 * v.paid}`);
   const other = Object.entries(v.otherAnswers)
     .map(([status, n]) => `${n} × ${status}`)
     .join(', ');
@@ -56,7 +58,8 @@ function rows(label: string, { ceiling, runs }: Awaited<ReturnType<typeof measur
       `${ms(v.paymentLatencyMs.p50)} / ${ms(v.paymentLatencyMs.p99)}`,
       `${v.held} × 201, ${v.clearConflicts} × clear 409${other ? `, ${other}` : ''}; ${v.serverErrors} 5xx; ` +
         `double-sold: ${v.doubleSold} (stored: ${median.stored.doubleSold}); paid ${v.paid} ` +
-        `(stored: ${median.stored.succeededPayments}); all sold ${seconds(median.allSoldMs)} after opening` +
+        `(stored: ${median.stored.succeededPayments}); all sold ${seconds(median.allSoldMs)} after opening; ` +
+        `${median.stored.emailsSent} emails sent (a receipt and a "sold" per sale)` +
         (problems.length ? `; **wrong: ${problems.join(', ')}**` : ''),
       `${v.firstComeWins}/${v.contested} tickets went to their first asker` +
         (v.worstOvertaking > 0 ? ` (worst: ${v.worstOvertaking} earlier askers overtaken)` : ''),

@@ -26,7 +26,13 @@ export interface OnSaleOptions {
 export interface OnSaleResult {
   verdict: Verdict;
   /** Checked in the databases afterwards. */
-  stored: { doubleSold: number; succeededPayments: number; soldTickets: number };
+  stored: {
+    doubleSold: number;
+    succeededPayments: number;
+    soldTickets: number;
+    /** Emails notifications recorded as sent about the held orders: a receipt and a "sold" for each sale. */
+    emailsSent: number;
+  };
   /** When every ticket was `sold` in the tickets service (the whole event chain), ms after opening. */
   allSoldMs: number;
   /** Payments answered 404 because payments' replica did not have the order yet, retried. */
@@ -274,9 +280,20 @@ export async function runOnSale(stack: TestStack, options: OnSaleOptions): Promi
       [heldOrders],
     ),
     soldTickets: await soldCount(),
+    emailsSent: await sentEmails(stack, heldOrders, 2 * verdict.paid),
   };
   for (const buyer of buyers) buyer.agent.destroy();
   return { verdict, stored, allSoldMs, paymentRetries, cpuMs: cpu };
+}
+
+/** Emails sent about `orderIds`, once `expected` of them are (or after 10 s, however many there are). */
+async function sentEmails(stack: TestStack, orderIds: string[], expected: number): Promise<number> {
+  const count = () =>
+    countIn(stack.databaseUrl('notifications'), 'SELECT count(*)::int AS n FROM sent_emails WHERE order_id = ANY($1)', [
+      orderIds,
+    ]);
+  await waitFor("the sales' emails", async () => (await count()) >= expected, 10_000).catch(() => undefined);
+  return count();
 }
 
 /**
