@@ -18,7 +18,7 @@ export async function applyMigrations(
     return [];
   }
   const { DATABASE_URL } = loadConfig({ DATABASE_URL: f.databaseUrl }, env);
-  const pool = createPool(DATABASE_URL, 1, (err) => logger.warn({ err }, 'idle database connection lost'));
+  const pool = createPool(DATABASE_URL, 1, (err) => logger.warn({ err }, 'database connection lost'));
   try {
     const applied = await migrate(pool, [migrationsDir]);
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'database already migrated');

@@ -87,7 +87,7 @@ export function runService<C extends ServiceConfig, const N extends ServiceNeeds
 
   async function openPool(config: C): Promise<Pool> {
     const pool = createPool(required(config, 'DATABASE_URL'), config.DATABASE_POOL_SIZE, (err) =>
-      logger.warn({ err }, 'idle database connection lost'),
+      logger.warn({ err }, 'database connection lost'),
     );
     open.pool = pool;
     await wait('postgresql', required(config, 'DATABASE_URL'), () =>

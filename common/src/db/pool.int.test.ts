@@ -34,6 +34,27 @@ describe('database pool helpers', () => {
     await eventually(async () => (await backendPid().catch(() => pid)) !== pid);
   });
 
+  it('a connection the server ends while it is checked out is reported, not a crash, and is not used again', async () => {
+    const reported: Error[] = [];
+    const pool = createPool(db.url, 1, (err) => reported.push(err));
+    try {
+      const client = await pool.connect();
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const admin = new pg.Client({ connectionString: db.url });
+      await admin.connect();
+      await admin.query('SELECT pg_terminate_backend($1)', [rows[0].pid]);
+      await admin.end();
+      await eventually(async () => reported.length > 0);
+      expect((reported[0] as { code?: string }).code).toBe('57P01');
+      await expect(client.query('SELECT 1')).rejects.toThrow();
+      client.release();
+      const after = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      expect(after.rows[0].pid).not.toBe(rows[0].pid);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('withTransaction commits what fn wrote and rolls everything back when fn throws', async () => {
     await withTransaction(db.pool, (c) => c.query('INSERT INTO seats VALUES (1)'));
     await expect(

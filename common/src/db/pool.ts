@@ -51,14 +51,16 @@ const unpreparedQuery = pg.Client.prototype.query as (...args: QueryArguments) =
 };
 
 /**
- * A connection pool. An idle connection that the server drops (a restart, a shutdown) emits 'error' on
- * the pool; the pool discards that connection and opens a new one when needed, so the error is reported
- * to onIdleError instead of crashing the process as an unhandled 'error' event.
+ * A connection pool. A connection that the server drops (a restart, a shutdown) emits 'error': on the pool
+ * while it is idle, and on its client while it is checked out, where pg-pool does not listen. Both go to
+ * onConnectionError instead of crashing the process as an unhandled 'error' event (a service died when
+ * PostgreSQL was killed under a transaction waiting on NATS). The pool discards that connection and
+ * opens a new one when needed; the query that uses a broken one fails, and its request is answered 503.
  */
 export function createPool(
   connectionString: string,
   max = 10,
-  onIdleError: (err: Error) => void = () => undefined,
+  onConnectionError: (err: Error) => void = () => undefined,
 ): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
@@ -67,7 +69,9 @@ export function createPool(
     connectionTimeoutMillis: 5_000,
     Client: PreparingClient,
   });
-  pool.on('error', onIdleError);
+  pool.on('connect', (client) => client.on('error', onConnectionError));
+  // pg-pool passes an idle client's error on to the pool as well: its own listener has reported it.
+  pool.on('error', () => undefined);
   return pool;
 }
 

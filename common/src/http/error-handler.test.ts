@@ -1,4 +1,6 @@
+import net from 'node:net';
 import { Router } from 'express';
+import pg from 'pg';
 import request from 'supertest';
 import { testLogger } from '@microtick/devstack';
 import { createServiceApp } from './create-app';
@@ -66,5 +68,77 @@ describe('security headers on every API answer', () => {
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+  });
+});
+
+describe('a dependency that cannot be reached', () => {
+  /** A port nothing listens on, and a server that accepts connections and never says a word. */
+  let closedPort: number;
+  let silent: net.Server;
+  const sockets: net.Socket[] = [];
+  beforeAll(async () => {
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    closedPort = (probe.address() as net.AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    silent = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  function appWith(fail: () => Promise<unknown>) {
+    return createServiceApp({
+      name: 'test',
+      logger: testLogger,
+      healthChecks: {},
+      routes: Router().post('/write', async (_req, res) => {
+        await fail();
+        res.status(201).json({});
+      }),
+    });
+  }
+
+  const expectOutage = async (fail: () => Promise<unknown>) => {
+    const res = await request(appWith(fail)).post('/write').expect(503);
+    expect(res.body).toEqual({ errors: [{ message: 'Service unavailable, try again shortly' }] });
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|at /);
+  };
+
+  it('answers 503 with Retry-After when the database refuses connections', async () => {
+    const pool = new pg.Pool({ host: '127.0.0.1', port: closedPort, connectionTimeoutMillis: 1000 });
+    await expectOutage(() => pool.query('SELECT 1'));
+    await pool.end();
+  });
+
+  it("answers 503 when no connection comes within the pool's timeout", async () => {
+    const pool = new pg.Pool({
+      host: '127.0.0.1',
+      port: (silent.address() as net.AddressInfo).port,
+      connectionTimeoutMillis: 100,
+    });
+    await expectOutage(() => pool.query('SELECT 1'));
+    await pool.end().catch(() => undefined);
+  });
+
+  it('answers 503 when PostgreSQL is shutting down or not accepting connections yet', async () => {
+    for (const code of ['57P01', '57P03', '08006']) {
+      await expectOutage(() =>
+        Promise.reject(Object.assign(new pg.DatabaseError('terminating connection', 0, 'error'), { code })),
+      );
+    }
+  });
+
+  it('still answers 500 for a database error that is a bug, such as a violated constraint', async () => {
+    await request(
+      appWith(() =>
+        Promise.reject(Object.assign(new pg.DatabaseError('duplicate key value', 0, 'error'), { code: '23505' })),
+      ),
+    )
+      .post('/write')
+      .expect(500);
   });
 });

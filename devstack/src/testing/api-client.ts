@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
+  headers: Headers;
 }
 
 /** One user's view of the API through the gateway, keeping the session cookie like a browser. */
@@ -26,7 +27,7 @@ export class ApiClient {
     const session = setCookie?.match(/session=([^;]*)/);
     if (session) this.cookie = session[1] ? `session=${session[1]}` : '';
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
   }
 
   async signUp(): Promise<this> {
