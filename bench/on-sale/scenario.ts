@@ -4,7 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import pg from 'pg';
 import { Bus, createLogger, loadSigningKeys, signSession, type SigningKey } from '@microtick/common';
-import { INFRASTRUCTURE, serviceNames, type TestStack } from '@microtick/devstack';
+import { INFRASTRUCTURE, serviceNames, type ServiceName, type TestStack } from '@microtick/devstack';
 import { cpuMs } from '../lib';
 import { judge, type Answer, type Attempt, type Verdict } from './verdict';
 
@@ -127,6 +127,14 @@ async function countIn(databaseUrl: string, sql: string, values: unknown[]): Pro
   }
 }
 
+/** Waits until `service`'s `table` (its copy, learnt from the bus) has a row for each of `ids`. */
+async function untilAllKnown(stack: TestStack, service: ServiceName, table: string, ids: string[]): Promise<void> {
+  await waitFor(`${service} to know every one of ${ids.length} ${table}`, async () => {
+    const sql = `SELECT count(*)::int AS n FROM ${table} WHERE id = ANY($1)`;
+    return (await countIn(stack.databaseUrl(service), sql, [ids])) === ids.length;
+  });
+}
+
 /**
  * `count` users who signed up before the sale, as real buyers and sellers did: auth's user.created for
  * each is on the bus and notifications knows their addresses, so a sale's receipt and "sold" emails go out
@@ -150,14 +158,7 @@ export async function signedUpUsers(stack: TestStack, count: number): Promise<st
   } finally {
     await bus.close();
   }
-  await waitFor('notifications to know every new user', async () => {
-    const known = await countIn(
-      stack.databaseUrl('notifications'),
-      'SELECT count(*)::int AS n FROM users WHERE id = ANY($1)',
-      [ids],
-    );
-    return known === ids.length;
-  });
+  await untilAllKnown(stack, 'notifications', 'users', ids);
   return ids;
 }
 
@@ -182,14 +183,7 @@ export async function putOnSale(stack: TestStack, count: number, label: string):
     }),
   );
   agent.destroy();
-  await waitFor('the orders replica to know the tickets', async () => {
-    const known = await countIn(
-      stack.databaseUrl('orders'),
-      'SELECT count(*)::int AS n FROM tickets WHERE id = ANY($1)',
-      [ids],
-    );
-    return known === ids.length;
-  });
+  await untilAllKnown(stack, 'orders', 'tickets', ids);
   return ids;
 }
 

@@ -67,50 +67,40 @@ describe('database pool helpers', () => {
     expect(rows).toEqual([{ id: 1 }]);
   });
   describe('prepared statements', () => {
-    const preparedOn = async (client: pg.ClientBase) =>
-      (await client.query<{ name: string; statement: string }>('SELECT name, statement FROM pg_prepared_statements'))
-        .rows;
-
-    it('prepares a statement with parameters once per connection, and each call gets its own values', async () => {
+    /** A pool of one connection, so every statement of the test meets the same backend. */
+    async function withOneConnection(test: (pool: pg.Pool) => Promise<void>): Promise<void> {
       const pool = createPool(db.url, 1);
       try {
+        await test(pool);
+      } finally {
+        await pool.end();
+      }
+    }
+    const preparedOn = async (pool: pg.Pool) =>
+      (await pool.query<{ name: string; statement: string }>('SELECT name, statement FROM pg_prepared_statements'))
+        .rows;
+
+    it('prepares a statement with parameters once per connection, and each call gets its own values', () =>
+      withOneConnection(async (pool) => {
         await pool.query('INSERT INTO seats VALUES ($1), ($2)', [1, 2]);
         const text = 'SELECT id FROM seats WHERE id = $1';
         const first = await pool.query(text, [1]);
         const second = await pool.query({ text, values: [2] });
         expect([first.rows, second.rows]).toEqual([[{ id: 1 }], [{ id: 2 }]]);
-        const client = await pool.connect();
-        try {
-          const prepared = await preparedOn(client);
-          expect(prepared.filter((p) => p.statement === text)).toHaveLength(1);
-          expect(prepared.map((p) => p.statement)).toContain('INSERT INTO seats VALUES ($1), ($2)');
-        } finally {
-          client.release();
-        }
-      } finally {
-        await pool.end();
-      }
-    });
+        const prepared = await preparedOn(pool);
+        expect(prepared.filter((p) => p.statement === text)).toHaveLength(1);
+        expect(prepared.map((p) => p.statement)).toContain('INSERT INTO seats VALUES ($1), ($2)');
+      }));
 
-    it('leaves statements without parameters unprepared and keeps a name given by the caller', async () => {
-      const pool = createPool(db.url, 1);
-      try {
+    it('leaves statements without parameters unprepared and keeps a name given by the caller', () =>
+      withOneConnection(async (pool) => {
         await pool.query('SELECT count(*) FROM seats');
         await pool.query({ name: 'count-seats', text: 'SELECT count(*) FROM seats WHERE id > $1', values: [0] });
-        const client = await pool.connect();
-        try {
-          expect((await preparedOn(client)).map((p) => p.name)).toEqual(['count-seats']);
-        } finally {
-          client.release();
-        }
-      } finally {
-        await pool.end();
-      }
-    });
+        expect((await preparedOn(pool)).map((p) => p.name)).toEqual(['count-seats']);
+      }));
 
-    it('a prepared statement the server rejects leaves the connection usable for the next call', async () => {
-      const pool = createPool(db.url, 1);
-      try {
+    it('a prepared statement the server rejects leaves the connection usable for the next call', () =>
+      withOneConnection(async (pool) => {
         await pool.query('INSERT INTO seats VALUES ($1)', [7]);
         const client = await pool.connect();
         try {
@@ -120,9 +110,6 @@ describe('database pool helpers', () => {
           client.release();
         }
         expect((await pool.query('SELECT id FROM seats ORDER BY id')).rows).toEqual([{ id: 7 }, { id: 8 }]);
-      } finally {
-        await pool.end();
-      }
-    });
+      }));
   });
 });
