@@ -53,8 +53,8 @@ const unpreparedQuery = pg.Client.prototype.query as (...args: QueryArguments) =
 /**
  * A connection pool. A connection that the server drops (a restart, a shutdown) emits 'error': on the pool
  * while it is idle, and on its client while it is checked out, where pg-pool does not listen. Both go to
- * onConnectionError instead of crashing the process as an unhandled 'error' event (a service died when
- * PostgreSQL was killed under a transaction waiting on NATS). The pool discards that connection and
+ * onConnectionError instead of crashing the process as an unhandled 'error' event (the tickets service
+ * died so when PostgreSQL was killed under it). The pool discards that connection and
  * opens a new one when needed; the query that uses a broken one fails, and its request is answered 503.
  */
 export function createPool(
