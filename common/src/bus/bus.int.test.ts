@@ -2,11 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import net from 'node:net';
 import { jetstreamManager } from '@nats-io/jetstream';
+import pg from 'pg';
 import { connectTestBus, eventually, startNats, testBusNamespace, testLogger, testNatsUrl } from '@microtick/devstack';
 import type { Envelope, EventData } from '../events/catalog';
 import { Bus } from './bus';
 import { Listener, RetryLaterError } from './listener';
+
+/** A local port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 class RecordingListener extends Listener<'expiration.complete'> {
   readonly subject = 'expiration.complete' as const;
@@ -115,6 +126,25 @@ describe('Bus', () => {
     await bus.publish('expiration.complete', { orderId: randomUUID() });
     await eventually(async () => listener.received.length === 1, 15_000);
     expect(listener.deliveries).toBe(14);
+  });
+
+  it('counts its database being away as waiting, not failing: the event is applied once it is back', async () => {
+    // A genuine connection error: a pool pointed at a port nothing listens on.
+    const pool = new pg.Pool({ host: '127.0.0.1', port: await closedPort(), connectionTimeoutMillis: 1000 });
+    class DatabaseAway extends RecordingListener {
+      deliveries = 0;
+      override async onMessage(data: EventData<'expiration.complete'>, envelope: Envelope<'expiration.complete'>) {
+        this.deliveries += 1;
+        if (this.deliveries <= 4) await pool.query('SELECT 1');
+        await super.onMessage(data, envelope);
+      }
+    }
+    const listener = new DatabaseAway('test.database-away', 2);
+    await bus.listen(listener);
+    await bus.publish('expiration.complete', { orderId: randomUUID() });
+    await eventually(async () => listener.received.length === 1, 15_000);
+    expect(listener.deliveries).toBe(5);
+    await pool.end();
   });
 
   async function deadLetters(subject: string): Promise<{ data: string; reason: string | undefined }[]> {

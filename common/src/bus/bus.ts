@@ -22,10 +22,13 @@ import {
   type EventData,
   type Subject,
 } from '../events/catalog';
+import { isDependencyUnreachable } from '../db/unreachable';
 import type { Logger } from '../logger';
 import { RetryLaterError, type Listener } from './listener';
 
 export const DEFAULT_STREAM = 'MICROTICK';
+/** The first wait of an event whose handler could not reach its database; later ones grow to 5 s. */
+const UNREACHABLE_RETRY_MS = 200;
 const STREAM_FAMILIES = ['ticket', 'order', 'expiration', 'payment', 'deadletter', 'user'];
 
 export interface BusOptions {
@@ -241,7 +244,9 @@ export class Bus {
       msg.ack();
     } catch (err) {
       const attempt = msg.info.deliveryCount;
-      const waiting = err instanceof RetryLaterError;
+      // The database away (a restart, a failover) is not the event's fault: it waits, as for an event it
+      // depends on, instead of spending the failure budget, which an outage of 45 s used up.
+      const waiting = err instanceof RetryLaterError || isDependencyUnreachable(err);
       const failed = waiting ? 0 : (failures.get(msg.seq) ?? 0) + 1;
       if (!waiting) failures.set(msg.seq, failed);
       if (waiting ? attempt >= limits.waits : failed >= limits.failures) {
@@ -251,8 +256,9 @@ export class Bus {
         msg.term('max deliveries');
         return;
       }
-      const delay = waiting ? Math.min(err.delayMs * 1.5 ** (attempt - 1), 5_000) : Math.min(100 * 2 ** failed, 10_000);
-      (waiting ? logger.debug.bind(logger) : logger.warn.bind(logger))(
+      const waitMs = err instanceof RetryLaterError ? err.delayMs : UNREACHABLE_RETRY_MS;
+      const delay = waiting ? Math.min(waitMs * 1.5 ** (attempt - 1), 5_000) : Math.min(100 * 2 ** failed, 10_000);
+      (err instanceof RetryLaterError ? logger.debug.bind(logger) : logger.warn.bind(logger))(
         { err, eventId: envelope.id, attempt, retryInMs: Math.round(delay) },
         'event not applied yet, will be redelivered',
       );

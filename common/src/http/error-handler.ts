@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { isDependencyUnreachable } from '../db/unreachable';
 import type { Logger } from '../logger';
 import {
   HttpError,
@@ -42,43 +43,6 @@ function fromExpress(err: { status?: number }): HttpError | undefined {
 /** What a 503 for an outage asks the client to wait before trying again. */
 const RETRY_AFTER_SECONDS = 5;
 
-/** Socket errors that say a dependency (the database, Redis) is not there, not that the request was bad. */
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'EAI_AGAIN',
-]);
-/** PostgreSQL's answers while it shuts down, restarts or is not accepting connections yet. */
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03']);
-/** node-postgres and pg-pool say a connection went away, or none came, in words only. */
-const UNREACHABLE_MESSAGES = [
-  /^Connection terminated/,
-  /^timeout exceeded when trying to connect$/,
-  /^Client has encountered a connection error and is not queryable$/,
-];
-
-/**
- * A dependency that cannot be reached (PostgreSQL restarting, a dropped connection) is an outage the
- * client may wait out, so it is a 503 that says to try again shortly, not a 500 that reads as a bug.
- */
-function fromUnreachableDependency(err: { code?: unknown; message?: unknown }): HttpError | undefined {
-  const code = typeof err.code === 'string' ? err.code : '';
-  const message = typeof err.message === 'string' ? err.message : '';
-  if (
-    UNREACHABLE_CODES.has(code) ||
-    UNAVAILABLE_SQLSTATES.has(code) ||
-    code.startsWith('08') ||
-    UNREACHABLE_MESSAGES.some((pattern) => pattern.test(message))
-  ) {
-    return new ServiceUnavailableError();
-  }
-  return undefined;
-}
-
 export const notFoundHandler: RequestHandler = () => {
   throw new NotFoundError('Route not found');
 };
@@ -97,8 +61,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(known.status).json({ errors: known.errors });
       return;
     }
-    const outage = typeof err === 'object' && err ? fromUnreachableDependency(err) : undefined;
-    if (outage) {
+    // A dependency that cannot be reached is an outage the client may wait out: a 503, not a 500 that
+    // reads as a bug.
+    if (isDependencyUnreachable(err)) {
+      const outage = new ServiceUnavailableError();
       logger.warn({ err, reqId: req.id }, 'a dependency is unreachable: answered 503');
       res.status(outage.status).set('Retry-After', String(RETRY_AFTER_SECONDS)).json({ errors: outage.errors });
       return;
