@@ -2,22 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
 import { jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
-import { connectTestBus, eventually, startNats, testBusNamespace, testLogger, testNatsUrl } from '@microtick/devstack';
+import {
+  connectTestBus,
+  eventually,
+  freePort,
+  startNats,
+  testBusNamespace,
+  testLogger,
+  testNatsUrl,
+} from '@microtick/devstack';
 import type { Envelope, EventData } from '../events/catalog';
 import { Bus } from './bus';
 import { Listener, RetryLaterError } from './listener';
-
-/** A local port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 class RecordingListener extends Listener<'expiration.complete'> {
   readonly subject = 'expiration.complete' as const;
@@ -111,17 +109,28 @@ describe('Bus', () => {
     bus = publisher;
   });
 
-  it('counts waiting apart from failing: many RetryLater deliveries then one error still get the event applied', async () => {
-    class WaitsThenFails extends RecordingListener {
-      deliveries = 0;
-      override async onMessage(data: EventData<'expiration.complete'>, envelope: Envelope<'expiration.complete'>) {
-        this.deliveries += 1;
-        if (this.deliveries <= 12) throw new RetryLaterError('not yet', 5);
-        if (this.deliveries === 13) throw new Error('a transient failure');
-        await super.onMessage(data, envelope);
-      }
+  /** Runs `stumble` with the delivery's number before applying it: it throws to make that delivery fail. */
+  class StumblingListener extends RecordingListener {
+    deliveries = 0;
+    constructor(
+      durableName: string,
+      maxDeliver: number,
+      private readonly stumble: (delivery: number) => Promise<void>,
+    ) {
+      super(durableName, maxDeliver);
     }
-    const listener = new WaitsThenFails('test.waits', 10);
+    override async onMessage(data: EventData<'expiration.complete'>, envelope: Envelope<'expiration.complete'>) {
+      this.deliveries += 1;
+      await this.stumble(this.deliveries);
+      await super.onMessage(data, envelope);
+    }
+  }
+
+  it('counts waiting apart from failing: many RetryLater deliveries then one error still get the event applied', async () => {
+    const listener = new StumblingListener('test.waits', 10, async (delivery) => {
+      if (delivery <= 12) throw new RetryLaterError('not yet', 5);
+      if (delivery === 13) throw new Error('a transient failure');
+    });
     await bus.listen(listener);
     await bus.publish('expiration.complete', { orderId: randomUUID() });
     await eventually(async () => listener.received.length === 1, 15_000);
@@ -130,16 +139,10 @@ describe('Bus', () => {
 
   it('counts its database being away as waiting, not failing: the event is applied once it is back', async () => {
     // A genuine connection error: a pool pointed at a port nothing listens on.
-    const pool = new pg.Pool({ host: '127.0.0.1', port: await closedPort(), connectionTimeoutMillis: 1000 });
-    class DatabaseAway extends RecordingListener {
-      deliveries = 0;
-      override async onMessage(data: EventData<'expiration.complete'>, envelope: Envelope<'expiration.complete'>) {
-        this.deliveries += 1;
-        if (this.deliveries <= 4) await pool.query('SELECT 1');
-        await super.onMessage(data, envelope);
-      }
-    }
-    const listener = new DatabaseAway('test.database-away', 2);
+    const pool = new pg.Pool({ host: '127.0.0.1', port: await freePort(), connectionTimeoutMillis: 1000 });
+    const listener = new StumblingListener('test.database-away', 2, async (delivery) => {
+      if (delivery <= 4) await pool.query('SELECT 1');
+    });
     await bus.listen(listener);
     await bus.publish('expiration.complete', { orderId: randomUUID() });
     await eventually(async () => listener.received.length === 1, 15_000);

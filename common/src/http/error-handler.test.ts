@@ -2,7 +2,7 @@ import net from 'node:net';
 import { Router } from 'express';
 import pg from 'pg';
 import request from 'supertest';
-import { testLogger } from '@microtick/devstack';
+import { freePort, testLogger } from '@microtick/devstack';
 import { createServiceApp } from './create-app';
 import { ConflictError } from './errors';
 
@@ -77,10 +77,7 @@ describe('a dependency that cannot be reached', () => {
   let silent: net.Server;
   const sockets: net.Socket[] = [];
   beforeAll(async () => {
-    const probe = net.createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    closedPort = (probe.address() as net.AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
+    closedPort = await freePort();
     silent = net.createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   });
