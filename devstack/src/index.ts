@@ -16,3 +16,4 @@ export * from './testing/browser';
 export * from './testing/browser-suite';
 export * from './testing/stack-suite';
 export { INFRASTRUCTURE } from './stack/launch-infrastructure';
+export { SERVICE_NODE_FLAGS } from './stack/launch-service';

@@ -92,5 +92,6 @@ COPY --from=prod-deps /app/ /app/
 COPY --from=build /out/ /app/
 USER node
 EXPOSE 3000
-# exec: node is PID 1 and receives SIGTERM itself (each service drains and exits on it).
-CMD ["sh", "-c", "exec node --enable-source-maps \"$SERVICE/dist/index.js\""]
+# exec: node is PID 1 and receives SIGTERM itself (each service drains and exits on it). The flags are
+# devstack's SERVICE_NODE_FLAGS (the local stack runs services with the same ones).
+CMD ["sh", "-c", "exec node --enable-source-maps --no-memory-reducer \"$SERVICE/dist/index.js\""]

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { SERVICE_NODE_FLAGS } from '@microtick/devstack';
 import { appServices, appWorkloads, containersOf, prepareTree, render, repoRoot, runNode, workloads } from './k8s';
 
 const read = (p: string) => readFileSync(path.join(repoRoot, p), 'utf8');
@@ -187,7 +188,10 @@ describe('Dockerfiles', () => {
     expect(build).toContain('cp -r "auth/migrations" "/out/auth/migrations"');
     const runtime = instructions.filter((i) => i.stage === 'runtime');
     expect(runtime.find((i) => i.op === 'WORKDIR')?.args).toBe('/app');
-    expect(runtime.find((i) => i.op === 'CMD')?.args).toContain('$SERVICE/dist/index.js');
+    const cmd = runtime.find((i) => i.op === 'CMD')?.args;
+    expect(cmd).toContain('$SERVICE/dist/index.js');
+    // The image runs a service with the Node.js flags the local stack (and so every benchmark) uses.
+    for (const flag of SERVICE_NODE_FLAGS) expect(cmd).toContain(` ${flag} `);
     expect(runtime.find((i) => i.op === 'ENV')?.args).toMatch(/\bSERVICE=auth\b/);
     expect(read('common/src/db/migrate.ts')).toMatch(/findUp\(__dirname, 'common\/migrations'\)/);
     expect(read('scripts/build.mjs')).toMatch(/dist\/index\.js/);

@@ -11,6 +11,14 @@ export const ROOT = path.resolve(__dirname, '../../..');
 export const CLIENT_SERVER = path.join(ROOT, 'client/.next/standalone/client/server.js');
 
 /**
+ * Node.js flags of every service and the gateway, here as in the image (infra/docker/service.Dockerfile;
+ * infra/validate checks they agree). Without the memory reducer V8 keeps the heap an on-sale grew instead
+ * of shrinking it after a quiet minute: the orders service spent 1.4–1.6× the CPU on an on-sale's orders
+ * after 70 s idle, most of it garbage collection regrowing the heap (docs/performance.md, sixth round).
+ */
+export const SERVICE_NODE_FLAGS = ['--enable-source-maps', '--no-memory-reducer'];
+
+/**
  * Auth's session key, made once per data directory, so sessions survive restarts of `make up`: RSA-2048
  * (tokens RS256). A data directory from before RS256 keeps its Ed25519 key, which auth still accepts.
  */
@@ -120,7 +128,7 @@ export function launchService(
   if (service === 'auth' && options.sessionSigningKey) env.AUTH_SIGNING_KEY = options.sessionSigningKey;
   const child = spawnNode(
     options.name ?? service,
-    [...(options.nodeArgs ?? []), '--enable-source-maps', entry],
+    [...(options.nodeArgs ?? []), ...SERVICE_NODE_FLAGS, entry],
     env,
     options,
   );
@@ -149,7 +157,7 @@ export function launchGateway(
   options: NodeLauncherOptions & { port: number; env: Record<string, string>; nodeArgs?: string[] },
 ): Promise<ChildProcess> {
   const env = { ...options.env, MICROTICK_PORT: String(options.port) };
-  const args = [...(options.nodeArgs ?? []), path.join(ROOT, 'gateway/dist/index.js')];
+  const args = [...(options.nodeArgs ?? []), ...SERVICE_NODE_FLAGS, path.join(ROOT, 'gateway/dist/index.js')];
   const child = spawnNode('gateway', args, env, options);
   return whenReady(child, waitForPort(options.port, 20_000, child));
 }
