@@ -13,7 +13,7 @@ export const CLIENT_SERVER = path.join(ROOT, 'client/.next/standalone/client/ser
 /**
  * Node.js flags of every service and the gateway, here as in the image (infra/docker/service.Dockerfile;
  * infra/validate checks they agree). Without the memory reducer V8 keeps the heap an on-sale grew instead
- * of shrinking it after a quiet minute: the orders service spent 1.4–1.6× the CPU on an on-sale's orders
+ * of shrinking it after a quiet minute: the orders service spent 1.4–2.2× the CPU on an on-sale's orders
  * after 70 s idle, most of it garbage collection regrowing the heap (docs/performance.md, sixth round).
  */
 export const SERVICE_NODE_FLAGS = ['--enable-source-maps', '--no-memory-reducer'];
