@@ -17,5 +17,3 @@ export * from './testing/browser-suite';
 export * from './testing/stack-suite';
 export { INFRASTRUCTURE } from './stack/launch-infrastructure';
 export { SERVICE_NODE_FLAGS } from './stack/launch-service';
-export { spawnGateway } from './gateway/nginx';
-export { REFUSED_PATH_PATTERN } from './gateway/nginx-config';
