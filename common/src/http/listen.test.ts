@@ -1,7 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { listenHttp } from './listen';
+import { LISTEN_BACKLOG, listenHttp } from './listen';
 
 const NODE_DEFAULT_KEEP_ALIVE_MS = 5_000;
 
@@ -43,4 +44,21 @@ describe('listenHttp', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   }, 15_000);
+
+  it('asks the kernel to queue thousands of connections, not Node’s 511, so a burst of new ones is not dropped', async () => {
+    const server = await new Promise<ReturnType<typeof listenHttp>>((resolve) => {
+      const s = listenHttp(express(), 0, () => resolve(s));
+    });
+    try {
+      const { port } = server.address() as AddressInfo;
+      // For a listening socket, ss shows the backlog in the Send-Q column.
+      const line = execFileSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).trim();
+      const backlog = Number(line.split(/\s+/)[2]);
+      const cap = Number(execFileSync('cat', ['/proc/sys/net/core/somaxconn'], { encoding: 'utf8' }));
+      expect(backlog).toBe(Math.min(LISTEN_BACKLOG, cap));
+      expect(backlog).toBeGreaterThan(511);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });

@@ -15,8 +15,18 @@ export const PROXY_IDLE_TIMEOUT_MS = 60_000;
  */
 export const SERVICE_KEEP_ALIVE_TIMEOUT_MS = PROXY_IDLE_TIMEOUT_MS + 5_000;
 
+/**
+ * Connections the kernel queues for a service before it accepts them (capped by net.core.somaxconn, 4096
+ * on current kernels); Node's default is 511. A proxy opens a new connection for each request past its idle
+ * ones, up to its own limit (Envoy's default circuit breaker: 1,024 per upstream cluster). With nginx as
+ * the local gateway, which has no such limit, an on-sale's 2,000 requests within a second overflowed 511:
+ * the kernel dropped the SYNs and those buyers waited for TCP's retransmissions (1, 3, 7 s, ...), and
+ * the on-sale took 18 s instead of 6 (docs/performance.md, seventh round).
+ */
+export const LISTEN_BACKLOG = 4096;
+
 export function listenHttp(app: Express, port: number, onListening: () => void, host = '127.0.0.1'): Server {
-  const server = app.listen(port, host, onListening);
+  const server = app.listen({ port, host, backlog: LISTEN_BACKLOG }, onListening);
   server.keepAliveTimeout = SERVICE_KEEP_ALIVE_TIMEOUT_MS;
   // Node's own advice: a headers timeout above the keep-alive one, so neither cuts the other short.
   server.headersTimeout = SERVICE_KEEP_ALIVE_TIMEOUT_MS + 1_000;
