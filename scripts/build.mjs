@@ -6,12 +6,12 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const requested = process.argv.slice(2);
-// Without names: every service of the roster, and the local gateway. (An image build names its one service.)
+// Without names: every service of the roster. (An image build names its one service.)
 const rosterNames = async () => {
   const { tsImport } = await import('tsx/esm/api');
   return (await tsImport('../devstack/src/roster.ts', import.meta.url)).serviceNames;
 };
-const services = requested.length ? requested : [...(await rosterNames()), 'gateway'];
+const services = requested.length ? requested : await rosterNames();
 const deps = (dir) =>
   Object.keys(JSON.parse(readFileSync(path.join(root, dir, 'package.json'), 'utf8')).dependencies ?? {});
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what MicroTick needs on a Debian/Ubuntu machine, idempotently: the servers it runs
-# (PostgreSQL, NATS, Redis), Chromium for browser tests, kubectl for manifest checks, podman (with runc
-# and debootstrap) for the image builds and container smoke run, and npm packages.
+# (PostgreSQL, NATS, Redis, HAProxy as the local gateway), Chromium for browser tests, kubectl for manifest
+# checks, podman (with runc and debootstrap) for the image builds and container smoke run, and npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +19,7 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
+have haproxy || missing+=(haproxy)
 have podman || missing+=(podman)
 have runc || missing+=(runc)
 have debootstrap || missing+=(debootstrap)
@@ -35,6 +36,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
   if [[ " ${missing[*]} " == *" redis-server "* ]]; then
     $sudo service redis-server stop >/dev/null 2>&1 || true
+  fi
+  # Likewise HAProxy: the stack runs its own as the local gateway (devstack/src/gateway).
+  if [[ " ${missing[*]} " == *" haproxy "* ]]; then
+    $sudo service haproxy stop >/dev/null 2>&1 || true
   fi
 fi
 

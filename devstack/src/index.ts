@@ -17,3 +17,4 @@ export * from './testing/browser-suite';
 export * from './testing/stack-suite';
 export { INFRASTRUCTURE } from './stack/launch-infrastructure';
 export { SERVICE_NODE_FLAGS } from './stack/launch-service';
+export { spawnGateway } from './gateway/haproxy';

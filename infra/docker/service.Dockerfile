@@ -32,7 +32,6 @@ COPY orders/package.json orders/
 COPY expiration/package.json expiration/
 COPY payments/package.json payments/
 COPY notifications/package.json notifications/
-COPY gateway/package.json gateway/
 COPY client/package.json client/
 RUN npm ci
 
@@ -64,7 +63,6 @@ COPY orders/package.json orders/
 COPY expiration/package.json expiration/
 COPY payments/package.json payments/
 COPY notifications/package.json notifications/
-COPY gateway/package.json gateway/
 COPY client/package.json client/
 RUN npm ci --omit=dev --workspace "@microtick/${SERVICE}" \
  && npm cache clean --force

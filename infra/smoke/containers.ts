@@ -4,7 +4,7 @@
  * dropped capabilities, no privilege escalation, emptyDir mounts as tmpfs, memory and CPU limits),
  * init containers first. PostgreSQL, Redis and nats-server (the real infra/k8s/base/data/nats.conf)
  * run on this machine; the only settings changed are their addresses (and Stripe's: a local fake
- * server). One origin in front routes like the cluster (the gateway workspace), the buyer's journey
+ * server). One origin in front routes like the cluster (the local gateway, HAProxy), the buyer's journey
  * runs through it, then every container gets its preStop hook and SIGTERM and must exit 0 within its
  * terminationGracePeriodSeconds.
  *
@@ -17,8 +17,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort, startPostgres, startRedis, stopProcess, waitForPort } from '@microtick/devstack';
-import { buildGateway } from '../../gateway/src/app';
+import { freePort, spawnGateway, startPostgres, startRedis, stopProcess, waitForPort } from '@microtick/devstack';
 import { startFakeStripe } from '../../payments/src/testing/fake-stripe';
 import { prepareTree, render, repoRoot, type K8sObject } from '../validate/k8s';
 import { runJourney } from './journey';
@@ -342,19 +341,19 @@ async function main() {
     log(`every container is ready: ${started.map((s) => s.deployment.metadata.name).join(', ')}`);
 
     const upstream = (name: string) => `http://${ips.get(name)}:3000`;
-    const gateway = buildGateway({
-      auth: upstream('auth'),
-      tickets: upstream('tickets'),
-      orders: upstream('orders'),
-      payments: upstream('payments'),
-      client: upstream('client'),
-    });
     const gatewayPort = await freePort();
-    await new Promise<void>((resolve) => gateway.listen(gatewayPort, '127.0.0.1', resolve));
-    cleanups.unshift(() => {
-      gateway.closeAllConnections();
-      return new Promise((r) => gateway.close(r));
+    const gateway = await spawnGateway({
+      port: gatewayPort,
+      dir: path.join(tmp, 'gateway'),
+      upstreams: {
+        auth: upstream('auth'),
+        tickets: upstream('tickets'),
+        orders: upstream('orders'),
+        payments: upstream('payments'),
+        client: upstream('client'),
+      },
     });
+    cleanups.unshift(() => stopProcess(gateway));
     // DESIGN.md's second; SMOKE_RESERVED_WITHIN_MS loosens it on a machine too loaded to judge.
     const result = await runJourney(`http://127.0.0.1:${gatewayPort}`, (m) => log(`journey: ${m}`), {
       reservedWithinMs: Number(process.env.SMOKE_RESERVED_WITHIN_MS ?? 1000),
@@ -368,7 +367,7 @@ async function main() {
         const began = Date.now();
         const preStop = container.lifecycle?.preStop?.exec?.command;
         if (preStop) await podmanAsync(['exec', name, ...preStop]);
-        // Asynchronously: the relays, the fake Stripe and the gateway live in this process, and a
+        // Asynchronously: the relays and the fake Stripe live in this process, and a
         // blocking podman call here would stall the containers' last Redis or NATS replies.
         await podmanAsync(['kill', '--signal', 'TERM', name]);
         const overdue = setTimeout(

@@ -11,7 +11,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { createServiceApp } from '../../common/src/http/create-app';
 import { routedServices, serviceNames } from '@microtick/devstack';
-import { apiNotFoundBody, destinationFor, routes } from '../../gateway/src/routes';
+import { apiNotFoundBody, destinationFor, routes } from '../../devstack/src/gateway/routes';
 import {
   containersOf,
   durationSeconds,

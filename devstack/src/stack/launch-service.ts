@@ -3,7 +3,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SERVICE_KEEP_ALIVE_TIMEOUT_MS } from '@microtick/common';
-import { forEachLine, stopProcess, waitForPort } from '../processes';
+import { gatewayConfigPath, spawnGateway } from '../gateway/haproxy';
+import type { Upstreams } from '../gateway/routes';
+import { forEachLine, stopProcess } from '../processes';
 import { frontends, roster, type ServiceName } from '../roster';
 import type { PidFile } from './launch-infrastructure';
 
@@ -11,7 +13,7 @@ export const ROOT = path.resolve(__dirname, '../../..');
 export const CLIENT_SERVER = path.join(ROOT, 'client/.next/standalone/client/server.js');
 
 /**
- * Node.js flags of every service and the gateway, here as in the image (infra/docker/service.Dockerfile;
+ * Node.js flags of every service, here as in the image (infra/docker/service.Dockerfile;
  * infra/validate checks they agree). Without the memory reducer V8 keeps the heap an on-sale grew instead
  * of shrinking it after a quiet minute: the orders service spent 1.4–2.2× the CPU on an on-sale's orders
  * after 70 s idle, most of it garbage collection regrowing the heap (docs/performance.md, sixth round).
@@ -153,11 +155,20 @@ export function launchClient(
   return whenReady(child, waitForHttp(`http://127.0.0.1:${options.port}/alive`, child, 90_000));
 }
 
-export function launchGateway(
-  options: NodeLauncherOptions & { port: number; env: Record<string, string>; nodeArgs?: string[] },
+/**
+ * The local gateway (HAProxy, devstack/src/gateway): its configuration and temporary files go to `dir`. The
+ * pid file names it by its configuration's path, which is in the process's command line.
+ */
+export async function launchGateway(
+  options: NodeLauncherOptions & { port: number; upstreams: Upstreams; devMail?: string; dir: string },
 ): Promise<ChildProcess> {
-  const env = { ...options.env, MICROTICK_PORT: String(options.port) };
-  const args = [...(options.nodeArgs ?? []), ...SERVICE_NODE_FLAGS, path.join(ROOT, 'gateway/dist/index.js')];
-  const child = spawnNode('gateway', args, env, options);
-  return whenReady(child, waitForPort(options.port, 20_000, child));
+  const child = await spawnGateway({
+    port: options.port,
+    upstreams: options.upstreams,
+    devMail: options.devMail,
+    dir: options.dir,
+    onLine: options.output('gateway'),
+  });
+  options.pidFile.record('gateway', child.pid, gatewayConfigPath(options.dir));
+  return child;
 }

@@ -1,7 +1,17 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../processes';
-import { frontends, replicaNames, roster, serviceNames, type ReplicaName, type ServiceName } from '../roster';
+import type { Upstreams } from '../gateway/routes';
+import {
+  frontends,
+  replicaNames,
+  roster,
+  routedServices,
+  serviceNames,
+  type ReplicaName,
+  type RoutedService,
+  type ServiceName,
+} from '../roster';
 import {
   createServiceDatabases,
   infrastructureLaunchers,
@@ -53,7 +63,7 @@ export interface StackOptions {
   /** Durable PostgreSQL and Redis AOF (make up); throwaway runs trade durability for speed. */
   durable?: boolean;
   log?: (name: string, line: string) => void;
-  /** Extra Node.js flags for the services and the gateway, e.g. ['--cpu-prof'] to profile them under a benchmark. */
+  /** Extra Node.js flags for the services, e.g. ['--cpu-prof'] to profile them under a benchmark. */
   nodeArgs?: string[];
 }
 
@@ -138,14 +148,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       );
   }
   // The gateway balances over every replica of a routed service (the others know the first replica).
-  const upstreamUrls = Object.fromEntries(
-    services.map((service) => [
-      `${service.toUpperCase()}_URL`,
-      replicasOf(service)
-        .map((replica) => `http://127.0.0.1:${ports[replica]}`)
-        .join(','),
-    ]),
-  );
+  const portOf = (name: RoutedService | 'client') =>
+    name === 'client' ? frontends.client.port : roster.find((s) => s.name === name)!.port;
+  const upstreamOf = (name: RoutedService | 'client') =>
+    (services.includes(name as ServiceName) ? replicasOf(name as ServiceName) : [name])
+      .map((replica) => `http://127.0.0.1:${ports[replica] ?? portOf(name)}`)
+      .join(',');
+  const upstreams = Object.fromEntries(
+    [...routedServices.map((s) => s.name), 'client' as const].map((name) => [name, upstreamOf(name)]),
+  ) as Upstreams;
   if (withClient)
     supervisor.register('client', () => launchClient({ ...launching, port: ports.client }), {
       restart: options.autoRestart,
@@ -155,13 +166,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     () =>
       launchGateway({
         ...launching,
-        env: { ...env, ...upstreamUrls },
         port: ports.gateway,
-        nodeArgs: options.nodeArgs,
+        upstreams,
+        devMail: env.MAIL_WEB_URL,
+        dir: path.join(runDir, 'gateway'),
       }),
-    {
-      restart: options.autoRestart,
-    },
+    { restart: options.autoRestart },
   );
 
   try {

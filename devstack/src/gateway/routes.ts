@@ -1,7 +1,7 @@
-import { routedServices, type RoutedService } from '@microtick/devstack/src/roster';
+import { routedServices, type RoutedService } from '../roster';
 
 /**
- * The one routing table of DESIGN.md, built from the roster: the local gateway serves it, and
+ * The one routing table of DESIGN.md, built from the roster: the local gateway (HAProxy) is configured from it, and
  * infra/validate checks that the cluster's HTTPRoute (infra/k8s/base/gateway.yaml) is the same table,
  * 404 body included.
  */
