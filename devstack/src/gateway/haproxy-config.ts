@@ -10,8 +10,15 @@ export interface GatewayConfigOptions {
   dir: string;
 }
 
-/** Connections to each upstream replica at most; requests past them wait in the gateway's queue. */
-export const UPSTREAM_CONNECTIONS = 512;
+/**
+ * Connections to each upstream replica at most; requests past them wait in the gateway's queue, which
+ * serves them in arrival order. Connections to a service are not served in arrival order, so the fewer
+ * there are, the fairer an on-sale: the first on-sale after 70 s without traffic (every connection
+ * closed, so the burst opens them anew) gave 40 and 40 of 100 tickets to their first asker with 512,
+ * 60 with 128 and 80 with 64 (docs/performance.md, eighth round). A request that waits holds one (a
+ * payment waits up to a second for its order's events), so not fewer.
+ */
+export const UPSTREAM_CONNECTIONS = 64;
 
 /** The error shape as a quoted HAProxy string. */
 const errorBody = (message: string) => `'${JSON.stringify({ errors: [{ message }] })}'`;
