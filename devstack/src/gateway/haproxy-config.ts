@@ -14,7 +14,7 @@ export interface GatewayConfigOptions {
  * Connections to each upstream replica at most; requests past them wait in the gateway's queue, which
  * serves them in arrival order. Connections to a service are not served in arrival order, so the fewer
  * there are, the fairer an on-sale: the first on-sale after 70 s without traffic (every connection
- * closed, so the burst opens them anew) gave 40 and 40 of 100 tickets to their first asker with 512,
+ * closed, so the burst opens them anew) gave 39 and 40 of 100 tickets to their first asker with 512,
  * 60 with 128 and 80 with 64 (docs/performance.md, eighth round). A request that waits holds one (a
  * payment waits up to a second for its order's events), so not fewer.
  */
