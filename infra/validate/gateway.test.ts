@@ -54,7 +54,7 @@ function tableOf(objects: K8sObject[], route: K8sObject) {
 }
 
 describe('routing table', () => {
-  test.each(overlays)('%s: the HTTPRoute is the local gateway table (gateway/src/routes.ts)', (overlay) => {
+  test.each(overlays)('%s: the HTTPRoute is the local gateway table (devstack/src/gateway/routes.ts)', (overlay) => {
     const table = tableOf(rendered[overlay], appRoute(overlay));
     expect(table.map(({ prefix, to }: K8sObject) => ({ prefix, to }))).toEqual(
       routes.map(({ prefix, to }) => ({ prefix, to })),

@@ -20,15 +20,19 @@ export const workspaces: string[] = JSON.parse(readRepoFile('package.json')).wor
 const PATH = /(?<![\w/:.@<-])([\w-]+(?:\/[\w.[\]-]+)+)/g;
 
 /**
- * The paths in `text` that start at one of the repository's top-level folders (like orders/src/app.ts)
- * and are neither a file nor a folder of `files`. Build output (dist/, .next/, infra/k8s/pinned/) is left
+ * The paths in `text` that start at one of the repository's top-level folders (like orders/src/app.ts),
+ * or at any folder's src/, and are neither a file nor a folder of `files`. Build output (dist/, .next/, infra/k8s/pinned/) is left
  * out, and so is a two-segment path without an extension (orders/s is a rate).
  */
 export function missingRepoPaths(text: string, files: string[]): string[] {
   const topFolders = new Set(files.filter((f) => f.includes('/')).map((f) => f.split('/')[0]));
-  return [...text.matchAll(PATH)]
-    .map((m) => m[1].replace(/[.]+$/, '').replace(/^([^[]*)\]$/, '$1'))
-    .filter((p) => topFolders.has(p.split('/')[0]) && !/(^|\/)(dist|\.next|node_modules|pinned)(\/|$)/.test(p))
-    .filter((p) => /\.\w+$/.test(p) || p.split('/').length >= 3)
-    .filter((p) => !files.some((f) => f === p || f.startsWith(`${p.replace(/\/$/, '')}/`)));
+  return (
+    [...text.matchAll(PATH)]
+      .map((m) => m[1].replace(/[.]+$/, '').replace(/^([^[]*)\]$/, '$1'))
+      // A workspace's source counts even when the workspace is gone: that is when its paths go stale.
+      .filter((p) => topFolders.has(p.split('/')[0]) || p.split('/')[1] === 'src')
+      .filter((p) => !/(^|\/)(dist|\.next|node_modules|pinned)(\/|$)/.test(p))
+      .filter((p) => /\.\w+$/.test(p) || p.split('/').length >= 3)
+      .filter((p) => !files.some((f) => f === p || f.startsWith(`${p.replace(/\/$/, '')}/`)))
+  );
 }
