@@ -7,6 +7,7 @@ import path from 'node:path';
 import { freePort, stopProcess } from '../processes';
 import { routedServices } from '../roster';
 import { spawnGateway } from './haproxy';
+import { UPSTREAM_CONNECTIONS } from './haproxy-config';
 import { destinationFor, type Upstreams } from './routes';
 
 /** Stand-in upstreams that answer with their own name, so the test sees where each request went. */
@@ -156,6 +157,41 @@ describe('the local gateway (HAProxy)', () => {
     const res = await fetch(`${through}/api/tickets`);
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ errors: [{ message: 'from the service' }] });
+  });
+
+  it('opens at most UPSTREAM_CONNECTIONS to a replica and queues the rest of a burst', async () => {
+    // An upstream that answers after 20 ms and counts the connections open to it at once.
+    let open = 0;
+    let mostOpen = 0;
+    const slow = http.createServer((_req, res) => {
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), 20);
+    });
+    slow.on('connection', (socket) => {
+      open += 1;
+      mostOpen = Math.max(mostOpen, open);
+      socket.on('close', () => (open -= 1));
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    servers.push(slow);
+    const queued = await startGateway({ ...upstreams, orders: urlOf(slow) });
+    const burst = 4 * UPSTREAM_CONNECTIONS;
+    // Each request on its own client connection, as an on-sale's buyers arrive.
+    const statuses = await Promise.all(
+      Array.from(
+        { length: burst },
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const req = http.get(`${queued}/api/orders`, { agent: false }, (res) => {
+              res.resume();
+              res.on('end', () => resolve(res.statusCode ?? 0));
+            });
+            req.on('error', reject);
+          }),
+      ),
+    );
+    expect(statuses.filter((status) => status === 200)).toHaveLength(burst);
+    expect(mostOpen).toBeGreaterThan(1);
+    expect(mostOpen).toBeLessThanOrEqual(UPSTREAM_CONNECTIONS);
   });
 
   it('balances over the replicas of an upstream and leaves out one that stopped', async () => {
