@@ -109,7 +109,8 @@ export async function waitForPort(port: number, timeoutMs = 20_000, child?: Chil
   }
 }
 
-function which(binary: string, extraDirs: string[] = []): string {
+/** A server's binary: Debian puts some in /usr/sbin, which is not on every user's PATH. */
+export function which(binary: string, extraDirs: string[] = []): string {
   for (const dir of [...extraDirs, ...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/bin', '/usr/local/bin']) {
     const candidate = path.join(dir, binary);
     if (dir && existsSync(candidate)) return candidate;

@@ -6,8 +6,6 @@ export interface GatewayConfigOptions {
   upstreams: Upstreams;
   /** make up and browser tests only (the cluster has no such route): /dev/mail goes to the local mail server. */
   devMail?: string;
-  /** Where the configuration is written. */
-  dir: string;
 }
 
 /**

@@ -156,7 +156,7 @@ export function launchClient(
 }
 
 /**
- * The local gateway (HAProxy, devstack/src/gateway): its configuration and temporary files go to `dir`. The
+ * The local gateway (HAProxy, devstack/src/gateway): its configuration goes to `dir`. The
  * pid file names it by its configuration's path, which is in the process's command line.
  */
 export async function launchGateway(
