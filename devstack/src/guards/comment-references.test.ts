@@ -2,17 +2,21 @@ import path from 'node:path';
 import { missingRepoPaths, readRepoFile, repoFiles } from './repo-files';
 
 /**
- * Comments name only files that exist: every path in a comment of the code, scripts and build files
- * that starts at a top-level folder (like orders/src/store/tickets.ts), or at a folder beside the
- * commenting file (like stripe/stripe-js-stand-in.ts, said in e2e/), is a file or folder here. A comment
- * that names a moved or deleted file sends the reader nowhere.
+ * Comments name only files that exist: every path in a comment of the code, scripts, manifests and build
+ * files, or in a test's name, that starts at a top-level folder (like orders/src/store/tickets.ts), or at
+ * a folder beside the commenting file (like stripe/stripe-js-stand-in.ts, said in e2e/), is a file or
+ * folder here. A comment that names a moved or deleted file sends the reader nowhere.
  */
 
 const files = repoFiles();
 const commented = files.filter(
-  (f) => !/(^|\/)(node_modules|dist|\.next)\//.test(f) && /(\.(tsx?|m?js|cjs|sh)|(^|\/)(Makefile|Dockerfile))$/.test(f),
+  (f) =>
+    !/(^|\/)(node_modules|dist|\.next)\//.test(f) &&
+    /(\.(tsx?|m?js|cjs|sh|ya?ml)|(^|\/)(Makefile|Dockerfile))$/.test(f),
 );
 const COMMENT = /\/\*[\s\S]*?\*\/|(?<![:'"`\\])\/\/.*|^\s*#(?!!).*/gm;
+/** A test's or a group's name, which says what is tested and so often where: it('…'), describe.each(…)('…'). */
+const TEST_NAME = /\b(?:it|test|describe)(?:\.\w+)*(?:\([^)]*\))?\(\s*(['"`])((?:(?!\1)[^\\]|\\.)*)\1/g;
 /** Named on purpose though git does not keep them. */
 const generated = new Set([
   'client/server.js', // inside the Next.js standalone output the image copies
@@ -20,7 +24,8 @@ const generated = new Set([
 ]);
 
 function problemsOf(file: string): string[] {
-  const comments = (readRepoFile(file).match(COMMENT) ?? []).join('\n');
+  const text = readRepoFile(file);
+  const comments = [...(text.match(COMMENT) ?? []), ...[...text.matchAll(TEST_NAME)].map((m) => m[2])].join('\n');
   const dir = path.posix.dirname(file);
   const besideFile =
     dir === '.' ? [] : files.filter((f) => f.startsWith(`${dir}/`)).map((f) => f.slice(dir.length + 1));
@@ -28,9 +33,9 @@ function problemsOf(file: string): string[] {
   const missing = new Set([...missingRepoPaths(comments, files), ...missingRepoPaths(comments, besideFile)]);
   return [...missing]
     .filter((p) => !generated.has(p) && !exists(p, files) && !exists(p, besideFile))
-    .map((p) => `${file}: a comment names ${p}, which does not exist`);
+    .map((p) => `${file}: a comment or test name names ${p}, which does not exist`);
 }
 
-it('comments name only files and folders that exist', () => {
+it('comments, manifest comments and test names name only files and folders that exist', () => {
   expect(commented.flatMap(problemsOf)).toEqual([]);
 });
