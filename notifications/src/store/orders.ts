@@ -102,12 +102,20 @@ export async function findOrderStory(pool: Pool, orderId: string): Promise<Order
   };
 }
 
-/** Closed orders a user bought or sold: their emails may have waited for the user's address. */
+/**
+ * Closed orders a user bought or sold: their emails may have waited for the user's address. The seller
+ * is the order's, or the ticket's when the order has none; each branch reads its own index (one OR over
+ * the join read both tables whole, at every sign-up).
+ */
+export const CLOSED_ORDERS_OF = `
+  SELECT id FROM orders WHERE buyer_id = $1 AND status <> 'created'
+  UNION
+  SELECT id FROM orders WHERE seller_id = $1 AND status <> 'created'
+  UNION
+  SELECT o.id FROM tickets t JOIN orders o ON o.ticket_id = t.id
+  WHERE t.seller_id = $1 AND o.seller_id IS NULL AND o.status <> 'created'`;
+
 export async function closedOrdersOf(pool: Pool, userId: string): Promise<string[]> {
-  const { rows } = await pool.query<{ id: string }>(
-    `SELECT o.id FROM orders o LEFT JOIN tickets t ON t.id = o.ticket_id
-     WHERE o.status <> 'created' AND (o.buyer_id = $1 OR COALESCE(o.seller_id, t.seller_id) = $1)`,
-    [userId],
-  );
+  const { rows } = await pool.query<{ id: string }>(CLOSED_ORDERS_OF, [userId]);
   return rows.map((r) => r.id);
 }

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from '@microtick/common';
+import { createTestDatabase } from '@microtick/devstack';
+import { migrationsDir } from './migrations';
+import { CLOSED_ORDERS_OF, closedOrdersOf } from './orders';
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let pool: Pool;
+beforeAll(async () => {
+  db = await createTestDatabase([migrationsDir]);
+  pool = db.pool;
+});
+afterAll(() => db.drop());
+
+type Status = 'created' | 'cancelled' | 'complete';
+
+/** A ticket of `ticketSeller` and an order of it by `buyer`; `orderSeller` null as order.created carried before it named the seller. */
+async function givenOrder(o: { buyer: string; ticketSeller: string; orderSeller: string | null; status: Status }) {
+  const ticketId = randomUUID();
+  const orderId = randomUUID();
+  await pool.query(`INSERT INTO tickets (id, title, seller_id, version) VALUES ($1, 'Gig', $2, 0)`, [
+    ticketId,
+    o.ticketSeller,
+  ]);
+  await pool.query(
+    `INSERT INTO orders (id, buyer_id, ticket_id, seller_id, price_cents, expires_at, status, version)
+     VALUES ($1, $2, $3, $4, 1000, now(), $5, 0)`,
+    [orderId, o.buyer, ticketId, o.orderSeller, o.status],
+  );
+  return orderId;
+}
+
+describe('closedOrdersOf: the closed orders whose emails may have waited for a new user', () => {
+  const user = randomUUID();
+  const other = randomUUID();
+  const cases: [
+    string,
+    { buyer: string; ticketSeller: string; orderSeller: string | null; status: Status },
+    boolean,
+  ][] = [
+    ['bought and completed', { buyer: user, ticketSeller: other, orderSeller: other, status: 'complete' }, true],
+    ['bought and cancelled', { buyer: user, ticketSeller: other, orderSeller: other, status: 'cancelled' }, true],
+    ['bought, still open', { buyer: user, ticketSeller: other, orderSeller: other, status: 'created' }, false],
+    [
+      'sold, the order names the seller',
+      { buyer: other, ticketSeller: user, orderSeller: user, status: 'complete' },
+      true,
+    ],
+    [
+      'sold, an older order without a seller',
+      { buyer: other, ticketSeller: user, orderSeller: null, status: 'complete' },
+      true,
+    ],
+    ['sold, still open', { buyer: other, ticketSeller: user, orderSeller: null, status: 'created' }, false],
+    ["someone else's order", { buyer: other, ticketSeller: other, orderSeller: other, status: 'complete' }, false],
+    // The order's seller wins over the ticket's (a ticket's seller read later may be another account).
+    [
+      'the ticket is theirs, the order names another seller',
+      { buyer: other, ticketSeller: user, orderSeller: other, status: 'complete' },
+      false,
+    ],
+  ];
+  const ids: string[] = [];
+  beforeAll(async () => {
+    for (const [, order] of cases) ids.push(await givenOrder(order));
+  });
+
+  it.each(cases.map(([name, , listed], i) => [name, listed, i] as const))('%s: listed %s', async (_name, listed, i) => {
+    expect((await closedOrdersOf(pool, user)).includes(ids[i])).toBe(listed);
+  });
+
+  it('lists each order once', async () => {
+    const found = await closedOrdersOf(pool, user);
+    expect(new Set(found).size).toBe(found.length);
+  });
+});
+
+interface PlanNode {
+  'Relation Name'?: string;
+  'Actual Rows': number;
+  'Actual Loops': number;
+  'Rows Removed by Filter'?: number;
+  'Rows Removed by Index Recheck'?: number;
+  Plans?: PlanNode[];
+}
+
+/** Rows each table's scans went through, kept or filtered out, in an executed plan. */
+function rowsRead(node: PlanNode, into: Record<string, number> = {}): Record<string, number> {
+  const table = node['Relation Name'];
+  if (table) {
+    const seen =
+      node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0);
+    into[table] = (into[table] ?? 0) + seen * node['Actual Loops'];
+  }
+  for (const child of node.Plans ?? []) rowsRead(child, into);
+  return into;
+}
+
+it("reads a new user's few rows, not every order and ticket, at each sign-up", async () => {
+  // A marketplace's history: two thousand closed orders of other people.
+  await pool.query(
+    `WITH t AS (
+       INSERT INTO tickets (id, title, seller_id, version)
+       SELECT gen_random_uuid(), 'Gig', gen_random_uuid(), 0 FROM generate_series(1, 2000)
+       RETURNING id, seller_id
+     )
+     INSERT INTO orders (id, buyer_id, ticket_id, seller_id, price_cents, expires_at, status, version)
+     SELECT gen_random_uuid(), gen_random_uuid(), t.id, NULL, 1000, now(), 'complete', 0 FROM t`,
+  );
+  await pool.query('ANALYZE tickets');
+  await pool.query('ANALYZE orders');
+  const { rows } = await pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+    `EXPLAIN (ANALYZE, FORMAT JSON) ${CLOSED_ORDERS_OF}`,
+    [randomUUID()],
+  );
+  const read = rowsRead(rows[0]['QUERY PLAN'][0].Plan);
+  expect(read.orders ?? 0).toBeLessThan(100);
+  expect(read.tickets ?? 0).toBeLessThan(100);
+});
