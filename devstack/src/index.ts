@@ -8,6 +8,7 @@ export * from './testing/store-and-bus';
 export type { CaughtMail } from './mail/mail-catcher';
 export * from './testing/api-client';
 export * from './testing/eventually';
+export * from './testing/rows-read';
 export * from './testing/collect-events';
 export * from './testing/deliver';
 export * from './testing/event-factories';

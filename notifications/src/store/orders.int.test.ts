@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from '@microtick/common';
-import { createTestDatabase } from '@microtick/devstack';
+import { createTestDatabase, rowsRead } from '@microtick/devstack';
 import { migrationsDir } from './migrations';
 import { CLOSED_ORDERS_OF, closedOrdersOf } from './orders';
 
@@ -75,27 +75,6 @@ describe('closedOrdersOf: the closed orders whose emails may have waited for a n
   });
 });
 
-interface PlanNode {
-  'Relation Name'?: string;
-  'Actual Rows': number;
-  'Actual Loops': number;
-  'Rows Removed by Filter'?: number;
-  'Rows Removed by Index Recheck'?: number;
-  Plans?: PlanNode[];
-}
-
-/** Rows each table's scans went through, kept or filtered out, in an executed plan. */
-function rowsRead(node: PlanNode, into: Record<string, number> = {}): Record<string, number> {
-  const table = node['Relation Name'];
-  if (table) {
-    const seen =
-      node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0);
-    into[table] = (into[table] ?? 0) + seen * node['Actual Loops'];
-  }
-  for (const child of node.Plans ?? []) rowsRead(child, into);
-  return into;
-}
-
 it("reads a new user's few rows, not every order and ticket, at each sign-up", async () => {
   // A marketplace's history: two thousand closed orders of other people.
   await pool.query(
@@ -109,11 +88,7 @@ it("reads a new user's few rows, not every order and ticket, at each sign-up", a
   );
   await pool.query('ANALYZE tickets');
   await pool.query('ANALYZE orders');
-  const { rows } = await pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-    `EXPLAIN (ANALYZE, FORMAT JSON) ${CLOSED_ORDERS_OF}`,
-    [randomUUID()],
-  );
-  const read = rowsRead(rows[0]['QUERY PLAN'][0].Plan);
+  const read = await rowsRead(pool, CLOSED_ORDERS_OF, [randomUUID()]);
   expect(read.orders ?? 0).toBeLessThan(100);
   expect(read.tickets ?? 0).toBeLessThan(100);
 });

@@ -24,8 +24,10 @@ export async function sendOnce(
   });
 }
 
+export const SENT_ABOUT = 'SELECT kind FROM sent_emails WHERE order_id = $1';
+
 /** The emails already sent about an order. */
 export async function sentAbout(pool: Pool, orderId: string): Promise<EmailKind[]> {
-  const { rows } = await pool.query<{ kind: EmailKind }>('SELECT kind FROM sent_emails WHERE order_id = $1', [orderId]);
+  const { rows } = await pool.query<{ kind: EmailKind }>(SENT_ABOUT, [orderId]);
   return rows.map((r) => r.kind);
 }
