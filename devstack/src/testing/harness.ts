@@ -180,3 +180,25 @@ export async function mailIn(mailWebUrl: string, query = ''): Promise<CaughtMail
   if (!res.ok) throw new Error(`mail server answered ${res.status}`);
   return ((await res.json()) as { messages: CaughtMail[] }).messages;
 }
+
+/**
+ * A fresh database (createTestDatabase) for the test file, or for each test with `{ each: 'test' }`,
+ * made and dropped by the file's hooks: read `.pool` inside a test or hook.
+ */
+export function testDatabase(migrationDirs: string[], { each = 'file' }: { each?: 'file' | 'test' } = {}) {
+  let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+  const [before, after] = each === 'file' ? [beforeAll, afterAll] : [beforeEach, afterEach];
+  before(async () => {
+    db = await createTestDatabase(migrationDirs);
+  });
+  after(async () => {
+    await db?.drop();
+    db = undefined;
+  });
+  return {
+    get pool(): pg.Pool {
+      if (!db) throw new Error('testDatabase: read .pool inside a test or hook');
+      return db.pool;
+    },
+  };
+}

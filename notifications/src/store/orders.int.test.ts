@@ -1,16 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool } from '@microtick/common';
-import { createTestDatabase, rowsRead } from '@microtick/devstack';
+import { rowsRead, testDatabase } from '@microtick/devstack';
 import { migrationsDir } from './migrations';
 import { CLOSED_ORDERS_OF, closedOrdersOf } from './orders';
 
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let pool: Pool;
-beforeAll(async () => {
-  db = await createTestDatabase([migrationsDir]);
-  pool = db.pool;
-});
-afterAll(() => db.drop());
+const db = testDatabase([migrationsDir]);
 
 type Status = 'created' | 'cancelled' | 'complete';
 
@@ -18,11 +11,11 @@ type Status = 'created' | 'cancelled' | 'complete';
 async function givenOrder(o: { buyer: string; ticketSeller: string; orderSeller: string | null; status: Status }) {
   const ticketId = randomUUID();
   const orderId = randomUUID();
-  await pool.query(`INSERT INTO tickets (id, title, seller_id, version) VALUES ($1, 'Gig', $2, 0)`, [
+  await db.pool.query(`INSERT INTO tickets (id, title, seller_id, version) VALUES ($1, 'Gig', $2, 0)`, [
     ticketId,
     o.ticketSeller,
   ]);
-  await pool.query(
+  await db.pool.query(
     `INSERT INTO orders (id, buyer_id, ticket_id, seller_id, price_cents, expires_at, status, version)
      VALUES ($1, $2, $3, $4, 1000, now(), $5, 0)`,
     [orderId, o.buyer, ticketId, o.orderSeller, o.status],
@@ -66,18 +59,18 @@ describe('closedOrdersOf: the closed orders whose emails may have waited for a n
   });
 
   it.each(cases.map(([name, , listed], i) => [name, listed, i] as const))('%s: listed %s', async (_name, listed, i) => {
-    expect((await closedOrdersOf(pool, user)).includes(ids[i])).toBe(listed);
+    expect((await closedOrdersOf(db.pool, user)).includes(ids[i])).toBe(listed);
   });
 
   it('lists each order once', async () => {
-    const found = await closedOrdersOf(pool, user);
+    const found = await closedOrdersOf(db.pool, user);
     expect(new Set(found).size).toBe(found.length);
   });
 });
 
 it("reads a new user's few rows, not every order and ticket, at each sign-up", async () => {
   // A marketplace's history: two thousand closed orders of other people.
-  await pool.query(
+  await db.pool.query(
     `WITH t AS (
        INSERT INTO tickets (id, title, seller_id, version)
        SELECT gen_random_uuid(), 'Gig', gen_random_uuid(), 0 FROM generate_series(1, 2000)
@@ -86,9 +79,9 @@ it("reads a new user's few rows, not every order and ticket, at each sign-up", a
      INSERT INTO orders (id, buyer_id, ticket_id, seller_id, price_cents, expires_at, status, version)
      SELECT gen_random_uuid(), gen_random_uuid(), t.id, NULL, 1000, now(), 'complete', 0 FROM t`,
   );
-  await pool.query('ANALYZE tickets');
-  await pool.query('ANALYZE orders');
-  const read = await rowsRead(pool, CLOSED_ORDERS_OF, [randomUUID()]);
+  await db.pool.query('ANALYZE tickets');
+  await db.pool.query('ANALYZE orders');
+  const read = await rowsRead(db.pool, CLOSED_ORDERS_OF, [randomUUID()]);
   expect(read.orders ?? 0).toBeLessThan(100);
   expect(read.tickets ?? 0).toBeLessThan(100);
 });

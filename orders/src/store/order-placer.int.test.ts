@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventSchemas, withTransaction, type Pool } from '@microtick/common';
-import { createTestDatabase } from '@microtick/devstack';
+import { testDatabase } from '@microtick/devstack';
 import { outboxEventsFor, seedTicket } from '../testing/orders-under-test';
 import { HeldTickets } from './held-tickets';
 import { migrationsDir } from './migrations';
@@ -47,27 +47,21 @@ function repricedAfterTheRead(pool: Pool, ticketId: string, priceCents: number):
 }
 
 describe('OrderPlacer', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let pool: Pool;
-  beforeEach(async () => {
-    db = await createTestDatabase([migrationsDir]);
-    pool = db.pool;
-  });
-  afterEach(() => db.drop());
+  const db = testDatabase([migrationsDir], { each: 'test' });
 
   const orderRows = async (ticketId: string) =>
-    (await pool.query<{ id: string }>('SELECT id FROM orders WHERE ticket_id = $1', [ticketId])).rows;
+    (await db.pool.query<{ id: string }>('SELECT id FROM orders WHERE ticket_id = $1', [ticketId])).rows;
 
   // The fast path (many orders in one statement) and the fallback (each order on its own, after a batch
   // failed) come to the same outcomes, and both agree with the placement rule.
   it.each(['in one batch', 'one at a time'] as const)('places orders by the placement rule %s', async (path) => {
     const buyer = randomUUID();
     const [free, own, taken] = await Promise.all([
-      seedTicket(pool),
-      seedTicket(pool, { userId: buyer }),
-      seedTicket(pool),
+      seedTicket(db.pool),
+      seedTicket(db.pool, { userId: buyer }),
+      seedTicket(db.pool),
     ]);
-    await placeOrders(pool, [request(taken.id)]);
+    await placeOrders(db.pool, [request(taken.id)]);
     const unknownId = randomUUID();
     const cases = [
       { ticketId: free.id, sellerId: free.userId, expected: 'placed' },
@@ -78,8 +72,8 @@ describe('OrderPlacer', () => {
     const requests = cases.map((c) => request(c.ticketId, buyer));
     const results =
       path === 'in one batch'
-        ? await placeOrders(pool, requests)
-        : await Promise.all(requests.map(async (r) => (await placeOrders(pool, [r]))[0]));
+        ? await placeOrders(db.pool, requests)
+        : await Promise.all(requests.map(async (r) => (await placeOrders(db.pool, [r]))[0]));
     expect(results.map((r) => r.outcome)).toEqual(cases.map((c) => c.expected));
     for (const c of cases) {
       const ticket = c.sellerId ? { sellerId: c.sellerId } : undefined;
@@ -90,11 +84,11 @@ describe('OrderPlacer', () => {
   it('answers each request of one batch with its own outcome', async () => {
     const seller = randomUUID();
     const [free, own, taken] = await Promise.all([
-      seedTicket(pool, { price: 1500 }),
-      seedTicket(pool, { userId: seller }),
-      seedTicket(pool),
+      seedTicket(db.pool, { price: 1500 }),
+      seedTicket(db.pool, { userId: seller }),
+      seedTicket(db.pool),
     ]);
-    const placer = new OrderPlacer(pool, { maxInFlight: 1, maxBatch: 10 });
+    const placer = new OrderPlacer(db.pool, { maxInFlight: 1, maxBatch: 10 });
     await placer.place(request(taken.id));
 
     // While the first batch is in flight, these wait and go together in the next one.
@@ -119,13 +113,13 @@ describe('OrderPlacer', () => {
   });
 
   it('records one order.created per placed order, at the replica price and naming the seller, valid against the catalog', async () => {
-    const tickets = await Promise.all([seedTicket(pool, { price: 700 }), seedTicket(pool, { price: 900 })]);
-    const placer = new OrderPlacer(pool, { maxInFlight: 1, maxBatch: 10 });
+    const tickets = await Promise.all([seedTicket(db.pool, { price: 700 }), seedTicket(db.pool, { price: 900 })]);
+    const placer = new OrderPlacer(db.pool, { maxInFlight: 1, maxBatch: 10 });
     const results = await Promise.all(tickets.map((t) => placer.place(request(t.id))));
 
     for (const [i, result] of results.entries()) {
       if (result.outcome !== 'placed') throw new Error(`not placed: ${result.outcome}`);
-      const events = await outboxEventsFor(pool, result.order.id);
+      const events = await outboxEventsFor(db.pool, result.order.id);
       expect(events).toHaveLength(1);
       expect(eventSchemas['order.created'].parse(events[0].data)).toMatchObject({
         id: result.order.id,
@@ -135,23 +129,23 @@ describe('OrderPlacer', () => {
   });
 
   it('places a ticket repriced after the batch read its price at the new price, in the order and its event', async () => {
-    const ticket = await seedTicket(pool, { price: 700 });
-    const [result] = await placeOrders(repricedAfterTheRead(pool, ticket.id, 900), [request(ticket.id)]);
+    const ticket = await seedTicket(db.pool, { price: 700 });
+    const [result] = await placeOrders(repricedAfterTheRead(db.pool, ticket.id, 900), [request(ticket.id)]);
 
     if (result.outcome !== 'placed') throw new Error(`not placed: ${result.outcome}`);
     expect(result.order.ticket.priceCents).toBe(900);
-    const events = await outboxEventsFor(pool, result.order.id);
+    const events = await outboxEventsFor(db.pool, result.order.id);
     expect(events.map((e) => e.data)).toMatchObject([{ ticket: { id: ticket.id, price: 900 } }]);
     expect(await orderRows(ticket.id)).toHaveLength(1);
   });
 
   it('builds the event of a ticket whose price this process knows without reading the prices', async () => {
-    const ticket = await seedTicket(pool, { price: 700 });
+    const ticket = await seedTicket(db.pool, { price: 700 });
     const prices = new TicketPrices();
     prices.remember(ticket.id, { priceCents: 700, sellerId: ticket.userId });
     // Had the batch read the prices, the replica would have moved to 900 meanwhile and the order with it.
     const [result] = await placeOrders(
-      repricedAfterTheRead(pool, ticket.id, 900),
+      repricedAfterTheRead(db.pool, ticket.id, 900),
       [request(ticket.id)],
       undefined,
       undefined,
@@ -160,21 +154,21 @@ describe('OrderPlacer', () => {
 
     if (result.outcome !== 'placed') throw new Error(`not placed: ${result.outcome}`);
     expect(result.order.ticket.priceCents).toBe(700);
-    expect((await outboxEventsFor(pool, result.order.id)).map((e) => e.data)).toMatchObject([
+    expect((await outboxEventsFor(db.pool, result.order.id)).map((e) => e.data)).toMatchObject([
       { ticket: { id: ticket.id, price: 700, sellerId: ticket.userId } },
     ]);
   });
 
   it("places a ticket whose remembered price is out of date at the replica's price, and remembers that one", async () => {
-    const ticket = await seedTicket(pool, { price: 700 });
+    const ticket = await seedTicket(db.pool, { price: 700 });
     const prices = new TicketPrices();
     prices.remember(ticket.id, { priceCents: 500, sellerId: ticket.userId }); // another replica applied 700
 
-    const [result] = await placeOrders(pool, [request(ticket.id)], undefined, undefined, prices);
+    const [result] = await placeOrders(db.pool, [request(ticket.id)], undefined, undefined, prices);
 
     if (result.outcome !== 'placed') throw new Error(`not placed: ${result.outcome}`);
     expect(result.order.ticket.priceCents).toBe(700);
-    expect((await outboxEventsFor(pool, result.order.id)).map((e) => e.data)).toMatchObject([
+    expect((await outboxEventsFor(db.pool, result.order.id)).map((e) => e.data)).toMatchObject([
       { ticket: { id: ticket.id, price: 700 } },
     ]);
     expect(prices.get(ticket.id)).toEqual({ priceCents: 700, sellerId: ticket.userId });
@@ -182,9 +176,9 @@ describe('OrderPlacer', () => {
   });
 
   it('gives a ticket wanted by 50 buyers at once to exactly one of them, the first in its batch', async () => {
-    const ticket = await seedTicket(pool);
-    const placer = new OrderPlacer(pool, { maxInFlight: 1, maxBatch: 200 });
-    const blocker = await seedTicket(pool);
+    const ticket = await seedTicket(db.pool);
+    const placer = new OrderPlacer(db.pool, { maxInFlight: 1, maxBatch: 200 });
+    const blocker = await seedTicket(db.pool);
     const first = placer.place(request(blocker.id)); // holds the placer, so the 50 form one batch
     const buyers = Array.from({ length: 50 }, () => randomUUID());
     const results = await Promise.all(buyers.map((buyer) => placer.place(request(ticket.id, buyer))));
@@ -195,8 +189,8 @@ describe('OrderPlacer', () => {
   });
 
   it('sells each ticket once when two service replicas order the same tickets in opposite orders', async () => {
-    const tickets = await Promise.all(Array.from({ length: 30 }, () => seedTicket(pool)));
-    const replicas = [new OrderPlacer(pool), new OrderPlacer(pool)];
+    const tickets = await Promise.all(Array.from({ length: 30 }, () => seedTicket(db.pool)));
+    const replicas = [new OrderPlacer(db.pool), new OrderPlacer(db.pool)];
     const [forward, backward] = await Promise.all([
       Promise.all(tickets.map((t) => replicas[0].place(request(t.id)))),
       Promise.all([...tickets].reverse().map((t) => replicas[1].place(request(t.id)))),
@@ -206,14 +200,14 @@ describe('OrderPlacer', () => {
       (_, i) => [forward[i], backward[tickets.length - 1 - i]].filter((r) => r.outcome === 'placed').length,
     );
     expect(placedPerTicket).toEqual(tickets.map(() => 1));
-    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM orders');
+    const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM orders');
     expect(rows[0].n).toBe(tickets.length);
   });
 
   it('fails only the request that breaks a batch; the others in it are still placed', async () => {
-    const tickets = await Promise.all([seedTicket(pool), seedTicket(pool)]);
-    const placer = new OrderPlacer(pool, { maxInFlight: 1, maxBatch: 10 });
-    const blocker = placer.place(request((await seedTicket(pool)).id));
+    const tickets = await Promise.all([seedTicket(db.pool), seedTicket(db.pool)]);
+    const placer = new OrderPlacer(db.pool, { maxInFlight: 1, maxBatch: 10 });
+    const blocker = placer.place(request((await seedTicket(db.pool)).id));
     const results = await Promise.allSettled([
       placer.place(request(tickets[0].id)),
       placer.place(request('not-a-uuid')), // the statement refuses the whole batch for this one
@@ -226,10 +220,10 @@ describe('OrderPlacer', () => {
   });
 
   describe('tickets it has just seen held', () => {
-    /** The pool, counting the connections taken for statements. */
+    /** The db.pool, counting the connections taken for statements. */
     const counting = () => {
       let taken = 0;
-      const counted = new Proxy(pool, {
+      const counted = new Proxy(db.pool, {
         get: (target, prop) => {
           if (prop === 'connect') taken += 1;
           const value = Reflect.get(target, prop, target);
@@ -240,39 +234,39 @@ describe('OrderPlacer', () => {
     };
 
     it('refuses the next buyers of a held ticket from memory, and sends its seller to the database', async () => {
-      const ticket = await seedTicket(pool);
-      const db = counting();
-      const placer = new OrderPlacer(db.pool, undefined, undefined, new HeldTickets(60_000));
+      const ticket = await seedTicket(db.pool);
+      const counted = counting();
+      const placer = new OrderPlacer(counted.pool, undefined, undefined, new HeldTickets(60_000));
       expect((await placer.place(request(ticket.id))).outcome).toBe('placed');
-      const afterFirst = db.taken();
+      const afterFirst = counted.taken();
 
       const others = await Promise.all(Array.from({ length: 5 }, () => placer.place(request(ticket.id))));
       expect(others.map((r) => r.outcome)).toEqual(Array(5).fill('reserved'));
-      expect(db.taken()).toBe(afterFirst);
+      expect(counted.taken()).toBe(afterFirst);
 
       expect((await placer.place(request(ticket.id, ticket.userId))).outcome).toBe('own ticket');
       expect(await orderRows(ticket.id)).toHaveLength(1);
     });
 
     it('learns a ticket held by an order placed elsewhere (another replica) from the database', async () => {
-      const ticket = await seedTicket(pool);
-      await placeOrders(pool, [request(ticket.id)]);
-      const db = counting();
-      const placer = new OrderPlacer(db.pool, undefined, undefined, new HeldTickets(60_000));
+      const ticket = await seedTicket(db.pool);
+      await placeOrders(db.pool, [request(ticket.id)]);
+      const counted = counting();
+      const placer = new OrderPlacer(counted.pool, undefined, undefined, new HeldTickets(60_000));
       expect((await placer.place(request(ticket.id))).outcome).toBe('reserved');
-      const learned = db.taken();
+      const learned = counted.taken();
       expect((await placer.place(request(ticket.id))).outcome).toBe('reserved');
-      expect(db.taken()).toBe(learned);
+      expect(counted.taken()).toBe(learned);
     });
 
     it('asks the database again once an order of the ticket is cancelled here, and the next buyer gets it', async () => {
-      const ticket = await seedTicket(pool);
-      const placer = new OrderPlacer(pool); // the process's memory, which transitionOrder empties
+      const ticket = await seedTicket(db.pool);
+      const placer = new OrderPlacer(db.pool); // the process's memory, which transitionOrder empties
       const first = await placer.place(request(ticket.id));
       if (first.outcome !== 'placed') throw new Error(`not placed: ${first.outcome}`);
       expect((await placer.place(request(ticket.id))).outcome).toBe('reserved');
 
-      await withTransaction(pool, async (client) => {
+      await withTransaction(db.pool, async (client) => {
         const order = await lockOrder(client, first.order.id);
         await transitionOrder(client, order!, { status: 'cancelled', reason: 'buyer' });
       });
@@ -280,14 +274,14 @@ describe('OrderPlacer', () => {
     });
 
     it('asks the database again once the memory has expired', async () => {
-      const ticket = await seedTicket(pool);
-      const db = counting();
-      const placer = new OrderPlacer(db.pool, undefined, undefined, new HeldTickets(1));
+      const ticket = await seedTicket(db.pool);
+      const counted = counting();
+      const placer = new OrderPlacer(counted.pool, undefined, undefined, new HeldTickets(1));
       await placer.place(request(ticket.id));
       await new Promise((r) => setTimeout(r, 5));
-      const before = db.taken();
+      const before = counted.taken();
       expect((await placer.place(request(ticket.id))).outcome).toBe('reserved');
-      expect(db.taken()).toBeGreaterThan(before);
+      expect(counted.taken()).toBeGreaterThan(before);
     });
   });
 });

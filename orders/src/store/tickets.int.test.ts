@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { aTicketCreated, aTicketUpdated, createTestDatabase } from '@microtick/devstack';
+import { aTicketCreated, aTicketUpdated, testDatabase } from '@microtick/devstack';
 import { versionRule } from '../rules';
 import { seedTicket } from '../testing/orders-under-test';
 import { migrationsDir } from './migrations';
 import { ticketPrices } from './ticket-prices';
 import { applyTicketUpdate, insertTicket } from './tickets';
 
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-beforeAll(async () => {
-  db = await createTestDatabase([migrationsDir]);
-});
-afterAll(() => db.drop());
+const db = testDatabase([migrationsDir]);
 
 // The replica's fast path is one UPDATE guarded by the version; the rule decides what the outcome of an
 // update it did not apply means. Both run over the same cases.

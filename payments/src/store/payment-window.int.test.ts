@@ -1,22 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool } from '@microtick/common';
-import { createTestDatabase } from '@microtick/devstack';
+import { testDatabase } from '@microtick/devstack';
 import { migrationsDir } from './migrations';
 import { insertOrder, markTicketHeld } from './orders';
 import { startCharges } from './payment-window';
 import { recordSucceededCharge } from './payments';
 
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let pool: Pool;
-beforeAll(async () => {
-  db = await createTestDatabase([migrationsDir]);
-  pool = db.pool;
-});
-afterAll(() => db.drop());
+const db = testDatabase([migrationsDir]);
 
 async function givenOrder(userId: string, expiresInMs = 60_000, held = true): Promise<string> {
   const id = randomUUID();
-  await insertOrder(pool, {
+  await insertOrder(db.pool, {
     id,
     userId,
     status: 'created',
@@ -24,12 +17,12 @@ async function givenOrder(userId: string, expiresInMs = 60_000, held = true): Pr
     ticket: { id: randomUUID(), price: 2500, sellerId: randomUUID() },
     version: 0,
   });
-  if (held) await markTicketHeld(pool, id);
+  if (held) await markTicketHeld(db.pool, id);
   return id;
 }
 
 const inFlight = async (orderId: string) =>
-  (await pool.query('SELECT charges_in_flight AS n FROM orders WHERE id = $1', [orderId])).rows[0].n as number;
+  (await db.pool.query('SELECT charges_in_flight AS n FROM orders WHERE id = $1', [orderId])).rows[0].n as number;
 
 describe('startCharges, a batch of payment requests in one statement', () => {
   it('answers each request for its own order, and marks a charge per request it starts', async () => {
@@ -37,18 +30,18 @@ describe('startCharges, a batch of payment requests in one statement', () => {
     const open = await givenOrder(buyer);
     const expired = await givenOrder(buyer, -1000);
     const paid = await givenOrder(buyer);
-    await recordSucceededCharge(pool, {
+    await recordSucceededCharge(db.pool, {
       orderId: paid,
       providerPaymentId: `pi_${randomUUID()}`,
       amountCents: 2500,
       currency: 'usd',
     });
     const cancelled = await givenOrder(buyer);
-    await pool.query(`UPDATE orders SET status = 'cancelled', version = 1 WHERE id = $1`, [cancelled]);
+    await db.pool.query(`UPDATE orders SET status = 'cancelled', version = 1 WHERE id = $1`, [cancelled]);
     const someoneElses = await givenOrder(randomUUID());
     const notYetReserved = await givenOrder(buyer, 60_000, false);
 
-    const results = await startCharges(pool, [
+    const results = await startCharges(db.pool, [
       { orderId: open, userId: buyer },
       { orderId: expired, userId: buyer },
       { orderId: paid, userId: buyer },

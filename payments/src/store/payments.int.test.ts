@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { OrderStatus, Pool } from '@microtick/common';
-import { createTestDatabase } from '@microtick/devstack';
+import type { OrderStatus } from '@microtick/common';
+import { testDatabase } from '@microtick/devstack';
 import { migrationsDir } from './migrations';
 import { chargeDecision } from '../rules';
 import { seedOrder } from '../testing/payments-under-test';
@@ -12,21 +12,12 @@ import {
   type SucceededCharge,
 } from './payments';
 
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let pool: Pool;
-
-beforeAll(async () => {
-  db = await createTestDatabase([migrationsDir]);
-  pool = db.pool;
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = testDatabase([migrationsDir]);
 
 async function givenOrder(status: 'created' | 'cancelled' = 'created'): Promise<string> {
-  const { id } = await seedOrder(pool);
+  const { id } = await seedOrder(db.pool);
   if (status === 'cancelled')
-    await pool.query(`UPDATE orders SET status = 'cancelled', version = 1 WHERE id = $1`, [id]);
+    await db.pool.query(`UPDATE orders SET status = 'cancelled', version = 1 WHERE id = $1`, [id]);
   return id;
 }
 
@@ -38,11 +29,11 @@ const chargeFor = (orderId: string, providerPaymentId = `pi_${randomUUID()}`): S
 });
 
 const paymentsOf = async (orderId: string) =>
-  (await pool.query('SELECT id, status, provider_payment_id FROM payments WHERE order_id = $1', [orderId])).rows;
+  (await db.pool.query('SELECT id, status, provider_payment_id FROM payments WHERE order_id = $1', [orderId])).rows;
 
 const eventsFor = async (orderId: string) =>
   (
-    await pool.query(`SELECT subject, envelope FROM outbox WHERE envelope->'data'->>'orderId' = $1`, [orderId])
+    await db.pool.query(`SELECT subject, envelope FROM outbox WHERE envelope->'data'->>'orderId' = $1`, [orderId])
   ).rows.map((r) => ({ subject: r.subject, data: r.envelope.data }));
 
 // Under load a request's charge is recorded in a batch with others; a webhook's on its own. Both must
@@ -59,9 +50,9 @@ describe('the charge rule, in a batch and on its own', () => {
 
   async function given(status: OrderStatus, paidByAnotherCharge: boolean): Promise<string> {
     const orderId = await givenOrder();
-    if (paidByAnotherCharge) await recordSucceededCharge(pool, chargeFor(orderId));
+    if (paidByAnotherCharge) await recordSucceededCharge(db.pool, chargeFor(orderId));
     if (status !== 'created')
-      await pool.query('UPDATE orders SET status = $2, version = 1 WHERE id = $1', [orderId, status]);
+      await db.pool.query('UPDATE orders SET status = $2, version = 1 WHERE id = $1', [orderId, status]);
     return orderId;
   }
 
@@ -71,12 +62,12 @@ describe('the charge rule, in a batch and on its own', () => {
   it('decides every case as chargeDecision does, alone and all in one batch', async () => {
     const single = [];
     for (const [status, paid] of cases)
-      single.push(asDecision(await recordSucceededCharge(pool, chargeFor(await given(status, paid)))));
+      single.push(asDecision(await recordSucceededCharge(db.pool, chargeFor(await given(status, paid)))));
     const orders = [];
     for (const [status, paid] of cases) orders.push(await given(status, paid));
     const batched = (
       await recordCharges(
-        pool,
+        db.pool,
         orders.map((id) => chargeFor(id)),
       )
     ).map(asDecision);
@@ -89,7 +80,7 @@ describe('the charge rule, in a batch and on its own', () => {
   it('keeps one of two charges for one order in the same batch and records a repeated one once', async () => {
     const orderId = await givenOrder();
     const first = chargeFor(orderId);
-    const results = await recordCharges(pool, [first, chargeFor(orderId), first]);
+    const results = await recordCharges(db.pool, [first, chargeFor(orderId), first]);
 
     expect(results.map(asDecision)).toEqual(['keep', 'refund: paid', 'keep']);
     expect((results[2] as RecordOutcome).payment.id).toBe((results[0] as RecordOutcome).payment.id);
@@ -99,16 +90,16 @@ describe('the charge rule, in a batch and on its own', () => {
 
   it('ends the charges a batch marked in flight, and answers an unknown order without failing the others', async () => {
     const orderId = await givenOrder();
-    await pool.query('UPDATE orders SET charges_in_flight = 2, charge_started_at = now() WHERE id = $1', [orderId]);
+    await db.pool.query('UPDATE orders SET charges_in_flight = 2, charge_started_at = now() WHERE id = $1', [orderId]);
     const unknown = randomUUID();
-    const results = await recordCharges(pool, [
+    const results = await recordCharges(db.pool, [
       { ...chargeFor(orderId), endsCharge: true },
       { ...chargeFor(unknown), endsCharge: true },
       { ...chargeFor(orderId), endsCharge: true },
     ]);
 
     expect(results.map(asDecision)).toEqual(['keep', expect.any(UnknownOrderError), 'refund: paid']);
-    const { rows } = await pool.query('SELECT charges_in_flight, charge_started_at FROM orders WHERE id = $1', [
+    const { rows } = await db.pool.query('SELECT charges_in_flight, charge_started_at FROM orders WHERE id = $1', [
       orderId,
     ]);
     expect(rows[0]).toEqual({ charges_in_flight: 0, charge_started_at: null });
@@ -119,7 +110,7 @@ describe('recordSucceededCharge', () => {
   it('records a charge of an open order as succeeded, with payment.created in the outbox', async () => {
     const orderId = await givenOrder();
     const charge = chargeFor(orderId);
-    const recorded = await recordSucceededCharge(pool, charge);
+    const recorded = await recordSucceededCharge(db.pool, charge);
 
     expect(recorded).toEqual({
       outcome: 'recorded',
@@ -145,8 +136,8 @@ describe('recordSucceededCharge', () => {
   it('records the same provider payment once when it is reported twice at the same time', async () => {
     const orderId = await givenOrder();
     const charge = chargeFor(orderId);
-    const [a, b] = await Promise.all([recordSucceededCharge(pool, charge), recordSucceededCharge(pool, charge)]);
-    const again = await recordSucceededCharge(pool, charge);
+    const [a, b] = await Promise.all([recordSucceededCharge(db.pool, charge), recordSucceededCharge(db.pool, charge)]);
+    const again = await recordSucceededCharge(db.pool, charge);
 
     for (const r of [a, b, again]) expect(r).toMatchObject({ outcome: 'recorded', payment: { id: a.payment.id } });
     expect(await paymentsOf(orderId)).toHaveLength(1);
@@ -156,8 +147,8 @@ describe('recordSucceededCharge', () => {
   it('keeps one of two different charges racing for one order and marks the other for refund', async () => {
     const orderId = await givenOrder();
     const results = await Promise.all([
-      recordSucceededCharge(pool, chargeFor(orderId)),
-      recordSucceededCharge(pool, chargeFor(orderId)),
+      recordSucceededCharge(db.pool, chargeFor(orderId)),
+      recordSucceededCharge(db.pool, chargeFor(orderId)),
     ]);
 
     expect(results.map((r) => r.outcome).sort()).toEqual(['recorded', 'refund']);
@@ -171,7 +162,7 @@ describe('recordSucceededCharge', () => {
 
   it('marks a charge of a cancelled order for refund and records no event', async () => {
     const orderId = await givenOrder('cancelled');
-    const recorded = await recordSucceededCharge(pool, chargeFor(orderId));
+    const recorded = await recordSucceededCharge(db.pool, chargeFor(orderId));
 
     expect(recorded).toMatchObject({ outcome: 'refund', reason: 'cancelled', payment: { status: 'refund_pending' } });
     expect(await eventsFor(orderId)).toEqual([]);
@@ -179,11 +170,11 @@ describe('recordSucceededCharge', () => {
 
   it('waits for a cancellation that holds the order row and then marks the charge for refund', async () => {
     const orderId = await givenOrder();
-    const cancelling = await pool.connect();
+    const cancelling = await db.pool.connect();
     try {
       await cancelling.query('BEGIN');
       await cancelling.query(`UPDATE orders SET status = 'cancelled', version = 1 WHERE id = $1`, [orderId]);
-      const recording = recordSucceededCharge(pool, chargeFor(orderId));
+      const recording = recordSucceededCharge(db.pool, chargeFor(orderId));
       // The charge waits for the row lock; the cancellation commits while it waits.
       await new Promise((r) => setTimeout(r, 200));
       expect(await paymentsOf(orderId)).toEqual([]);
@@ -199,7 +190,7 @@ describe('recordSucceededCharge', () => {
 
   it('refuses an order the replica does not know, recording nothing', async () => {
     const orderId = randomUUID();
-    await expect(recordSucceededCharge(pool, chargeFor(orderId))).rejects.toBeInstanceOf(UnknownOrderError);
+    await expect(recordSucceededCharge(db.pool, chargeFor(orderId))).rejects.toBeInstanceOf(UnknownOrderError);
     expect(await paymentsOf(orderId)).toEqual([]);
     expect(await eventsFor(orderId)).toEqual([]);
   });
