@@ -1,12 +1,12 @@
 import { recordEvent, type Pool, type PoolClient } from '@microtick/common';
 
+export const CREATE_SESSION = `
+  WITH expired AS (DELETE FROM sessions WHERE user_id = $1 AND expires_at < now())
+  INSERT INTO sessions (user_id, expires_at) VALUES ($1, now() + make_interval(secs => $2)) RETURNING id`;
+
 /** Opens a session row for a sign-in, and forgets the user's sessions that have expired. */
 export async function createSession(pool: Pool, userId: string, ttlSeconds: number): Promise<string> {
-  const { rows } = await pool.query<{ id: string }>(
-    `WITH expired AS (DELETE FROM sessions WHERE user_id = $1 AND expires_at < now())
-     INSERT INTO sessions (user_id, expires_at) VALUES ($1, now() + make_interval(secs => $2)) RETURNING id`,
-    [userId, ttlSeconds],
-  );
+  const { rows } = await pool.query<{ id: string }>(CREATE_SESSION, [userId, ttlSeconds]);
   return rows[0].id;
 }
 
