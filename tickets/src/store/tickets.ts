@@ -125,7 +125,10 @@ const micros = (expression: string) => `(extract(epoch FROM ${expression}) * 100
 const fromMicros = (param: string) => `(timestamptz 'epoch' + ${param}::bigint * interval '1 microsecond')`;
 
 /** Each order of the list: its sort key (as the cursor stores it), ORDER BY, and the rows after a position. */
-const orders: Record<ListSort, { key: string; orderBy: string; after: (key: string, id: string) => string }> = {
+const orders: Record<
+  Exclude<ListSort, 'startsAt'>,
+  { key: string; orderBy: string; after: (key: string, id: string) => string }
+> = {
   newest: {
     key: micros('created_at'),
     orderBy: 'created_at DESC, id DESC',
@@ -135,14 +138,6 @@ const orders: Record<ListSort, { key: string; orderBy: string; after: (key: stri
     key: 'price_cents::bigint',
     orderBy: 'price_cents, id',
     after: (key, id) => `(price_cents, id) > (${key}::int, ${id}::uuid)`,
-  },
-  // Soonest first; tickets without a start time come last, by id.
-  startsAt: {
-    key: micros('starts_at'),
-    orderBy: 'starts_at NULLS LAST, id',
-    after: (key, id) =>
-      `CASE WHEN ${key}::bigint IS NULL THEN starts_at IS NULL AND id > ${id}::uuid
-       ELSE (starts_at, id) > (${fromMicros(key)}, ${id}::uuid) OR starts_at IS NULL END`,
   },
 };
 
@@ -157,6 +152,56 @@ export interface ListOptions {
 }
 
 /**
+ * The statement of one page of the list (one row more than the page, to know whether another follows).
+ * Soonest first is two ranges of the (starts_at, id) index read in order, each stopping at a page: events
+ * still to come, then the tickets without a start. As one condition, "no start, or a start to come",
+ * PostgreSQL gathered every ticket on sale and sorted them all for each page.
+ */
+export function listQuery(options: ListOptions): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const param = (value: unknown) => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  const common = ["status = 'available'"];
+  if (options.search) {
+    common.push(`search_text LIKE '%' || fold_for_search(${param(escapeLike(options.search))}) || '%'`);
+  }
+  if (options.from) common.push(`starts_at >= ${param(options.from)}`);
+  if (options.to) common.push(`starts_at <= ${param(options.to)}`);
+  const where = (conditions: string[]) => [...common, ...conditions].join(' AND ');
+
+  if (options.sort === 'startsAt') {
+    const after = options.after;
+    const limit = param(options.limit + 1);
+    const toCome = ['starts_at > now()'];
+    const withoutStart = ['starts_at IS NULL'];
+    if (after && after.key !== null) {
+      toCome.push(`(starts_at, id) > (${fromMicros(param(after.key))}, ${param(after.id)}::uuid)`);
+    } else if (after) {
+      toCome.push('false');
+      withoutStart.push(`id > ${param(after.id)}::uuid`);
+    }
+    const key = micros('starts_at');
+    return {
+      text: `(SELECT ${COLUMNS}, ${key} AS sort_key FROM tickets WHERE ${where(toCome)} ORDER BY starts_at, id LIMIT ${limit})
+             UNION ALL
+             (SELECT ${COLUMNS}, NULL::bigint AS sort_key FROM tickets WHERE ${where(withoutStart)} ORDER BY id LIMIT ${limit})
+             ORDER BY starts_at NULLS LAST, id LIMIT ${limit}`,
+      values,
+    };
+  }
+  const order = orders[options.sort];
+  const conditions = ['(starts_at IS NULL OR starts_at > now())'];
+  if (options.after) conditions.push(order.after(param(options.after.key), param(options.after.id)));
+  return {
+    text: `SELECT ${COLUMNS}, ${order.key} AS sort_key FROM tickets WHERE ${where(conditions)}
+           ORDER BY ${order.orderBy} LIMIT ${param(options.limit + 1)}`,
+    values,
+  };
+}
+
+/**
  * One page of the tickets for sale: available, and not for an event that has already started. `search`
  * matches title or venue, ignoring case and accents.
  */
@@ -164,25 +209,7 @@ export async function listAvailableTickets(
   pool: Pool,
   options: ListOptions,
 ): Promise<{ tickets: Ticket[]; next?: ListPosition }> {
-  const order = orders[options.sort];
-  const conditions = ["status = 'available'", '(starts_at IS NULL OR starts_at > now())'];
-  const params: unknown[] = [];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
-  if (options.search) {
-    conditions.push(`search_text LIKE '%' || fold_for_search(${param(escapeLike(options.search))}) || '%'`);
-  }
-  if (options.from) conditions.push(`starts_at >= ${param(options.from)}`);
-  if (options.to) conditions.push(`starts_at <= ${param(options.to)}`);
-  if (options.after) conditions.push(order.after(param(options.after.key), param(options.after.id)));
-  const { rows } = await pool.query<TicketRow & { sort_key: string | null }>(
-    `SELECT ${COLUMNS}, ${order.key} AS sort_key
-     FROM tickets WHERE ${conditions.join(' AND ')}
-     ORDER BY ${order.orderBy} LIMIT ${param(options.limit + 1)}`,
-    params,
-  );
+  const { rows } = await pool.query<TicketRow & { sort_key: string | null }>(listQuery(options));
   const page = rows.slice(0, options.limit);
   const last = page[page.length - 1];
   const next =
