@@ -5,10 +5,15 @@ import { CLOSED_ORDERS_OF, closedOrdersOf } from './orders';
 
 const db = testDatabase([migrationsDir]);
 
-type Status = 'created' | 'cancelled' | 'complete';
-
 /** A ticket of `ticketSeller` and an order of it by `buyer`; `orderSeller` null as order.created carried before it named the seller. */
-async function givenOrder(o: { buyer: string; ticketSeller: string; orderSeller: string | null; status: Status }) {
+interface GivenOrder {
+  buyer: string;
+  ticketSeller: string;
+  orderSeller: string | null;
+  status: 'created' | 'cancelled' | 'complete';
+}
+
+async function givenOrder(o: GivenOrder) {
   const ticketId = randomUUID();
   const orderId = randomUUID();
   await db.pool.query(`INSERT INTO tickets (id, title, seller_id, version) VALUES ($1, 'Gig', $2, 0)`, [
@@ -26,11 +31,7 @@ async function givenOrder(o: { buyer: string; ticketSeller: string; orderSeller:
 describe('closedOrdersOf: the closed orders whose emails may have waited for a new user', () => {
   const user = randomUUID();
   const other = randomUUID();
-  const cases: [
-    string,
-    { buyer: string; ticketSeller: string; orderSeller: string | null; status: Status },
-    boolean,
-  ][] = [
+  const cases: [string, GivenOrder, boolean][] = [
     ['bought and completed', { buyer: user, ticketSeller: other, orderSeller: other, status: 'complete' }, true],
     ['bought and cancelled', { buyer: user, ticketSeller: other, orderSeller: other, status: 'cancelled' }, true],
     ['bought, still open', { buyer: user, ticketSeller: other, orderSeller: other, status: 'created' }, false],
