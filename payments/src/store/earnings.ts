@@ -29,6 +29,10 @@ export interface EarningRow {
  * otherwise it waits (next attempt: never) with the reason, until the account becomes active.
  */
 export async function recordEarning(client: PoolClient, orderId: string, feeBps: number): Promise<boolean> {
+  // Holds the standing payment's row until this transaction ends. A refund of it waits for the lock, so
+  // its markEarningsOfRefundedCharges, a later statement, sees this earning; a refund that got there
+  // first leaves no standing payment to read below.
+  await client.query(`SELECT 1 FROM payments WHERE order_id = $1 AND status = 'succeeded' FOR SHARE`, [orderId]);
   const { rows } = await client.query<{
     sellerId: string | null;
     ticketId: string | null;
@@ -120,6 +124,23 @@ const jobColumns = `e.id, e.order_id AS "orderId", e.status, e.share_cents AS "s
   e.transfer_attempted_at IS NOT NULL AS "transferAttempted", e.attempts`;
 
 /**
+ * Earnings whose charge was refunded and that are not reversed yet, through their own index: the claim
+ * reads those few rows, not every refund ever made. Waiting earnings (next attempt never) are reversed too.
+ */
+export const CLAIM_REVERSALS = `UPDATE earnings e SET attempts = e.attempts + 1, next_attempt_at = now() + $2 * interval '1 millisecond'
+  FROM (
+    SELECT e.id, a.provider_account_id AS destination, p.provider_payment_id
+    FROM earnings e
+    JOIN payments p ON p.id = e.payment_id
+    LEFT JOIN payout_accounts a ON a.user_id = e.seller_id
+    WHERE e.charge_refunded AND e.status IN ('pending', 'transferred')
+      AND (e.next_attempt_at <= now() OR e.next_attempt_at = 'infinity')
+    LIMIT $1 FOR UPDATE OF e SKIP LOCKED
+  ) d
+  WHERE e.id = d.id
+  RETURNING ${jobColumns}`;
+
+/**
  * Claims up to `limit` due earnings for `leaseMs`: no worker (of any replica) picks them up again before
  * the lease ends, unless the result is recorded first. A worker that dies mid-call leaves the lease to
  * run out, and the next one repeats the call with the same idempotency key. Transfers: pending, the
@@ -142,21 +163,7 @@ export async function claimPayoutJobs(pool: Pool, limit: number, leaseMs: number
      RETURNING ${jobColumns}`,
     [limit, leaseMs],
   );
-  const reversals = await pool.query<Omit<PayoutJob, 'kind'>>(
-    `UPDATE earnings e SET attempts = e.attempts + 1, next_attempt_at = now() + $2 * interval '1 millisecond'
-     FROM (
-       SELECT e.id, a.provider_account_id AS destination, p.provider_payment_id
-       FROM payments p
-       JOIN earnings e ON e.payment_id = p.id
-       LEFT JOIN payout_accounts a ON a.user_id = e.seller_id
-       WHERE p.status <> 'succeeded' AND e.status IN ('pending', 'transferred')
-         AND (e.next_attempt_at <= now() OR e.next_attempt_at = 'infinity')
-       LIMIT $1 FOR UPDATE OF e SKIP LOCKED
-     ) d
-     WHERE e.id = d.id
-     RETURNING ${jobColumns}`,
-    [limit, leaseMs],
-  );
+  const reversals = await pool.query<Omit<PayoutJob, 'kind'>>(CLAIM_REVERSALS, [limit, leaseMs]);
   return [
     ...transfers.rows.map((job) => ({ ...job, kind: 'transfer' as const })),
     ...reversals.rows.map((job) => ({ ...job, kind: 'reverse' as const })),
@@ -206,4 +213,13 @@ export async function recordPayoutFailure(pool: Pool, earningId: string, error: 
      WHERE id = $1 AND status <> 'reversed'`,
     [earningId, error.slice(0, 500), retryInMs],
   );
+}
+
+/**
+ * Payments that just left `succeeded`: their earnings (if any) are to be reversed. Called in the same
+ * transaction as the payments' update and after it, as a statement of its own (see recordEarning).
+ */
+export async function markEarningsOfRefundedCharges(client: PoolClient, paymentIds: string[]): Promise<void> {
+  if (paymentIds.length === 0) return;
+  await client.query('UPDATE earnings SET charge_refunded = true WHERE payment_id = ANY($1::uuid[])', [paymentIds]);
 }

@@ -10,6 +10,7 @@ import {
   type PoolClient,
 } from '@microtick/common';
 import { chargeDecision } from '../rules';
+import { markEarningsOfRefundedCharges } from './earnings';
 
 export type PaymentStatus = 'succeeded' | 'refund_pending' | 'refunded';
 
@@ -172,9 +173,14 @@ export async function recordCharges(
 
 /** Marks the order's succeeded charges for refund, inside the caller's transaction. */
 export async function markForRefund(client: PoolClient, orderId: string): Promise<void> {
-  await client.query(`UPDATE payments SET status = 'refund_pending' WHERE order_id = $1 AND status = 'succeeded'`, [
-    orderId,
-  ]);
+  const { rows } = await client.query<{ id: string }>(
+    `UPDATE payments SET status = 'refund_pending' WHERE order_id = $1 AND status = 'succeeded' RETURNING id`,
+    [orderId],
+  );
+  await markEarningsOfRefundedCharges(
+    client,
+    rows.map((r) => r.id),
+  );
 }
 
 export async function findRefundPending(pool: Pool, orderId: string): Promise<PaymentRow[]> {
@@ -201,12 +207,19 @@ export async function markRefundedAtProvider(
   providerPaymentId: string,
   providerRefundId: string | null,
 ): Promise<boolean> {
-  const { rowCount } = await pool.query(
-    `UPDATE payments SET status = 'refunded', provider_refund_id = coalesce($2, provider_refund_id), refunded_at = now()
-     WHERE provider_payment_id = $1 AND status IN ('succeeded', 'refund_pending')`,
-    [providerPaymentId, providerRefundId],
-  );
-  return (rowCount ?? 0) > 0;
+  return withTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ id: string }>(
+      `UPDATE payments SET status = 'refunded', provider_refund_id = coalesce($2, provider_refund_id), refunded_at = now()
+       WHERE provider_payment_id = $1 AND status IN ('succeeded', 'refund_pending')
+       RETURNING id`,
+      [providerPaymentId, providerRefundId],
+    );
+    await markEarningsOfRefundedCharges(
+      client,
+      rows.map((r) => r.id),
+    );
+    return rows.length > 0;
+  });
 }
 
 /** Marks a processed Stripe event; false when it was already processed. */
