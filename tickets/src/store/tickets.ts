@@ -121,6 +121,23 @@ export async function updateTicketIfVersion(client: Queryable, ticket: Ticket): 
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, '\\$&');
 
+/**
+ * A trigram is three characters, so a shorter search gives the trigram index nothing to look up and
+ * PostgreSQL read every ticket on sale to answer it. A short search therefore finds the words that start
+ * with it ("u2" finds "U2 at the O2", "at" finds "at the" but not "Beatles"): pg_trgm reads a start of a
+ * word as padding, so the same index answers it. Characters other than letters and digits are escaped
+ * after folding, which can turn a character such as "©" into "(c)".
+ */
+const SHORT_SEARCH = 3;
+
+function searchCondition(search: string, param: (value: unknown) => string): string {
+  if ([...search].length < SHORT_SEARCH) {
+    const escaped = `regexp_replace(fold_for_search(${param(search)}), '[^[:alnum:][:space:]]', '\\\\\\&', 'g')`;
+    return `search_text ~ ('(^|[[:space:]])' || ${escaped})`;
+  }
+  return `search_text LIKE '%' || fold_for_search(${param(escapeLike(search))}) || '%'`;
+}
+
 const micros = (expression: string) => `(extract(epoch FROM ${expression}) * 1000000)::bigint`;
 const fromMicros = (param: string) => `(timestamptz 'epoch' + ${param}::bigint * interval '1 microsecond')`;
 
@@ -164,9 +181,7 @@ export function listQuery(options: ListOptions): { text: string; values: unknown
     return `$${values.length}`;
   };
   const common = ["status = 'available'"];
-  if (options.search) {
-    common.push(`search_text LIKE '%' || fold_for_search(${param(escapeLike(options.search))}) || '%'`);
-  }
+  if (options.search) common.push(searchCondition(options.search, param));
   if (options.from) common.push(`starts_at >= ${param(options.from)}`);
   if (options.to) common.push(`starts_at <= ${param(options.to)}`);
   const where = (conditions: string[]) => [...common, ...conditions].join(' AND ');
