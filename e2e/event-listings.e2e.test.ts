@@ -140,6 +140,28 @@ describe('web client: tickets for events, on the real stack', () => {
     expect((await buyer.request.get(`/api/tickets/${ticket.id}`)).status()).toBe(404);
   }, 60_000);
 
+  it('shows a ticket whose event has started as no longer for sale, to buyers with or without JavaScript, and its seller the way out', async () => {
+    const startsAt = new Date(Date.now() + 3000).toISOString();
+    const ticket = await listByApi(seller, { title: `Matinee ${run}`, price: 12, startsAt });
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+
+    for (const page of [buyer, await newPage({ javaScriptEnabled: false })]) {
+      await page.goto(`/tickets/${ticket.id}`);
+      await expectText(page.getByTestId('ticket-status'), 'Event started');
+      await expectText(page.getByTestId('ticket-unavailable'), 'This event has started');
+      expect(await page.getByRole('button', { name: 'Buy ticket' }).count()).toBe(0);
+      expect(await page.getByTestId('hold-terms').count()).toBe(0);
+    }
+    await shot(buyer, 'ticket-event-started');
+
+    await seller.goto(`/tickets/${ticket.id}`);
+    await expectText(seller.getByTestId('event-started-seller'), 'edit its start');
+    await seller.getByTestId('withdraw-ticket').waitFor();
+    await seller.goto('/tickets/mine');
+    await expectText(seller.getByTestId('my-ticket').filter({ hasText: ticket.title }), 'Event started');
+    await shot(seller, 'my-tickets-event-started');
+  }, 60_000);
+
   it('withdraws a listing without JavaScript', async () => {
     const noScript = await newPage({ javaScriptEnabled: false });
     // The session comes from the seller's browser: signing in without JavaScript is another branch's work.

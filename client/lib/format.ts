@@ -14,12 +14,28 @@ export function formatRemaining(ms: number): string {
   return hours > 0 ? `${hours}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-export const ticketStatusLabel: Record<TicketStatus, string> = {
+export type TicketDisplayStatus = TicketStatus | 'started';
+
+export const ticketStatusLabel: Record<TicketDisplayStatus, string> = {
   available: 'Available',
   reserved: 'Reserved',
   sold: 'Sold',
   withdrawn: 'Withdrawn',
+  started: 'Event started',
 };
+
+/**
+ * What people should see. A ticket nobody bought stays `available` after its event starts, but it has
+ * left the list and orders refuses it ("Event has already started"), so it is shown as started: no Buy
+ * button for a buyer, and for its seller the choice of a new start (a postponed event) or withdrawing it.
+ */
+export function ticketDisplayStatus(
+  ticket: { status: TicketStatus; startsAt: string | null },
+  now: number,
+): TicketDisplayStatus {
+  if (ticket.status === 'available' && ticket.startsAt !== null && Date.parse(ticket.startsAt) <= now) return 'started';
+  return ticket.status;
+}
 
 export type OrderDisplayStatus = 'awaiting-payment' | 'complete' | 'cancelled' | 'expired';
 

@@ -6,16 +6,21 @@ import { orderAction } from '@/lib/actions';
 import { api } from '@/lib/browser-api';
 import { signInPath } from '@/lib/paths';
 import { useSubmit } from '@/lib/use-submit';
+import type { TicketDisplayStatus } from '@/lib/format';
 import type { Order, TicketStatus } from '@/lib/types';
 import { FormAlert } from '../ui/FormAlert';
 import { SubmitButton } from '../ui/SubmitButton';
 
-export function UnavailableNotice({ status }: { status: TicketStatus }) {
+const unavailable: Partial<Record<TicketDisplayStatus, string>> = {
+  sold: 'This ticket has been sold.',
+  started: 'This event has started, so the ticket is no longer for sale.',
+};
+
+export function UnavailableNotice({ status }: { status: TicketDisplayStatus }) {
   return (
     <p className="notice" data-testid="ticket-unavailable">
-      {status === 'sold'
-        ? 'This ticket has been sold.'
-        : 'Someone is buying this ticket right now. If they do not pay in time, it goes back on sale.'}
+      {unavailable[status] ??
+        'Someone is buying this ticket right now. If they do not pay in time, it goes back on sale.'}
     </p>
   );
 }

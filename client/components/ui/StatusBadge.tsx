@@ -1,7 +1,6 @@
-import { orderStatusLabel, ticketStatusLabel, type OrderDisplayStatus } from '@/lib/format';
-import type { TicketStatus } from '@/lib/types';
+import { orderStatusLabel, ticketStatusLabel, type OrderDisplayStatus, type TicketDisplayStatus } from '@/lib/format';
 
-export function TicketStatusBadge({ status }: { status: TicketStatus }) {
+export function TicketStatusBadge({ status }: { status: TicketDisplayStatus }) {
   return (
     <span className={`badge badge-${status}`} data-testid="ticket-status">
       {ticketStatusLabel[status] ?? status}

@@ -6,7 +6,7 @@ import { EventDetails } from '@/components/tickets/EventDetails';
 import { TicketStatusBadge } from '@/components/ui/StatusBadge';
 import { getCurrentUser, getTicket } from '@/lib/server-api';
 import { orderHoldSeconds } from '@/lib/config';
-import { formatPrice } from '@/lib/format';
+import { formatPrice, ticketDisplayStatus } from '@/lib/format';
 import { getOpenHolds } from '@/lib/holds';
 import { signInPath } from '@/lib/paths';
 
@@ -23,6 +23,7 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
   const mine = user?.id === ticket.userId;
   const hold = user && !mine ? (await getOpenHolds()).find((h) => h.ticketId === ticket.id) : undefined;
   const holdMinutes = Math.round(orderHoldSeconds() / 60);
+  const status = ticketDisplayStatus(ticket, Date.now());
 
   return (
     <article className="narrow ticket-detail" data-testid="ticket-detail">
@@ -32,7 +33,7 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
       <div className="card">
         <div className="ticket-detail-head">
           <h1 data-testid="ticket-title">{ticket.title}</h1>
-          <TicketStatusBadge status={ticket.status} />
+          <TicketStatusBadge status={status} />
         </div>
         <EventDetails ticket={ticket} />
         <p className="price-large" data-testid="ticket-price">
@@ -41,7 +42,14 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
 
         {mine ? (
           <div className="ticket-actions">
-            <p className="muted">You are selling this ticket.</p>
+            {status === 'started' ? (
+              <p className="notice" data-testid="event-started-seller">
+                The event has started and this ticket did not sell, so nobody can order it now. If the event was
+                postponed, edit its start to put the ticket back on sale; if not, withdraw the listing.
+              </p>
+            ) : (
+              <p className="muted">You are selling this ticket.</p>
+            )}
             {ticket.status === 'available' ? (
               <div className="form-actions">
                 <Link href={`/tickets/${ticket.id}/edit`} className="button button-secondary" data-testid="edit-ticket">
@@ -70,6 +78,8 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
               Go to your order
             </Link>
           </div>
+        ) : status === 'started' ? (
+          <UnavailableNotice status={status} />
         ) : user ? (
           <>
             {ticket.status === 'available' && (

@@ -2,12 +2,13 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { TicketStatusBadge } from '@/components/ui/StatusBadge';
 import { listMyTickets } from '@/lib/server-api';
-import { formatPrice } from '@/lib/format';
+import { formatPrice, ticketDisplayStatus } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'My tickets' };
 
 export default async function MyTicketsPage() {
   const { tickets } = await listMyTickets();
+  const now = Date.now();
   return (
     <>
       <div className="page-head">
@@ -33,7 +34,7 @@ export default async function MyTicketsPage() {
                 </Link>
               )}
               <span className="row-price">{formatPrice(ticket.price)}</span>
-              <TicketStatusBadge status={ticket.status} />
+              <TicketStatusBadge status={ticketDisplayStatus(ticket, now)} />
               {ticket.status === 'available' ? (
                 <Link href={`/tickets/${ticket.id}/edit`} className="row-action" aria-label={`Edit ${ticket.title}`}>
                   Edit
