@@ -102,7 +102,8 @@ export async function lockTicket(client: Queryable, id: string): Promise<Ticket 
 export async function updateTicketIfVersion(client: Queryable, ticket: Ticket): Promise<Ticket | undefined> {
   const { rows } = await client.query<TicketRow>(
     `UPDATE tickets SET title = $3, price_cents = $4, status = $5, order_id = $6, venue = $7, starts_at = $8,
-       starts_at_offset_minutes = $9, seat = $10, version = version + 1
+       starts_at_offset_minutes = $9, seat = $10, version = version + 1,
+       event_started = coalesce($8::timestamptz <= now(), false)
      WHERE id = $1 AND version = $2 RETURNING ${COLUMNS}`,
     [
       ticket.id,
@@ -180,7 +181,9 @@ export function listQuery(options: ListOptions): { text: string; values: unknown
     values.push(value);
     return `$${values.length}`;
   };
-  const common = ["status = 'available'"];
+  // `NOT event_started` names the list's indexes; the start is still compared with now() for the tickets
+  // whose event started since the last sweep.
+  const common = ["status = 'available'", 'NOT event_started'];
   if (options.search) common.push(searchCondition(options.search, param));
   if (options.from) common.push(`starts_at >= ${param(options.from)}`);
   if (options.to) common.push(`starts_at <= ${param(options.to)}`);
