@@ -106,7 +106,7 @@ export async function run(): Promise<string> {
 
     const { rows } = await pool.query(
       `SELECT id, (extract(epoch FROM created_at) * 1000000)::bigint AS micros FROM tickets
-       WHERE status = 'available' ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1`,
+       WHERE status = 'available' AND NOT event_started ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1`,
       [DEEP_POSITION - 1],
     );
     const deepCursor = encodeCursor({ sort: 'newest', key: rows[0].micros, id: rows[0].id });
@@ -129,11 +129,11 @@ export async function run(): Promise<string> {
       ),
     };
 
-    const listSql = `SELECT id, title FROM tickets WHERE status = 'available' AND search_text LIKE fold_for_search($1) ORDER BY created_at DESC, id DESC LIMIT 21`;
-    const keysetSql = `SELECT id FROM tickets WHERE status = 'available'
+    const listSql = `SELECT id, title FROM tickets WHERE status = 'available' AND NOT event_started AND search_text LIKE fold_for_search($1) ORDER BY created_at DESC, id DESC LIMIT 21`;
+    const keysetSql = `SELECT id FROM tickets WHERE status = 'available' AND NOT event_started
       AND (created_at, id) < (timestamptz 'epoch' + $1::bigint * interval '1 microsecond', $2::uuid)
       ORDER BY created_at DESC, id DESC LIMIT 21`;
-    const offsetSql = `SELECT id FROM tickets WHERE status = 'available' ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 21`;
+    const offsetSql = `SELECT id FROM tickets WHERE status = 'available' AND NOT event_started ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 21`;
     const rare = ['%#54321%'];
     const sql = {
       keyset: await timeQuery(pool, keysetSql, [rows[0].micros, rows[0].id]),
