@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { createTestDatabase, eventually } from '@microtick/devstack';
-import { createPool, isUniqueViolation, queryKeepingConnection, withTransaction } from './pool';
+import { createPool, isUniqueViolation, plannedWithValues, queryKeepingConnection, withTransaction } from './pool';
 
 describe('database pool helpers', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -97,6 +97,13 @@ describe('database pool helpers', () => {
         await pool.query('SELECT count(*) FROM seats');
         await pool.query({ name: 'count-seats', text: 'SELECT count(*) FROM seats WHERE id > $1', values: [0] });
         expect((await preparedOn(pool)).map((p) => p.name)).toEqual(['count-seats']);
+      }));
+
+    it('leaves a statement planned with its values unprepared, however often it runs', () =>
+      withOneConnection(async (pool) => {
+        const text = 'SELECT id FROM seats WHERE id > $1';
+        for (let call = 0; call < 7; call += 1) await pool.query(plannedWithValues({ text, values: [call] }));
+        expect(await preparedOn(pool)).toEqual([]);
       }));
 
     it('a prepared statement the server rejects leaves the connection usable for the next call', () =>

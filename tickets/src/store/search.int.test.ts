@@ -57,6 +57,23 @@ describe('a search of one or two characters', () => {
   );
 });
 
+it('plans a search with its words at every call, never with a generic plan', async () => {
+  const client = await db.pool.connect();
+  try {
+    for (let call = 0; call < 7; call += 1) await listAvailableTickets(client as never, search('zqx'));
+    const { rows } = await client.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements');
+    expect(rows.filter((r) => r.statement.includes('search_text'))).toEqual([]);
+  } finally {
+    client.release();
+  }
+});
+
+it('reads only the matches of a rare longer word, as planned for it', async () => {
+  const { text, values } = listQuery(search('beatles'));
+  const read = await rowsRead(db.pool, text, values, { plannedWithValues: true });
+  expect(read.tickets ?? 0).toBeLessThan(100);
+});
+
 it('still finds a longer search anywhere in a word', async () => {
   expect(await titlesFound('eatl')).toEqual(['The Beatles']);
   expect(await titlesFound('ay-z')).toEqual(['Jay-Z live']);

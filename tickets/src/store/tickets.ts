@@ -1,4 +1,4 @@
-import type { Pool, PoolClient, TicketStatus } from '@microtick/common';
+import { plannedWithValues, type Pool, type PoolClient, type TicketStatus } from '@microtick/common';
 import { formatEventTime, parseEventTime } from './event-time';
 
 type Queryable = Pool | PoolClient;
@@ -227,7 +227,9 @@ export async function listAvailableTickets(
   pool: Pool,
   options: ListOptions,
 ): Promise<{ tickets: Ticket[]; next?: ListPosition }> {
-  const { rows } = await pool.query<TicketRow & { sort_key: string | null }>(listQuery(options));
+  // A search's plan depends on its words (a rare one wants the trigram index, a common one the list's order).
+  const query = options.search ? plannedWithValues(listQuery(options)) : listQuery(options);
+  const { rows } = await pool.query<TicketRow & { sort_key: string | null }>(query);
   const page = rows.slice(0, options.limit);
   const last = page[page.length - 1];
   const next =
