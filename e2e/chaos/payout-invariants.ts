@@ -30,11 +30,14 @@ export async function payoutViolations(
       fee_cents: number;
       price_cents: number;
       transfer_due: boolean;
+      charge_standing: boolean | null;
+      charge_refunded: boolean;
     }>(
       'payments',
       `SELECT e.order_id, e.status, e.pending_reason, e.provider_transfer_id, e.provider_reversal_id,
          e.share_cents, e.fee_cents, o.price_cents,
-         (a.status = 'active' AND p.status = 'succeeded') AS transfer_due
+         (a.status = 'active' AND p.status = 'succeeded') AS transfer_due,
+         p.status = 'succeeded' AS charge_standing, e.charge_refunded
        FROM earnings e JOIN orders o ON o.id = e.order_id
        LEFT JOIN payments p ON p.id = e.payment_id
        LEFT JOIN payout_accounts a ON a.user_id = e.seller_id`,
@@ -69,10 +72,17 @@ export async function payoutViolations(
       unpaid.push(`${id}: pending (${earning.pending_reason}) though the seller can be paid`);
   }
 
+  // The worker finds earnings to reverse by their mark alone: a refunded charge whose earning is unmarked
+  // would leave the seller paid for a sale the buyer got back.
+  const unmarked = earnings
+    .filter((e) => e.charge_standing === false && e.status !== 'reversed' && !e.charge_refunded)
+    .map((e) => `${e.order_id}: ${e.status}, its charge refunded, not marked for reversal`);
+
   return {
     violations: {
       'no transfer made twice (one earning per order, share + fee = price)': twice,
       "every completed order's seller is paid or pending with a reason": unpaid,
+      'every earning of a refunded charge is reversed or marked to be': unmarked,
     },
     counts: {
       'earnings transferred': earnings.filter((e) => e.status === 'transferred').length,
