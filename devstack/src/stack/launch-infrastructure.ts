@@ -8,13 +8,17 @@ import { servicesWithDatabase } from '../roster';
 export const INFRASTRUCTURE = ['postgres', 'nats', 'redis', 'mail'] as const;
 export type InfraName = (typeof INFRASTRUCTURE)[number];
 
-/** make up's fixed ports; throwaway stacks take free ones. */
+/**
+ * make up's fixed ports; throwaway stacks take free ones. All below 32768, where Linux's ephemeral ports
+ * begin: a port in that range can be held as the local end of any outgoing connection (after a
+ * benchmark's thousands of them, PostgreSQL could not bind 55432 and make up failed).
+ */
 const FIXED_PORTS: Record<InfraName | 'mail-web', number> = {
-  postgres: 55432,
-  nats: 54222,
-  redis: 56379,
-  mail: 51025,
-  'mail-web': 58025,
+  postgres: 15432,
+  nats: 14222,
+  redis: 17379,
+  mail: 11025,
+  'mail-web': 18025,
 };
 
 /** The pids of a stack's processes in <dataDir>/run/pids.json, so the next run can end what a hard kill left. */
