@@ -1,9 +1,8 @@
 import type { EventEmitter } from 'node:events';
 
 export interface WakeableLoopOptions {
-  /** Wakes the loop at once when `signal` emits `event` (a commit that recorded work). */
-  signal: EventEmitter;
-  event: string;
+  /** Wakes the loop at once when `signal` emits `event` (a commit that recorded work); none: it only polls. */
+  wakeOn?: { signal: EventEmitter; event: string };
   /** Runs anyway this often, for work nobody signalled (other replicas, a restart, a back-off ending). */
   pollIntervalMs: number;
   /** One round: does what is due and returns; called again at once if a wake came meanwhile. */
@@ -14,7 +13,7 @@ export interface WakeableLoopOptions {
 /**
  * The rhythm of a worker that drains a table: woken after a commit in this process and polling for the
  * rest, never running two rounds at once (a wake during a round asks for one more). The outbox relay and
- * payments' payout worker run on it.
+ * payments' payout worker run on it; tickets' started-events sweep only polls.
  */
 export class WakeableLoop {
   private readonly onSignal = () => this.wake();
@@ -27,7 +26,7 @@ export class WakeableLoop {
 
   start(): void {
     this.running = true;
-    this.options.signal.on(this.options.event, this.onSignal);
+    this.options.wakeOn?.signal.on(this.options.wakeOn.event, this.onSignal);
     this.schedule();
     this.wake();
   }
@@ -68,7 +67,7 @@ export class WakeableLoop {
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
-    this.options.signal.off(this.options.event, this.onSignal);
+    this.options.wakeOn?.signal.off(this.options.wakeOn.event, this.onSignal);
     await this.current;
   }
 }

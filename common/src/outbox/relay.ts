@@ -24,8 +24,7 @@ export class OutboxRelay {
 
   constructor(private readonly options: RelayOptions) {
     this.loop = new WakeableLoop({
-      signal: outboxSignal,
-      event: 'recorded',
+      wakeOn: { signal: outboxSignal, event: 'recorded' },
       pollIntervalMs: options.pollIntervalMs ?? 500,
       // A short batch means the table is drained (or the rest is locked by another replica): no empty
       // round to prove it. A commit meanwhile asks for another round.

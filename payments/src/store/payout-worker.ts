@@ -39,8 +39,7 @@ export class PayoutWorker {
   constructor(private readonly options: PayoutWorkerOptions) {
     const batchSize = options.batchSize ?? 10;
     this.loop = new WakeableLoop({
-      signal: payoutSignal,
-      event: 'due',
+      wakeOn: { signal: payoutSignal, event: 'due' },
       pollIntervalMs: options.pollIntervalMs ?? 1000,
       round: async () => {
         while (this.loop.running && (await this.runOnce()) >= batchSize);

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { WakeableLoop, type Logger, type Pool } from '@microtick/common';
 
 /**
@@ -36,8 +35,6 @@ export class StartedEventsSweep {
     const batchSize = options.batchSize ?? 1000;
     this.loop = new WakeableLoop({
       // Nothing wakes it early: an event's start is a time, not a commit.
-      signal: new EventEmitter(),
-      event: 'never',
       pollIntervalMs: options.intervalMs ?? 60_000,
       round: async () => {
         while (this.loop.running && (await markStartedEvents(options.pool, batchSize)) >= batchSize);
