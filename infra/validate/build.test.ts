@@ -373,7 +373,7 @@ describe('GitHub Actions workflows', () => {
     expect(Object.keys(ci.on)).toContain('pull_request');
     const filterStep = ci.jobs.changes.steps.find((s: { uses?: string }) => s.uses?.startsWith('dorny/paths-filter@'));
     const filters = parse(filterStep.with.filters);
-    for (const service of [...appServices, 'devstack']) {
+    for (const service of [...appServices, 'devstack', 'client']) {
       expect(filters[service]).toEqual(expect.arrayContaining([`${service}/**`, 'common/**']));
       expect(existsSync(path.join(repoRoot, service))).toBe(true);
     }

@@ -175,6 +175,26 @@ describe('HTTPS and certificates (production)', () => {
   });
 });
 
+describe('proxy availability (production)', () => {
+  test('two proxies spread over nodes, at most one evicted at a time', () => {
+    const k8s = find(rendered.production, 'EnvoyProxy', 'microtick-gateway')!.spec.provider.kubernetes;
+    expect(k8s.envoyDeployment.replicas).toBe(2);
+    const byNode = k8s.envoyDeployment.pod.topologySpreadConstraints.find(
+      (c: K8sObject) => c.topologyKey === 'kubernetes.io/hostname',
+    );
+    expect(byNode).toMatchObject({ maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule' });
+    expect(
+      selects(byNode.labelSelector, {
+        'app.kubernetes.io/component': 'proxy',
+        'gateway.envoyproxy.io/owning-gateway-name': 'microtick',
+      }),
+    ).toBe(true);
+    // A surge pod beside an old one is a skew of 1, so a rollout never waits for a free node.
+    expect(k8s.envoyDeployment.strategy.rollingUpdate).toEqual({ maxSurge: 1, maxUnavailable: 0 });
+    expect(k8s.envoyPDB).toEqual({ minAvailable: 1 });
+  });
+});
+
 describe("the visitor's address", () => {
   test('production: PROXY protocol on the DigitalOcean load balancer, with its hostname, and accepted by Envoy', () => {
     const objects = rendered.production;

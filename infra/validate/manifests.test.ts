@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { loadSigningKeys, sessionAlgorithmOf } from '@microtick/common';
+import { loadSigningKeys, sessionAlgorithmOf, userFacingConfig } from '@microtick/common';
 import { roster, servicesWithDatabase } from '@microtick/devstack';
 import {
   appServices,
@@ -311,7 +311,17 @@ describe('Secrets and ConfigMaps', () => {
       'SMTP_URL',
       'APP_URL',
     ],
-    tickets: ['NODE_ENV', 'PORT', 'HOST', 'LOG_LEVEL', 'DATABASE_URL', 'NATS_URL', 'REDIS_URL', 'AUTH_JWKS_URL'],
+    tickets: [
+      'NODE_ENV',
+      'PORT',
+      'HOST',
+      'LOG_LEVEL',
+      'DATABASE_URL',
+      'NATS_URL',
+      'REDIS_URL',
+      'AUTH_JWKS_URL',
+      'SESSION_TTL_SECONDS',
+    ],
     orders: [
       'NODE_ENV',
       'PORT',
@@ -321,6 +331,7 @@ describe('Secrets and ConfigMaps', () => {
       'NATS_URL',
       'REDIS_URL',
       'AUTH_JWKS_URL',
+      'SESSION_TTL_SECONDS',
       'ORDER_EXPIRATION_SECONDS',
     ],
     expiration: ['NODE_ENV', 'PORT', 'HOST', 'LOG_LEVEL', 'NATS_URL', 'REDIS_URL'],
@@ -333,14 +344,54 @@ describe('Secrets and ConfigMaps', () => {
       'NATS_URL',
       'REDIS_URL',
       'AUTH_JWKS_URL',
+      'SESSION_TTL_SECONDS',
       'STRIPE_SECRET_KEY',
       'STRIPE_WEBHOOK_SECRET',
       'STRIPE_CONNECT_WEBHOOK_SECRET',
       'PLATFORM_FEE_BPS',
       'APP_URL',
     ],
-    client: ['NODE_ENV', 'PORT', 'LOG_LEVEL', 'AUTH_URL', 'TICKETS_URL', 'ORDERS_URL', 'PAYMENTS_URL'],
+    client: ['NODE_ENV', 'PORT', 'AUTH_URL', 'TICKETS_URL', 'ORDERS_URL', 'PAYMENTS_URL', 'ORDER_EXPIRATION_SECONDS'],
   };
+
+  /** A container's environment as the kubelet builds it: envFrom in order, then env on top. */
+  function resolvedEnv(objects: K8sObject[], c: K8sObject): Record<string, string | undefined> {
+    const valuesOf = (kind: 'ConfigMap' | 'Secret', name: string): Record<string, string> =>
+      Object.fromEntries(
+        Object.entries<string>(find(objects, kind, name)?.data ?? {}).map(([k, v]) => [
+          k,
+          kind === 'Secret' ? Buffer.from(String(v).replace(/\s+/g, ''), 'base64').toString() : String(v),
+        ]),
+      );
+    const env: Record<string, string | undefined> = {};
+    for (const source of c.envFrom ?? []) {
+      const values = source.configMapRef
+        ? valuesOf('ConfigMap', source.configMapRef.name)
+        : valuesOf('Secret', source.secretRef.name);
+      for (const [k, v] of Object.entries(values)) env[`${source.prefix ?? ''}${k}`] = v;
+    }
+    for (const e of c.env ?? []) {
+      const cm = e.valueFrom?.configMapKeyRef;
+      const secret = e.valueFrom?.secretKeyRef;
+      if (cm) env[e.name] = valuesOf('ConfigMap', cm.name)[cm.key];
+      else if (secret) env[e.name] = valuesOf('Secret', secret.name)[secret.key];
+      else env[e.name] = e.valueFrom ? `(${Object.keys(e.valueFrom)[0]})` : (e.value ?? '');
+    }
+    return env;
+  }
+
+  // Settings several workloads read, which must agree: the client shows the hold window orders keeps,
+  // and tickets, orders and payments refuse sessions older than auth issues them for. Both come from
+  // marketplace-config; a per-service ConfigMap (or an overlay) setting one of them again would drift.
+  const sharedSettings = ['ORDER_EXPIRATION_SECONDS', 'SESSION_TTL_SECONDS'];
+  /** The workloads whose configuration reads a variable: by name, or through common's userFacingConfig. */
+  function readersOf(key: string): string[] {
+    return appWorkloads.filter((name) => {
+      const file = name === 'client' ? 'client/lib/config.ts' : `${name}/src/config.ts`;
+      const source = readFileSync(path.join(repoRoot, file), 'utf8');
+      return source.includes(key) || (key in userFacingConfig && /\.\.\.userFacingConfig\b/.test(source));
+    });
+  }
 
   function keysOf(o: K8sObject | undefined): string[] {
     return Object.keys({ ...(o?.data ?? {}), ...(o?.stringData ?? {}), ...(o?.binaryData ?? {}) });
@@ -403,6 +454,29 @@ describe('Secrets and ConfigMaps', () => {
     }
   });
 
+  test('the shared settings have the readers the services were built with', () => {
+    expect(readersOf('ORDER_EXPIRATION_SECONDS')).toEqual(expect.arrayContaining(['orders', 'client']));
+    expect(readersOf('SESSION_TTL_SECONDS')).toEqual(expect.arrayContaining(['auth', 'tickets', 'orders', 'payments']));
+  });
+
+  test.each(overlays)('%s: a setting several workloads read has one value in all of them', (overlay) => {
+    const objects = rendered[overlay];
+    for (const key of sharedSettings) {
+      const values = Object.fromEntries(
+        readersOf(key).map((name) => [
+          name,
+          resolvedEnv(objects, podSpec(find(objects, 'Deployment', name)!).containers[0])[key] ?? '(unset)',
+        ]),
+      );
+      const agree = new Set(Object.values(values)).size === 1 && !Object.values(values).includes('(unset)');
+      expect({ key, values, agree }).toEqual({ key, values, agree: true });
+    }
+    const elsewhere = objects
+      .filter((o) => o.kind === 'ConfigMap' && !/^marketplace-config(-|$)/.test(o.metadata.name))
+      .flatMap((o) => sharedSettings.filter((k) => k in (o.data ?? {})).map((k) => `${o.metadata.name}: ${k}`));
+    expect(elsewhere).toEqual([]);
+  });
+
   test('cluster settings: PORT 3000, NODE_ENV, COOKIE_SECURE and Stripe keys per overlay', () => {
     for (const overlay of overlays) {
       for (const name of appWorkloads) {
@@ -419,6 +493,10 @@ describe('Secrets and ConfigMaps', () => {
     }
     expect(findGenerated(rendered.local, 'ConfigMap', 'auth-config')!.data.COOKIE_SECURE).toBe('false');
     expect(findGenerated(rendered.production, 'ConfigMap', 'auth-config')!.data.COOKIE_SECURE).toBe('true');
+    // The client (a production build) accepts an empty publishable key only when told payments runs
+    // its sandbox gateway: a local cluster's case, never production's.
+    expect(findGenerated(rendered.local, 'ConfigMap', 'client-config')!.data.PAYMENTS_SANDBOX).toBe('true');
+    expect(findGenerated(rendered.production, 'ConfigMap', 'client-config')!.data.PAYMENTS_SANDBOX).toBeUndefined();
     // payments refuses to start in production without both Stripe keys.
     const stripe = findGenerated(rendered.production, 'Secret', 'stripe-keys')!;
     for (const key of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'])
