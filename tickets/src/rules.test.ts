@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { editRefusal, mayRelease, reservation, sale, withdrawRefusal } from './rules';
+import { editRefusal, keepsEventStarted, mayRelease, reservation, sale, withdrawRefusal } from './rules';
 
 const seller = randomUUID();
 const order = randomUUID();
@@ -19,6 +19,19 @@ describe('tickets rules', () => {
     ['the seller, withdrawn', withdrawn, seller, 'withdrawn'],
   ] as const)('editing as %s: %s', (_case, ticket, userId, expected) => {
     expect(editRefusal(ticket, userId)).toBe(expected);
+  });
+
+  const now = new Date('2027-05-01T20:00:00Z');
+  it.each([
+    ['a started event left as it is', '2027-05-01T19:00:00Z', undefined, true],
+    ['a started event whose start is cleared', '2027-05-01T19:00:00Z', null, true],
+    ['an event starting this very moment', '2027-05-01T22:00:00+02:00', undefined, true],
+    ['a started event given a new start', '2027-05-01T19:00:00Z', '2027-06-01T20:00:00Z', false],
+    ['an event still to come', '2027-05-01T21:00:00Z', undefined, false],
+    ['an event still to come, start cleared', '2027-05-01T21:00:00Z', null, false],
+    ['a listing without a start', null, undefined, false],
+  ] as const)('an edit of %s keeps the event started: %s', (_case, startsAt, newStartsAt, expected) => {
+    expect(keepsEventStarted({ startsAt }, newStartsAt, now)).toBe(expected);
   });
 
   it.each([

@@ -13,6 +13,20 @@ export function editRefusal(
   return undefined;
 }
 
+/**
+ * An edit of a listing whose event has started must give the event a new start (a postponed event goes
+ * back on sale). Leaving the past start as it is, or clearing it, would list a ticket for an event that
+ * has begun. `newStartsAt`: the edit's start, undefined when the edit leaves it out.
+ */
+export function keepsEventStarted(
+  ticket: Pick<Ticket, 'startsAt'>,
+  newStartsAt: string | null | undefined,
+  now: Date,
+): boolean {
+  const started = ticket.startsAt !== null && new Date(ticket.startsAt).getTime() <= now.getTime();
+  return started && (newStartsAt === undefined || newStartsAt === null || new Date(newStartsAt) <= now);
+}
+
 /** Only the seller withdraws a ticket, and only while it is available; a withdrawn listing is gone for all. */
 export function withdrawRefusal(
   ticket: Pick<Ticket, 'userId' | 'status'>,

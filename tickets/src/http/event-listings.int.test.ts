@@ -134,6 +134,28 @@ describe('GET /api/tickets for events', () => {
     await request(app()).get(`/api/tickets/${started.id}`).expect(200);
   });
 
+  it('refuses with 409 an edit that would keep a started event on sale, and takes one that gives a new start', async () => {
+    const token = randomUUID();
+    const seller = aSeller().cookie;
+    const ticket = await createTicketAs(app(), seller, { title: `Gig ${token} postponed`, startsAt: eventStart(1) });
+    await startedAgo(ticket.id, 1);
+    const edit = (body: object) =>
+      request(app())
+        .put(`/api/tickets/${ticket.id}`)
+        .set('Cookie', seller)
+        .send({ title: `Gig ${token} postponed`, price: ticket.price + 7, ...body });
+    for (const body of [{}, { startsAt: null }]) {
+      const res = await edit(body).expect(409);
+      expect(res.body).toEqual({
+        errors: [{ message: 'Event has already started: give it a new start if it was postponed' }],
+      });
+    }
+    expect((await request(app()).get(`/api/tickets/${ticket.id}`).expect(200)).body.price).toBe(ticket.price);
+    expect(ids(await list({ q: token }).expect(200))).toEqual([]);
+    await edit({ startsAt: eventStart(2) }).expect(200);
+    expect(ids(await list({ q: token }).expect(200))).toEqual([ticket.id]);
+  });
+
   it('sorts by start, soonest first, tickets without a start last, and pages through that order with the cursor', async () => {
     const token = randomUUID();
     const seller = aSeller().cookie;
@@ -210,6 +232,15 @@ describe('GET /api/tickets for events', () => {
   ])('rejects %j with 400 naming %s', async (query, field) => {
     const res = await list(query).expect(400);
     expect(res.body).toEqual({ errors: [{ field, message: expect.any(String) }] });
+  });
+
+  it.each([
+    ['a price past the 32-bit integers PostgreSQL compares it as', 'price', 2 ** 31],
+    ['a negative price past them', 'price', -(2 ** 31) - 1],
+  ])('refuses a forged cursor holding %s with 400, not 500', async (_, sort, key) => {
+    const cursor = Buffer.from(JSON.stringify([sort, key, randomUUID()])).toString('base64url');
+    const res = await list({ sort, cursor }).expect(400);
+    expect(res.body).toEqual({ errors: [{ field: 'cursor', message: 'Cursor is invalid' }] });
   });
 
   it('refuses a cursor from another order of the list', async () => {

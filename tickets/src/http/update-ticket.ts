@@ -1,6 +1,6 @@
 import { parseIdParam, parseRequest, requireAuth, type Pool } from '@microtick/common';
 import { Router } from 'express';
-import { editRefusal } from '../rules';
+import { editRefusal, keepsEventStarted } from '../rules';
 import { changeAsSeller } from './change-as-seller';
 import { ticketBodySchema } from './ticket-body';
 import { presentTicket } from './present';
@@ -14,7 +14,9 @@ export function updateTicketRouter(pool: Pool): Router {
     const updated = await changeAsSeller(
       pool,
       { id, userId: req.currentUser!.id, action: 'edit' },
-      editRefusal,
+      (ticket, userId) =>
+        editRefusal(ticket, userId) ??
+        (keepsEventStarted(ticket, body.startsAt, new Date()) ? 'event started' : undefined),
       changes,
     );
     res.json(presentTicket(updated));
