@@ -143,6 +143,7 @@ describe('POST /api/users/password-reset and /confirm', () => {
     expect(second.token).not.toBe(first.token);
     await confirm(first.token).expect(400, { errors: [{ message: 'Invalid or expired link' }] });
     await confirm('not-a-token-we-sent').expect(400, { errors: [{ message: 'Invalid or expired link' }] });
+    await confirm('x'.repeat(10_000)).expect(400, { errors: [{ field: 'token', message: 'Invalid or expired link' }] });
 
     await auth.db.pool.query("UPDATE password_resets SET expires_at = now() - interval '1 second' WHERE user_id = $1", [
       user.id,

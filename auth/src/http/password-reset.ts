@@ -11,12 +11,13 @@ import { resetEmail, resetLink } from './reset-email';
 
 const requestSchema = z.object({ email: credentialsSchema.shape.email });
 
+const INVALID_LINK = 'Invalid or expired link';
+
 const confirmSchema = z.object({
-  token: z.string({ error: 'Token must be a string' }).min(1, 'Token is required').max(200),
+  // A token longer than any we send is no link of ours (without its own message, zod said "must be a string").
+  token: z.string({ error: 'Token must be a string' }).min(1, 'Token is required').max(200, INVALID_LINK),
   newPassword: z.string({ error: 'New password must be a string' }),
 });
-
-const INVALID_LINK = 'Invalid or expired link';
 
 export interface PasswordResetDeps {
   pool: Pool;
