@@ -1,8 +1,11 @@
 import { ApiClient, stackSuite, eventually } from '@microtick/devstack';
 
-/** Issue 4's end-to-end flow over real NATS across auth, tickets and orders, through the gateway. */
+/**
+ * Issue 4's end-to-end flow over real NATS across auth, tickets and orders, through the gateway; with
+ * payments, which judges the buyer's cancel as it judges an expiry.
+ */
 describe('list → order → reserved → cancel → available → someone else orders', () => {
-  const suite = stackSuite({ services: ['auth', 'tickets', 'orders'] });
+  const suite = stackSuite({ services: ['auth', 'tickets', 'orders', 'payments'] });
 
   it('holds the ticket for the buyer, frees it on cancel, and lets another buyer order it', async () => {
     const seller = await new ApiClient(suite.stack.url).signUp();

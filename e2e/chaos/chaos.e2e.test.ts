@@ -47,11 +47,11 @@ const stats = {
   conflicts: 0,
   holdsRefused: 0,
 };
-/** Orders whose payment was answered 201: each must end complete with its ticket sold, unless cancelled below. */
+/** Orders whose payment was answered 201: each must end complete with its ticket sold, even if cancelled below. */
 const paidOrderIds: string[] = [];
 /**
- * Orders the load asked to cancel. Today it never cancels an order it is paying for (a hoarder never
- * pays; a declined buyer cancels after the 402), so none of them should be in paidOrderIds.
+ * Orders the load asked to cancel: a hoarder's, a declined buyer's after the 402, and one in five paying
+ * buyers' at the same moment as their payment.
  */
 const cancelledOrderIds: string[] = [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -187,8 +187,12 @@ async function buyerFlow(base: string, i: number, ticketIds: string[]): Promise<
   stats.created += 1;
   switch (i % 5) {
     case 0:
-    case 1:
       await pay(buyer, order.id);
+      break;
+    case 1:
+      // The buyer pays and cancels at once (two tabs): whichever payments lets win, a 201 completes the order.
+      cancelledOrderIds.push(order.id);
+      await Promise.all([pay(buyer, order.id), buyer.call('DELETE', `/api/orders/${order.id}`)]);
       break;
     case 2: {
       // Pays in the last 100 ms before the deadline or just after it: each payment is judged once, a 201

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { parseEnvelope } from '@microtick/common';
-import { sessionCookie } from '@microtick/devstack';
+import { deliver, eventually, sessionCookie, testLogger } from '@microtick/devstack';
 import request from 'supertest';
 import {
+  cancelAsJudged,
   firstUpdateOf,
   outboxEventsFor,
   placeOrder,
@@ -10,12 +11,19 @@ import {
   startOrdersUnderTest,
   type OrdersUnderTest,
 } from './testing/orders-under-test';
+import { paymentCreatedListener } from './events/payment-created';
+import { findOrder } from './store/orders';
 
 let orders: OrdersUnderTest;
+/** Waits only 300 ms for payments' verdict on a cancel, which these tests never send. */
+let impatient: OrdersUnderTest;
 beforeAll(async () => {
-  orders = await startOrdersUnderTest();
+  [orders, impatient] = await Promise.all([
+    startOrdersUnderTest(),
+    startOrdersUnderTest({}, { cancelVerdictWaitMs: 300 }),
+  ]);
 });
-afterAll(() => orders.stop());
+afterAll(() => Promise.all([orders.stop(), impatient.stop()]));
 
 const api = () => request(orders.server);
 const countOrders = async (ticketId: string) =>
@@ -150,7 +158,7 @@ describe('POST /api/orders', () => {
 
   it('lets another buyer order a ticket whose order was cancelled', async () => {
     const { ticket, buyer, order } = await placeOrder(orders);
-    await api().delete(`/api/orders/${order.id}`).set('Cookie', buyer.cookie).expect(204);
+    expect((await cancelAsJudged(orders, buyer.cookie, order.id)).status).toBe(204);
     await api().post('/api/orders').set('Cookie', sessionCookie().cookie).send({ ticketId: ticket.id }).expect(201);
     expect(await countOrders(ticket.id)).toBe(2);
   });
@@ -210,10 +218,19 @@ describe('GET /api/orders/:id', () => {
 });
 
 describe('DELETE /api/orders/:id', () => {
-  it('cancels an open order with 204, bumps its version and records order.updated cancelled', async () => {
+  const cancellationRequests = async (orderId: string) =>
+    (
+      await orders.pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM outbox WHERE subject = 'order.cancellation-requested' AND envelope->'data'->>'orderId' = $1",
+        [orderId],
+      )
+    ).rows[0].n;
+
+  it("asks payments, the window's judge, to cancel an open order, and answers 204 on its verdict with order.updated cancelled", async () => {
     const placed = await placeOrder(orders);
     const { buyer, order } = placed;
-    await api().delete(`/api/orders/${order.id}`).set('Cookie', buyer.cookie).expect(204);
+    expect((await cancelAsJudged(orders, buyer.cookie, order.id)).status).toBe(204);
+    expect(await cancellationRequests(order.id)).toBe(1);
     const shown = await api().get(`/api/orders/${order.id}`).set('Cookie', buyer.cookie).expect(200);
     expect(shown.body).toMatchObject({ status: 'cancelled', version: 1, cancelReason: 'buyer' });
     const events = await outboxEventsFor(orders.pool, order.id);
@@ -221,9 +238,48 @@ describe('DELETE /api/orders/:id', () => {
     expect(events[1].data).toEqual(firstUpdateOf(placed, { status: 'cancelled', cancelReason: 'buyer' }));
   });
 
+  it('answers 409 when a payment wins while the cancel waits for the verdict, and the order completes', async () => {
+    const { buyer, order, ticket } = await placeOrder(orders);
+    const cancelling = api()
+      .delete(`/api/orders/${order.id}`)
+      .set('Cookie', buyer.cookie)
+      .then((res) => res);
+    await eventually(async () => (await cancellationRequests(order.id)) === 1);
+    await deliver(paymentCreatedListener(orders.pool, testLogger), {
+      id: randomUUID(),
+      orderId: order.id,
+      amount: ticket.price,
+      providerPaymentId: `pi_${randomUUID()}`,
+    });
+    const res = await cancelling;
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({ errors: [{ message: 'Cannot cancel a completed order' }] });
+    expect((await findOrder(orders.pool, order.id))?.status).toBe('complete');
+  });
+
+  it('answers 503 when no verdict comes in time, keeps the one request, and cancels when it comes', async () => {
+    const { buyer, order } = await placeOrder(impatient);
+    const cancel = () => request(impatient.server).delete(`/api/orders/${order.id}`).set('Cookie', buyer.cookie);
+    const res = await cancel().expect(503);
+    expect(res.body).toEqual({
+      errors: [{ message: 'Your cancellation is on its way; look at the order again in a moment' }],
+    });
+    await cancel().expect(503);
+    expect(
+      (
+        await impatient.pool.query(
+          "SELECT count(*)::int AS n FROM outbox WHERE subject = 'order.cancellation-requested' AND envelope->'data'->>'orderId' = $1",
+          [order.id],
+        )
+      ).rows[0].n,
+    ).toBe(1);
+    expect((await findOrder(impatient.pool, order.id))?.status).toBe('created');
+    expect((await cancelAsJudged(impatient, buyer.cookie, order.id)).status).toBe(204);
+  });
+
   it('answers 204 again for an already cancelled order without a second event', async () => {
     const { buyer, order } = await placeOrder(orders);
-    await api().delete(`/api/orders/${order.id}`).set('Cookie', buyer.cookie).expect(204);
+    expect((await cancelAsJudged(orders, buyer.cookie, order.id)).status).toBe(204);
     await api().delete(`/api/orders/${order.id}`).set('Cookie', buyer.cookie).expect(204);
     const events = await outboxEventsFor(orders.pool, order.id);
     expect(events.filter((e) => e.subject === 'order.updated')).toHaveLength(1);

@@ -8,6 +8,8 @@ import { showOrderRouter } from './http/show-order';
 
 export interface OrdersDeps extends UserFacingAppDeps {
   config: OrdersConfig;
+  /** How long a cancel waits for payments' verdict (tests shorten it). */
+  cancelVerdictWaitMs?: number;
 }
 
 export function buildApp(deps: OrdersDeps) {
@@ -17,6 +19,6 @@ export function buildApp(deps: OrdersDeps) {
       .use(createOrderRouter(pool, config))
       .use(listOrdersRouter(pool))
       .use(showOrderRouter(pool))
-      .use(cancelOrderRouter(pool)),
+      .use(cancelOrderRouter(pool, { verdictWaitMs: deps.cancelVerdictWaitMs })),
   });
 }

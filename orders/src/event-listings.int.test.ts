@@ -4,7 +4,7 @@ import { aTicketCreated, aTicketUpdated, eventually, sessionCookie, testLogger }
 import request from 'supertest';
 import { startListeners } from './events';
 import { findTicket } from './store/tickets';
-import { seedTicket, startOrdersUnderTest, type OrdersUnderTest } from './testing/orders-under-test';
+import { cancelAsJudged, seedTicket, startOrdersUnderTest, type OrdersUnderTest } from './testing/orders-under-test';
 
 // The replica keeps each ticket's start and the withdrawn status (DESIGN.md, Additions December 2026).
 let orders: OrdersUnderTest;
@@ -64,7 +64,7 @@ describe('POST /api/orders for events', () => {
       .send({ ticketId: ticket.id })
       .expect(201);
     // Cancelled through the service, which then asks the database again about the ticket (HeldTickets).
-    await request(orders.server).delete(`/api/orders/${first.body.id}`).set('Cookie', cookie).expect(204);
+    expect((await cancelAsJudged(orders, cookie, first.body.id)).status).toBe(204);
     await orders.pool.query("UPDATE tickets SET starts_at = now() - interval '1 minute' WHERE id = $1", [ticket.id]);
     const before = await orderCount();
     const res = await order(ticket.id).expect(409);

@@ -7,7 +7,7 @@ import { findOrder } from './store/orders';
 import { paymentCreatedListener } from './events/payment-created';
 import { paymentWindowClosedListener } from './events/payment-window-closed';
 import { ticketUpdatedListener } from './events/ticket-updated';
-import { seedTicket, startOrdersUnderTest, type OrdersUnderTest } from './testing/orders-under-test';
+import { cancelAsJudged, seedTicket, startOrdersUnderTest, type OrdersUnderTest } from './testing/orders-under-test';
 
 /** Bounded holds (MAX_OPEN_ORDERS_PER_BUYER, the re-order cool-down) and orders keeping what was ordered. */
 let orders: OrdersUnderTest;
@@ -22,8 +22,8 @@ afterAll(() => Promise.all([orders.stop(), noCoolDown.stop()]));
 
 const order = (service: OrdersUnderTest, cookie: string, ticketId: string) =>
   request(service.server).post('/api/orders').set('Cookie', cookie).send({ ticketId });
-const cancel = (service: OrdersUnderTest, cookie: string, orderId: string) =>
-  request(service.server).delete(`/api/orders/${orderId}`).set('Cookie', cookie).expect(204);
+const cancel = async (service: OrdersUnderTest, cookie: string, orderId: string) =>
+  expect((await cancelAsJudged(service, cookie, orderId)).status).toBe(204);
 
 const openOrdersOf = async (service: OrdersUnderTest, userId: string) =>
   (
@@ -69,7 +69,7 @@ describe('bounded holds', () => {
 
     await cancel(orders, buyer.cookie, placed[0].id);
     await order(orders, buyer.cookie, tickets[5].id).expect(201);
-    const closed = makeEnvelope('payment.window-closed', { orderId: placed[1].id });
+    const closed = makeEnvelope('payment.window-closed', { orderId: placed[1].id, reason: 'expired' });
     await paymentWindowClosedListener(orders.pool, testLogger).onMessage(closed.data, closed);
     await order(orders, buyer.cookie, tickets[6].id).expect(201);
     const paid = makeEnvelope('payment.created', {
@@ -101,7 +101,7 @@ describe('bounded holds', () => {
     const buyer = sessionCookie();
     const ticket = await seedTicket(orders.pool);
     const first = await order(orders, buyer.cookie, ticket.id).expect(201);
-    const closed = makeEnvelope('payment.window-closed', { orderId: first.body.id });
+    const closed = makeEnvelope('payment.window-closed', { orderId: first.body.id, reason: 'expired' });
     await paymentWindowClosedListener(orders.pool, testLogger).onMessage(closed.data, closed);
     await order(orders, buyer.cookie, ticket.id).expect(409);
   });

@@ -45,7 +45,7 @@ it('publishes order.updated cancelled on the bus when payment.window-closed arri
   await startListeners(orders.bus, orders.pool, testLogger);
   try {
     const placed = await placeOrder(orders);
-    await otherServices.publish('payment.window-closed', { orderId: placed.orderId });
+    await otherServices.publish('payment.window-closed', { orderId: placed.orderId, reason: 'expired' });
     const event = await eventually(async () => updated.received.find((e) => e.data.id === placed.orderId));
     expect(event.data).toEqual(firstUpdateOf(placed, { status: 'cancelled', cancelReason: 'expired' }));
   } finally {

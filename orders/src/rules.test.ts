@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OrderStatus } from '@microtick/common';
-import { orderChange, placementOutcome, versionRule, type OrderEvent } from './rules';
+import { cancellationStep, orderChange, placementOutcome, versionRule, type OrderEvent } from './rules';
 
 describe('orders rules', () => {
   it.each<[OrderStatus, OrderEvent, ReturnType<typeof orderChange>]>([
@@ -48,5 +48,18 @@ describe('orders rules', () => {
     [undefined, 1, 'unknown'],
   ] as const)('a replica at version %s, event version %s: %s', (replica, event, expected) => {
     expect(versionRule(replica, event)).toBe(expected);
+  });
+});
+
+describe("a buyer's cancel", () => {
+  it.each([
+    ['an open order', 'created', null, 'ask the judge'],
+    ['an open order whose cancel was asked already', 'created', new Date(), 'wait for the verdict'],
+    ['a cancelled order', 'cancelled', null, 'cancelled'],
+    ['a cancelled order whose cancel was asked', 'cancelled', new Date(), 'cancelled'],
+    ['a complete order', 'complete', null, 'refused'],
+    ['an order that completed while its cancel waited', 'complete', new Date(), 'refused'],
+  ] as const)('%s: %s', (_case, status, cancelRequestedAt, expected) => {
+    expect(cancellationStep({ status, cancelRequestedAt })).toBe(expected);
   });
 });

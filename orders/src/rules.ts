@@ -18,6 +18,21 @@ export function orderChange(status: OrderStatus, event: OrderEvent): Transition 
   return 'unchanged';
 }
 
+/**
+ * What a buyer's cancel does now. Payments, the payment window's one judge, decides a cancel as it decides
+ * an expiry, so a payment it answered 201 always completes the order: an open order gets a cancellation
+ * request (once) and waits for the verdict; a cancelled one is already what the buyer wants; a complete
+ * one cannot be cancelled.
+ */
+export function cancellationStep(order: {
+  status: OrderStatus;
+  cancelRequestedAt: Date | null;
+}): 'cancelled' | 'refused' | 'ask the judge' | 'wait for the verdict' {
+  if (order.status === OrderStatus.Cancelled) return 'cancelled';
+  if (order.status === OrderStatus.Complete) return 'refused';
+  return order.cancelRequestedAt ? 'wait for the verdict' : 'ask the judge';
+}
+
 /** What placing an order for a ticket comes to, from the ticket replica and whether the order row went in. */
 export function placementOutcome(attempt: {
   ticket: { sellerId: string } | undefined;

@@ -101,6 +101,38 @@ describe('the payment window', () => {
     expect(windowClosed.about(order.id)).toEqual([]);
   });
 
+  it("closes the window at its buyer's request long before its end; a payment afterwards is refused as cancelled", async () => {
+    const { cookie, user } = sessionCookie();
+    const order = await givenOrder(user.id, 600_000);
+    await bus.publish('order.cancellation-requested', { orderId: order.id });
+    await eventually(async () => windowClosed.about(order.id).length > 0);
+    expect(windowClosed.about(order.id)).toEqual([{ orderId: order.id, reason: 'buyer' }]);
+
+    const charges = gateway.charges;
+    const res = await pay(cookie, order.id).expect(409);
+    expect(res.body).toEqual({ errors: [{ message: 'Cannot pay for a cancelled order' }] });
+    expect(gateway.charges).toBe(charges);
+  });
+
+  it("lets a payment whose charge was in flight win over its buyer's cancel: 201, and the window never closes unpaid", async () => {
+    const { cookie, user } = sessionCookie();
+    const order = await givenOrder(user.id, 600_000);
+    gateway.hold();
+    const paying = pay(cookie, order.id).then((res) => res);
+    await eventually(async () => (await windowOf(order.id)).inFlight === 1);
+
+    await bus.publish('order.cancellation-requested', { orderId: order.id });
+    await expect(closeWindow(pool, order.id, gateway.maxChargeMs, 'buyer')).rejects.toBeInstanceOf(RetryLaterError);
+    expect((await windowOf(order.id)).closed).toBe(false);
+
+    gateway.letGo();
+    expect((await paying).status).toBe(201);
+    await eventually(async () => paymentCreated.about(order.id).length > 0);
+    await eventually(async () => (await windowOf(order.id)).closed);
+    await marker();
+    expect(windowClosed.about(order.id)).toEqual([]);
+  });
+
   it('closes an unpaid window with payment.window-closed; a payment afterwards is refused before any charge', async () => {
     const { cookie, user } = sessionCookie();
     const order = await givenOrder(user.id, -1);

@@ -1,4 +1,4 @@
-import { judgeWindow as judge, type WindowState } from './rules';
+import { chargeDecision, judgeWindow as judge, type WindowState } from './rules';
 
 const ABANDON_MS = 10_000;
 const judgeWindow = (state: WindowState, at: Date) => judge(state, at, ABANDON_MS);
@@ -47,5 +47,36 @@ describe('judgeWindow', () => {
     expect(judgeWindow({ ...open, windowClosedAt: ago(5) }, now)).toEqual({ action: 'none' });
     expect(judgeWindow({ ...open, status: 'cancelled' }, now)).toEqual({ action: 'none' });
     expect(judgeWindow({ ...open, status: 'complete' }, now)).toEqual({ action: 'none' });
+  });
+});
+
+describe("judgeWindow for a buyer's cancel", () => {
+  const cancel = (state: WindowState) => judge(state, now, ABANDON_MS, 'buyer');
+  const stillOpen = { ...open, expiresAt: new Date(now.getTime() + 600_000) };
+
+  it('closes an unpaid window at once, long before its end', () => {
+    expect(cancel(stillOpen)).toEqual({ action: 'close' });
+  });
+
+  it('loses to a payment that stands: the window closes paid and the order completes', () => {
+    expect(cancel({ ...stillOpen, paid: true })).toEqual({ action: 'close paid' });
+  });
+
+  it('waits for a charge in flight, whose outcome decides', () => {
+    expect(cancel({ ...stillOpen, chargesInFlight: 1, chargeStartedAt: ago(50) })).toMatchObject({ action: 'wait' });
+  });
+
+  it('does nothing for a window already closed or an order no longer open', () => {
+    expect(cancel({ ...stillOpen, windowClosedAt: ago(5) })).toEqual({ action: 'none' });
+    expect(cancel({ ...stillOpen, status: 'complete' })).toEqual({ action: 'none' });
+  });
+});
+
+describe('chargeDecision', () => {
+  it('refunds a charge recorded after its window closed, as cancelled when its buyer closed it', () => {
+    const order = { status: 'created', paidByAnotherCharge: false } as const;
+    expect(chargeDecision({ ...order, windowClosed: 'buyer' })).toBe('refund: cancelled');
+    expect(chargeDecision({ ...order, windowClosed: 'expired' })).toBe('refund: expired');
+    expect(chargeDecision({ ...order, windowClosed: false })).toBe('keep');
   });
 });

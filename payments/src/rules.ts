@@ -6,19 +6,23 @@ import { OrderStatus } from '@microtick/common';
  */
 export function chargeDecision(order: {
   status: OrderStatus;
-  /** Payments closed the order's payment window (expiration.complete, unpaid). */
-  windowClosed?: boolean;
+  /** Payments closed the order's payment window unpaid: it ended, or its buyer asked to cancel. */
+  windowClosed?: false | WindowCloseReason;
   paidByAnotherCharge: boolean;
 }): 'keep' | 'refund: cancelled' | 'refund: expired' | 'refund: paid' {
-  if (order.status === OrderStatus.Cancelled) return 'refund: cancelled';
+  if (order.status === OrderStatus.Cancelled || order.windowClosed === 'buyer') return 'refund: cancelled';
   if (order.windowClosed) return 'refund: expired';
   if (order.paidByAnotherCharge) return 'refund: paid';
   return 'keep';
 }
 
+/** Why the window is being closed: its end came (expiration.complete), or its buyer asked to cancel. */
+export type WindowCloseReason = 'expired' | 'buyer';
+
 /**
- * The payment window's judge: what expiration.complete does to an order, decided from the payments
- * replica row read under its lock. Pure, so every case is tested without timing.
+ * The payment window's judge: what expiration.complete, or a buyer's cancellation request, does to an
+ * order, decided from the payments replica row read under its lock. Pure, so every case is tested
+ * without timing.
  */
 
 export interface WindowState {
@@ -32,7 +36,7 @@ export interface WindowState {
 }
 
 export type WindowVerdict =
-  /** Close it; unpaid, so payment.window-closed tells orders to expire the order. */
+  /** Close it; unpaid, so payment.window-closed tells orders to cancel the order. */
   | { action: 'close' }
   /** Close it; a payment stands, so the order completes and nothing is published. */
   | { action: 'close paid' }
@@ -46,11 +50,17 @@ export type WindowVerdict =
  * (its process died mid-charge). Safe whatever its value: a charge recorded after the close is refunded
  * and answered 409, never 201.
  */
-export function judgeWindow(state: WindowState, now: Date, abandonAfterMs: number): WindowVerdict {
+export function judgeWindow(
+  state: WindowState,
+  now: Date,
+  abandonAfterMs: number,
+  reason: WindowCloseReason = 'expired',
+): WindowVerdict {
   if (state.windowClosedAt || state.status !== 'created') return { action: 'none' };
   if (state.paid) return { action: 'close paid' };
+  // A buyer's cancel closes the window at once; its end waits for expiresAt on this clock.
   const ahead = state.expiresAt.getTime() - now.getTime();
-  if (ahead > 0) return { action: 'wait', retryInMs: ahead };
+  if (reason === 'expired' && ahead > 0) return { action: 'wait', retryInMs: ahead };
   const inFlight =
     state.chargesInFlight > 0 &&
     state.chargeStartedAt !== null &&

@@ -64,6 +64,11 @@ export const eventSchemas = {
     // Why a cancelled order was cancelled (null when complete, and on events recorded before it was carried).
     cancelReason: z.enum(['buyer', 'expired']).nullable().default(null),
   }),
+  /**
+   * The buyer asked to cancel this open order. Payments, the window's one judge, closes the window for it
+   * (payment.window-closed, reason buyer) unless a payment won; orders cancels on that verdict.
+   */
+  'order.cancellation-requested': z.object({ orderId: uuid }),
   'expiration.complete': z.object({ orderId: uuid }),
   'payment.created': z.object({
     id: uuid,
@@ -71,8 +76,11 @@ export const eventSchemas = {
     amount: cents,
     providerPaymentId: z.string().min(1),
   }),
-  /** Payments closed the order's payment window with no charge standing: the order expires. */
-  'payment.window-closed': z.object({ orderId: uuid }),
+  /**
+   * Payments closed the order's payment window with no charge standing: the order is cancelled, because its
+   * window ended (expired; events recorded before the reason was carried) or its buyer asked (buyer).
+   */
+  'payment.window-closed': z.object({ orderId: uuid, reason: z.enum(['expired', 'buyer']).default('expired') }),
   /** A user signed up: the services that write to people keep their own address book. */
   'user.created': z.object({ id: uuid, email: z.email(), version: z.literal(0) }),
   /** Sessions signed out (sign-out, password change): every verifying replica refuses them from now on. */

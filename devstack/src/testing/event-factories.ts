@@ -41,7 +41,8 @@ const defaults: { [S in Subject]: () => EventData<S> } = {
     amount: 2500,
     providerPaymentId: `pi_${randomUUID().replace(/-/g, '')}`,
   }),
-  'payment.window-closed': () => ({ orderId: randomUUID() }),
+  'payment.window-closed': () => ({ orderId: randomUUID(), reason: 'expired' }),
+  'order.cancellation-requested': () => ({ orderId: randomUUID() }),
   'user.created': () => ({ id: randomUUID(), email: `user-${randomUUID()}@example.com`, version: 0 }),
   'user.session-revoked': () => ({ userId: randomUUID(), sessionIds: [randomUUID()] }),
 };

@@ -1,17 +1,23 @@
 import { defineInboxListener, type Logger, type Pool } from '@microtick/common';
+import { orderChange } from '../rules';
 import { lockOrder, transitionOrder } from '../store/orders';
 
 /**
- * Expires an order when payments, the payment window's one judge, closed its window unpaid. Orders no
- * longer listens to expiration.complete: a payment accepted before the close always completes the order.
+ * Cancels an order when payments, the payment window's one judge, closed its window unpaid: because the
+ * window ended (expired) or because its buyer asked (buyer). Orders no longer listens to
+ * expiration.complete, nor cancels on its buyer's DELETE by itself: a payment accepted before the close
+ * always completes the order.
  */
 export const paymentWindowClosedListener = (pool: Pool, logger: Logger) =>
-  defineInboxListener(pool, 'orders', 'payment.window-closed', async (client, { orderId }, envelope) => {
+  defineInboxListener(pool, 'orders', 'payment.window-closed', async (client, { orderId, reason }, envelope) => {
     const order = await lockOrder(client, orderId);
     if (!order) {
       logger.warn({ orderId, eventId: envelope.id }, 'payment window closed for an unknown order ignored');
       return;
     }
-    // Already cancelled by its buyer: nothing to do. Never complete: payments closes only unpaid windows.
-    if (order.status === 'created') await transitionOrder(client, order, { status: 'cancelled', reason: 'expired' });
+    // Never complete: payments closes only unpaid windows.
+    const change = orderChange(order.status, reason === 'buyer' ? 'buyer cancels' : 'window ends');
+    if (change !== 'unchanged' && change !== 'refused' && change.status === 'cancelled') {
+      await transitionOrder(client, order, change);
+    }
   });

@@ -258,6 +258,7 @@ export async function placeOrders(
             startsAt: row!.starts_at_given,
           },
           cancelReason: null,
+          cancelRequestedAt: null,
         },
       };
     }),

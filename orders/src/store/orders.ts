@@ -12,6 +12,8 @@ export interface OrderRecord {
   ticket: { id: string; title: string; priceCents: number } & TicketEvent;
   /** Set when the order is cancelled: by its buyer, or because its window ended. */
   cancelReason: CancelReason | null;
+  /** When its buyer asked to cancel it; payments' verdict is still to come while the order is open. */
+  cancelRequestedAt: Date | null;
 }
 
 export type CancelReason = 'buyer' | 'expired';
@@ -36,11 +38,12 @@ interface OrderRow {
   ticket_venue: string | null;
   ticket_starts_at: string | null;
   cancel_reason: CancelReason | null;
+  cancel_requested_at: Date | null;
 }
 
 const SELECT_ORDER = `
   SELECT o.id, o.user_id, o.status, o.expires_at, o.created_at, o.version, o.ticket_id, o.ticket_price_cents,
-    o.ticket_title, o.ticket_venue, o.ticket_starts_at, o.cancel_reason
+    o.ticket_title, o.ticket_venue, o.ticket_starts_at, o.cancel_reason, o.cancel_requested_at
   FROM orders o`;
 
 const toRecord = (row: OrderRow): OrderRecord => ({
@@ -58,6 +61,7 @@ const toRecord = (row: OrderRow): OrderRecord => ({
     startsAt: row.ticket_starts_at,
   },
   cancelReason: row.cancel_reason,
+  cancelRequestedAt: row.cancel_requested_at,
 });
 
 export async function findOrder(pool: Pool, id: string): Promise<OrderRecord | undefined> {
@@ -107,4 +111,19 @@ export async function transitionOrder(client: PoolClient, order: OrderRecord, tr
     version: order.version + 1,
     cancelReason: reason,
   });
+}
+
+/**
+ * Records that the buyer asked to cancel this locked open order, with order.cancellation-requested for
+ * payments to judge; the order stays open until payments' verdict comes back (payment.window-closed).
+ */
+export async function requestCancellation(client: PoolClient, order: OrderRecord): Promise<void> {
+  await client.query('UPDATE orders SET cancel_requested_at = clock_timestamp() WHERE id = $1', [order.id]);
+  await recordEvent(client, 'order.cancellation-requested', { orderId: order.id });
+}
+
+/** The order's status now, read without a lock: for a request waiting on a verdict. */
+export async function currentStatus(pool: Pool, id: string): Promise<OrderStatus | undefined> {
+  const { rows } = await pool.query<{ status: OrderStatus }>('SELECT status FROM orders WHERE id = $1', [id]);
+  return rows[0]?.status;
 }

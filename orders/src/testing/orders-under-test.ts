@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { Bus, Envelope, EventData, Pool } from '@microtick/common';
 import {
   aTicketCreated,
+  deliver,
   testSessionEnv,
   testSessionVerifier,
   testLogger,
@@ -11,6 +12,7 @@ import {
 } from '@microtick/devstack';
 import request from 'supertest';
 import { buildApp } from '../app';
+import { paymentWindowClosedListener } from '../events/payment-window-closed';
 import { readConfig } from '../config';
 import { migrationsDir } from '../store/migrations';
 import { insertTicket } from '../store/tickets';
@@ -26,12 +28,22 @@ export interface OrdersUnderTest {
 }
 
 /** A fresh database and bus namespace, and the orders app listening on a free port. */
-export async function startOrdersUnderTest(env: Record<string, string> = {}): Promise<OrdersUnderTest> {
+export async function startOrdersUnderTest(
+  env: Record<string, string> = {},
+  options: { cancelVerdictWaitMs?: number } = {},
+): Promise<OrdersUnderTest> {
   const infra = await testStoreAndBus('orders', [migrationsDir]);
   const { pool, bus } = infra;
   const otherServices = await infra.connect('other-services');
   const config = readConfig({ ...infra.env, ...testSessionEnv(), ...env });
-  const server = buildApp({ pool, bus, config, logger: testLogger, sessions: testSessionVerifier() }).listen(0);
+  const server = buildApp({
+    pool,
+    bus,
+    config,
+    logger: testLogger,
+    sessions: testSessionVerifier(),
+    ...options,
+  }).listen(0);
   return {
     pool,
     bus,
@@ -92,4 +104,29 @@ export async function placeOrder(
     .send({ ticketId: ticket.id })
     .expect(201);
   return { ticket, buyer, orderId: res.body.id as string, order: res.body };
+}
+
+/**
+ * A buyer's DELETE with payments' verdict played: once orders has recorded the cancellation request,
+ * payment.window-closed (reason buyer) is applied to orders as if payments had closed the window. An
+ * answer that comes without a request (404, an order already cancelled or complete) is returned as it is.
+ */
+export async function cancelAsJudged(orders: OrdersUnderTest, cookie: string, orderId: string) {
+  let answered = false;
+  const answer = request(orders.server)
+    .delete(`/api/orders/${orderId}`)
+    .set('Cookie', cookie)
+    .then((res) => ((answered = true), res));
+  while (!answered) {
+    const { rows } = await orders.pool.query<{ requested: boolean }>(
+      "SELECT cancel_requested_at IS NOT NULL AND status = 'created' AS requested FROM orders WHERE id = $1",
+      [orderId],
+    );
+    if (rows[0]?.requested) {
+      await deliver(paymentWindowClosedListener(orders.pool, testLogger), { orderId, reason: 'buyer' });
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return answer;
 }

@@ -1,5 +1,5 @@
 import { recordEvent, RetryLaterError, withTransaction, type OrderStatus, type Pool } from '@microtick/common';
-import { judgeWindow, type WindowState } from '../rules';
+import { judgeWindow, type WindowCloseReason, type WindowState } from '../rules';
 
 /** Why a charge may not start, or 'started' once it is marked in flight. */
 export type ChargeStart =
@@ -29,12 +29,14 @@ export async function startCharges(pool: Pool, requests: ChargeStartRequest[]): 
     judged: boolean;
     held: boolean;
     started: boolean;
+    by_buyer: boolean;
   }>({
     name: 'start-charges',
     text: `WITH input AS (
              SELECT * FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS i (order_id, user_id, n)
            ), o AS (
              SELECT id, user_id, status, price_cents, ticket_held AS held, window_closed_at IS NOT NULL AS judged,
+               window_closed_by_buyer AS by_buyer,
                window_closed_at IS NOT NULL OR expires_at <= clock_timestamp() AS closed,
                EXISTS (SELECT 1 FROM payments p WHERE p.order_id = orders.id AND p.status = 'succeeded') AS paid
              FROM orders WHERE id IN (SELECT order_id FROM input) ORDER BY id FOR UPDATE
@@ -50,6 +52,7 @@ export async function startCharges(pool: Pool, requests: ChargeStartRequest[]): 
            )
            SELECT i.n::int, o.status, o.price_cents, coalesce(o.paid, false) AS paid,
              coalesce(o.closed, false) AS closed, coalesce(o.judged, false) AS judged, coalesce(o.held, false) AS held,
+             coalesce(o.by_buyer, false) AS by_buyer,
              EXISTS (SELECT 1 FROM started s WHERE s.id = o.id) AS started
            FROM input i LEFT JOIN o ON o.id = i.order_id AND o.user_id = i.user_id`,
     values: [requests.map((r) => r.orderId), requests.map((r) => r.userId)],
@@ -59,6 +62,8 @@ export async function startCharges(pool: Pool, requests: ChargeStartRequest[]): 
     const row = byPosition.get(i + 1);
     if (!row || row.status === null) return { outcome: 'not found' };
     if (row.started) return { outcome: 'started', order: { id: request.orderId, priceCents: row.price_cents! } };
+    // Its buyer asked to cancel it: cancelled, whether or not orders has said so yet.
+    if (row.by_buyer) return { outcome: 'cancelled' };
     // An order cancelled because its window closed unpaid has expired, as far as its buyer is concerned.
     if (row.status === 'cancelled') return { outcome: row.judged ? 'expired' : 'cancelled' };
     if (row.status === 'complete' || row.paid) return { outcome: 'paid' };
@@ -97,11 +102,18 @@ export async function endCharge(pool: Pool, orderId: string): Promise<void> {
 export type WindowOutcome = 'closed' | 'closed paid' | 'unchanged';
 
 /**
- * expiration.complete for an order: under its replica row's lock, close the payment window unless a
- * charge is in flight (RetryLaterError: the event comes back). An unpaid close records
- * payment.window-closed in the same transaction; orders expires the order on it.
+ * expiration.complete (reason expired) or order.cancellation-requested (reason buyer) for an order: under
+ * its replica row's lock, close the payment window unless a charge is in flight (RetryLaterError: the
+ * event comes back) or, for an expiry, its end is still ahead. An unpaid close records
+ * payment.window-closed with the reason in the same transaction; orders cancels the order on it. A paid
+ * one closes with nothing to publish: payment.created completes the order, and a buyer's cancel loses.
  */
-export async function closeWindow(pool: Pool, orderId: string, abandonAfterMs: number): Promise<WindowOutcome> {
+export async function closeWindow(
+  pool: Pool,
+  orderId: string,
+  abandonAfterMs: number,
+  reason: WindowCloseReason = 'expired',
+): Promise<WindowOutcome> {
   return withTransaction(pool, async (client) => {
     const { rows } = await client.query<Omit<WindowState, 'paid'> & { now: Date }>(
       `SELECT status, expires_at AS "expiresAt", window_closed_at AS "windowClosedAt",
@@ -114,7 +126,7 @@ export async function closeWindow(pool: Pool, orderId: string, abandonAfterMs: n
     // before it waited, missing the payment that the charge it waited for committed with its end.
     const paid = await client.query("SELECT 1 FROM payments WHERE order_id = $1 AND status = 'succeeded'", [orderId]);
     const state: WindowState & { now: Date } = { ...rows[0], paid: paid.rowCount === 1 };
-    const verdict = judgeWindow(state, state.now, abandonAfterMs);
+    const verdict = judgeWindow(state, state.now, abandonAfterMs, reason);
     if (verdict.action === 'wait') {
       throw new RetryLaterError(
         `order ${orderId}: a charge is in flight or the window is still open`,
@@ -122,11 +134,13 @@ export async function closeWindow(pool: Pool, orderId: string, abandonAfterMs: n
       );
     }
     if (verdict.action === 'none') return 'unchanged';
-    await client.query('UPDATE orders SET window_closed_at = clock_timestamp(), charges_in_flight = 0 WHERE id = $1', [
-      orderId,
-    ]);
+    await client.query(
+      `UPDATE orders SET window_closed_at = clock_timestamp(), charges_in_flight = 0,
+         window_closed_by_buyer = ($2::text = 'buyer' AND $3::boolean) WHERE id = $1`,
+      [orderId, reason, verdict.action === 'close'],
+    );
     if (verdict.action === 'close paid') return 'closed paid';
-    await recordEvent(client, 'payment.window-closed', { orderId });
+    await recordEvent(client, 'payment.window-closed', { orderId, reason });
     return 'closed';
   });
 }

@@ -9,7 +9,7 @@ import {
   type Pool,
   type PoolClient,
 } from '@microtick/common';
-import { chargeDecision } from '../rules';
+import { chargeDecision, type WindowCloseReason } from '../rules';
 import { markEarningsOfRefundedCharges } from './earnings';
 
 export type PaymentStatus = 'succeeded' | 'refund_pending' | 'refunded';
@@ -79,9 +79,10 @@ export async function recordCharges(
 ): Promise<(RecordOutcome | UnknownOrderError)[]> {
   const orderIds = [...new Set(charges.map((c) => c.orderId))];
   const results = await withTransaction(pool, async (client) => {
-    const locked = await client.query<{ id: string; status: OrderStatus; windowClosed: boolean }>({
+    const locked = await client.query<{ id: string; status: OrderStatus; windowClosedBy: WindowCloseReason | null }>({
       name: 'lock-charged-orders',
-      text: `SELECT id, status, window_closed_at IS NOT NULL AS "windowClosed"
+      text: `SELECT id, status, CASE WHEN window_closed_at IS NULL THEN NULL
+                 WHEN window_closed_by_buyer THEN 'buyer' ELSE 'expired' END AS "windowClosedBy"
              FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
       values: [orderIds],
     });
@@ -108,7 +109,7 @@ export async function recordCharges(
       }
       const decision = chargeDecision({
         status: order.status,
-        windowClosed: order.windowClosed,
+        windowClosed: order.windowClosedBy ?? false,
         paidByAnotherCharge: paidOrders.has(order.id),
       });
       const reason =
