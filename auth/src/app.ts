@@ -63,17 +63,21 @@ export function buildApp({ pool, config, logger, redis, mailer }: AuthDeps) {
       message: 'Too many failed sign-ins for this account, try again later',
     });
   const issuer = { pool, config, signing: keys.signing };
-  // Reset links one email address is sent, whoever asks for them; counted whether or not it has an account.
-  const resetsPerEmail = sharedRateLimit({
-    redis,
-    prefix: 'rl:auth:reset-email:',
-    limit: config.PASSWORD_RESET_EMAIL_LIMIT,
-    windowSeconds: 3600,
-    keyGenerator: (req) => lockoutAccount(req.body?.email),
-    skip: (req) => lockoutAccount(req.body?.email) === '',
-    logger,
-    message: 'Too many reset emails for this address, try again later',
-  });
+  // Reset links one email address is sent, counted whether or not it has an account: PASSWORD_RESET_EMAIL_LIMIT
+  // an hour per client address asking, so that a stranger asking for someone's address spends only their own
+  // budget and the owner can still get a link, and four times that from all clients together, which bounds
+  // how much mail anyone can make auth send one person.
+  const resetsPerEmail = (scope: 'asker' | 'all') =>
+    sharedRateLimit({
+      redis,
+      prefix: `rl:auth:reset-email:${scope}:`,
+      limit: config.PASSWORD_RESET_EMAIL_LIMIT * (scope === 'all' ? 4 : 1),
+      windowSeconds: 3600,
+      keyGenerator: (req) => lockoutAccount(req.body?.email) + (scope === 'asker' ? ` ${req.ip}` : ''),
+      skip: (req) => lockoutAccount(req.body?.email) === '',
+      logger,
+      message: 'Too many reset emails for this address, try again later',
+    });
   const routes = Router()
     .use(jwksRouter(keys.jwks))
     .use(signupRouter(issuer, addressLimit('signup')))
@@ -91,7 +95,7 @@ export function buildApp({ pool, config, logger, redis, mailer }: AuthDeps) {
         mailer: mailer ?? createMailer({ url: config.SMTP_URL, from: config.MAIL_FROM, logger }),
         appUrl: config.APP_URL,
         logger,
-        requestLimits: [addressLimit('password-reset'), resetsPerEmail],
+        requestLimits: [addressLimit('password-reset'), resetsPerEmail('asker'), resetsPerEmail('all')],
         confirmLimits: [addressLimit('password-reset-confirm')],
       }),
     )

@@ -192,6 +192,21 @@ describe('POST /api/users/password-reset and /confirm', () => {
     await resetMail(user.email, 2);
   });
 
+  it("does not let a stranger who uses up an address's reset emails lock its owner out of a link", async () => {
+    const app = auth.app({ PASSWORD_RESET_EMAIL_LIMIT: '2' });
+    const user = await signUp(app);
+    const from = (client: string) =>
+      request(app).post('/api/users/password-reset').set('X-Forwarded-For', client).send({ email: user.email });
+    await from('198.51.100.7').expect(202);
+    await from('198.51.100.7').expect(202);
+    await from('198.51.100.7').expect(429);
+    await from('203.0.113.20').expect(202);
+    // From all clients together, four times the limit: then nobody can make auth mail this address more.
+    for (const client of ['203.0.113.20', '203.0.113.21', '203.0.113.21', '203.0.113.22', '203.0.113.22'])
+      await from(client).expect(202);
+    await from('203.0.113.23').expect(429);
+  });
+
   it('limits requests and confirmations per client address', async () => {
     const app = auth.app({ AUTH_RATE_LIMIT: '2' });
     for (const path of ['/api/users/password-reset', '/api/users/password-reset/confirm']) {
