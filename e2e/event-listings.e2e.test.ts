@@ -9,6 +9,7 @@ import { browserSuite, expectText, signUpInBrowser } from '@microtick/devstack';
  */
 
 const PASSWORD = 'a good long password';
+const PHONE = { width: 375, height: 812 };
 
 const run = Date.now().toString(36);
 const email = (who: string) => `${who}-events-${run}@example.com`;
@@ -29,6 +30,17 @@ describe('web client: tickets for events, on the real stack', () => {
 
   const cardTitles = async (page: Page) =>
     page.getByTestId('ticket-card').locator('.ticket-card-title').allTextContents();
+
+  /** Waits until the home page lists these titles, in this order (a filter applied in place renders later). */
+  async function expectCards(page: Page, titles: string[]): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline && JSON.stringify(await cardTitles(page)) !== JSON.stringify(titles)) {
+      await page.waitForTimeout(100);
+    }
+    expect(await cardTitles(page)).toEqual(titles);
+  }
+
+  const sessionOf = async (page: Page) => page.context().cookies();
 
   afterEach(() => {
     expect(pageErrors).toEqual([]);
@@ -105,23 +117,66 @@ describe('web client: tickets for events, on the real stack', () => {
     await buyer.goto(`/?q=${encodeURIComponent(token)}`);
     expect(await cardTitles(buyer)).toEqual([`${token} semi`, `${token} opener`, `${token} final`]);
 
-    await buyer.getByTestId('sort').selectOption('startsAt');
-    await buyer.getByRole('button', { name: 'Search' }).click();
+    // With JavaScript each control applies as it changes, keeping the search, and focus stays on it (here
+    // from the keyboard: the next option).
+    await buyer.getByTestId('sort').focus();
+    await buyer.keyboard.press('ArrowDown');
     await buyer.waitForURL(/sort=startsAt/);
-    expect(await cardTitles(buyer)).toEqual([`${token} final`, `${token} semi`, `${token} opener`]);
+    await expectCards(buyer, [`${token} final`, `${token} semi`, `${token} opener`]);
+    expect(new URL(buyer.url()).searchParams.get('q')).toBe(token);
+    expect(await buyer.evaluate<string | null>("document.activeElement?.getAttribute('data-testid')")).toBe('sort');
     await shot(buyer, 'home-by-date');
 
     await buyer.getByTestId('sort').selectOption('price');
-    await buyer.getByRole('button', { name: 'Search' }).click();
     await buyer.waitForURL(/sort=price/);
-    expect(await cardTitles(buyer)).toEqual([`${token} opener`, `${token} semi`, `${token} final`]);
+    await expectCards(buyer, [`${token} opener`, `${token} semi`, `${token} final`]);
 
     await buyer.getByTestId('from').fill(day(15));
+    await buyer.waitForURL(new RegExp(`from=${day(15)}`));
+    await expectCards(buyer, [`${token} opener`, `${token} semi`]);
+    // Half a date typed from the keyboard is not applied; the whole one is.
+    await buyer.getByTestId('to').focus();
+    await buyer.keyboard.type('1');
+    await buyer.waitForTimeout(1500);
+    expect(new URL(buyer.url()).searchParams.get('to')).toBe('');
     await buyer.getByTestId('to').fill(day(25));
-    await buyer.getByRole('button', { name: 'Search' }).click();
-    await buyer.waitForURL(/from=/);
-    expect(await cardTitles(buyer)).toEqual([`${token} semi`]);
+    await buyer.waitForURL(new RegExp(`to=${day(25)}`));
+    await expectCards(buyer, [`${token} semi`]);
+    expect(new URL(buyer.url()).searchParams.get('sort')).toBe('price');
     await shot(buyer, 'home-date-filter');
+
+    // Without JavaScript nothing happens until Search, which applies them all.
+    const noScript = await newPage({ javaScriptEnabled: false });
+    await noScript.goto(`/?q=${encodeURIComponent(token)}`);
+    await noScript.getByTestId('sort').selectOption('startsAt');
+    await noScript.getByTestId('from').fill(day(15));
+    await noScript.waitForTimeout(1000);
+    expect(new URL(noScript.url()).searchParams.get('sort')).toBeNull();
+    await noScript.getByRole('button', { name: 'Search' }).click();
+    await noScript.waitForURL(/sort=startsAt/);
+    expect(await cardTitles(noScript)).toEqual([`${token} semi`, `${token} opener`]);
+  }, 60_000);
+
+  it('gives the home page’s controls and the header’s links 44 px touch targets on a phone', async () => {
+    const phone = await newPage({ viewport: PHONE }, async (context) => context.addCookies(await sessionOf(buyer)));
+    await phone.goto('/');
+    const targets = [
+      phone.getByRole('link', { name: 'MicroTick', exact: true }),
+      phone.getByRole('link', { name: 'Sell a ticket' }),
+      phone.getByRole('link', { name: 'My tickets' }),
+      phone.getByRole('link', { name: 'My orders' }),
+      phone.getByRole('link', { name: 'Get paid' }),
+      phone.getByRole('button', { name: 'Sign out' }),
+      phone.getByLabel('Search tickets by event or venue'),
+      phone.getByRole('button', { name: 'Search' }),
+      phone.getByTestId('sort'),
+      phone.getByTestId('from'),
+      phone.getByTestId('to'),
+    ];
+    const heights: Record<string, number> = {};
+    for (const target of targets) heights[String(target)] = (await target.boundingBox())?.height ?? 0;
+    expect(Object.entries(heights).filter(([, height]) => height < 44)).toEqual([]);
+    await shot(phone, 'home-phone-targets');
   }, 60_000);
 
   it('withdraws a listing after a confirm step: gone for buyers, shown as withdrawn to the seller', async () => {
@@ -160,6 +215,19 @@ describe('web client: tickets for events, on the real stack', () => {
     await seller.goto('/tickets/mine');
     await expectText(seller.getByTestId('my-ticket').filter({ hasText: ticket.title }), 'Event started');
     await shot(seller, 'my-tickets-event-started');
+  }, 60_000);
+
+  it('wraps a title of one long word on the withdraw page at phone width, as on the ticket page', async () => {
+    const ticket = await listByApi(seller, { title: `${'Supercalifragilistic'.repeat(8)}${run}`, price: 18 });
+    expect(ticket.title.length).toBeGreaterThan(160);
+    const phone = await newPage({ viewport: PHONE }, async (context) => context.addCookies(await sessionOf(seller)));
+    for (const path of [`/tickets/${ticket.id}`, `/tickets/${ticket.id}/withdraw`]) {
+      await phone.goto(path);
+      await phone.getByTestId('ticket-title').waitFor();
+      const width = await phone.evaluate<number>('document.documentElement.scrollWidth');
+      expect({ path, width }).toEqual({ path, width: PHONE.width });
+    }
+    await shot(phone, 'withdraw-long-title');
   }, 60_000);
 
   it('withdraws a listing without JavaScript', async () => {

@@ -131,6 +131,7 @@ describe('the buyer journey in the browser, on the real stack', () => {
     expect(response?.status()).toBe(200);
     const missing = await visitor.goto('/no-such-page');
     expect(missing?.status()).toBe(404);
+    expect(await visitor.title()).toBe('Not found · MicroTick');
     await check(visitor, 'not-found');
 
     // Signed in, someone else's order or a made-up one is not found either, and says so without JavaScript.
@@ -140,9 +141,59 @@ describe('the buyer journey in the browser, on the real stack', () => {
       const res = await member.goto(url);
       expect({ url, status: res?.status() }).toEqual({ url, status: 404 });
       await member.getByTestId('not-found').waitFor();
+      expect({ url, title: await member.title() }).toEqual({ url, title: 'Not found · MicroTick' });
     }
     await check(member, 'not-found-no-js', { javaScript: false });
   }, 60_000);
+
+  it.each([
+    { how: 'with JavaScript', javaScriptEnabled: true },
+    { how: 'without JavaScript', javaScriptEnabled: false },
+  ])(
+    'checks the sign-up and sign-in forms in the browser before they are sent, $how, and shows Show only where it works',
+    async ({ javaScriptEnabled }) => {
+      const page = await newPage({ javaScriptEnabled });
+      const posts: string[] = [];
+      page.on('request', (request) => {
+        if (request.method() === 'POST') posts.push(request.url());
+      });
+      const revealCount = async (name: string) => {
+        // With JavaScript the button comes with hydration: wait for it before counting.
+        if (javaScriptEnabled) await page.getByTestId(`reveal-${name}`).waitFor();
+        return page.getByTestId(`reveal-${name}`).count();
+      };
+      const invalid = (label: string, exact = false) =>
+        page
+          .getByLabel(label, { exact })
+          .evaluate((input) => !(input as unknown as { validity: { valid: boolean } }).validity.valid);
+
+      await page.goto('/auth/signup');
+      expect(await revealCount('password')).toBe(javaScriptEnabled ? 1 : 0);
+      await page.getByRole('button', { name: 'Create account' }).click();
+      expect(await invalid('Email')).toBe(true);
+      await page.getByLabel('Email').fill('not an email');
+      await page.getByLabel('Password', { exact: true }).fill('short');
+      await page.getByRole('button', { name: 'Create account' }).click();
+      expect(await invalid('Email')).toBe(true);
+      await page.getByLabel('Email').fill(email(`checked-${javaScriptEnabled ? 'js' : 'nojs'}`));
+      await page.getByRole('button', { name: 'Create account' }).click();
+      expect(await invalid('Password', true)).toBe(true); // under 12 characters
+      expect(await page.getByLabel('Password', { exact: true }).getAttribute('autocomplete')).toBe('new-password');
+
+      await page.goto('/auth/signin');
+      expect(await revealCount('password')).toBe(javaScriptEnabled ? 1 : 0);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      expect(await invalid('Email')).toBe(true);
+      expect(await page.getByLabel('Password', { exact: true }).getAttribute('autocomplete')).toBe('current-password');
+
+      await page.goto('/auth/reset-password?token=not-a-real-token');
+      expect(await revealCount('newPassword')).toBe(javaScriptEnabled ? 1 : 0);
+
+      await page.waitForTimeout(500);
+      expect(posts).toEqual([]);
+    },
+    60_000,
+  );
 
   it('lets a seller and a buyer do everything with JavaScript turned off', async () => {
     const seller = await newPage({ javaScriptEnabled: false });

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { ApplyOnChange } from '@/components/tickets/ApplyOnChange';
 import { TicketCard } from '@/components/tickets/TicketCard';
 import { TimeZoneField } from '@/components/tickets/TimeZoneField';
 import { FormAlert } from '@/components/ui/FormAlert';
@@ -109,6 +110,7 @@ export default async function HomePage({
               <input type="date" name="to" defaultValue={toDay} data-testid="to" />
             </label>
             <TimeZoneField />
+            <ApplyOnChange />
           </div>
           {searchError ? (
             <p id="search-q-error" className="field-error" role="alert" data-testid="error-q">

@@ -29,6 +29,9 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
       data = null;
     }
   }
-  if (!response.ok) return { ok: false, status: response.status, errors: parseErrors(data, response.status) };
+  if (!response.ok) {
+    const errors = parseErrors(data, response.status, response.headers.get('retry-after'));
+    return { ok: false, status: response.status, errors };
+  }
   return { ok: true, status: response.status, data: data as T };
 }

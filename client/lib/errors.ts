@@ -1,7 +1,12 @@
 import type { FieldError } from './types';
 
-/** Reads `{ errors: [{ message, field? }] }`; anything else becomes one generic message. */
-export function parseErrors(body: unknown, status: number): FieldError[] {
+/**
+ * Reads `{ errors: [{ message, field? }] }`; anything else becomes one generic message. A 429 that says how
+ * long to wait (`retryAfter`, the Retry-After header) is told in those words: the services say only "later".
+ */
+export function parseErrors(body: unknown, status: number, retryAfter?: string | null): FieldError[] {
+  const wait = status === 429 ? retryAfterSeconds(retryAfter) : null;
+  if (wait !== null) return [{ message: tooManyAttemptsMessage(wait) }];
   if (body && typeof body === 'object' && Array.isArray((body as { errors?: unknown }).errors)) {
     const errors = (body as { errors: unknown[] }).errors
       .filter((e): e is { message: unknown; field?: unknown } => !!e && typeof e === 'object' && 'message' in e)
@@ -22,6 +27,23 @@ export function fallbackMessage(status: number): string {
   if (status === 429) return 'Too many attempts. Please wait a moment and try again.';
   if (status >= 500) return 'Something went wrong on our side. Please try again.';
   return `Request failed (${status}).`;
+}
+
+// An HTTP date as senders write it (IMF-fixdate); Date.parse alone reads almost anything, "-5" included.
+const HTTP_DATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/** Retry-After in whole seconds from now: delay-seconds or an HTTP date; null when absent or unreadable. */
+export function retryAfterSeconds(header: string | null | undefined, now = Date.now()): number | null {
+  const value = header?.trim() ?? '';
+  if (/^\d+$/.test(value)) return Number(value);
+  const at = HTTP_DATE.test(value) ? Date.parse(value) : NaN;
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** The wait in seconds under a minute, else in minutes rounded up (a 900 s window reads "15 minutes"). */
+export function tooManyAttemptsMessage(seconds: number): string {
+  const [count, unit] = seconds < 60 ? [Math.max(1, seconds), 'second'] : [Math.ceil(seconds / 60), 'minute'];
+  return `Too many attempts. Try again in ${count} ${unit}${count === 1 ? '' : 's'}.`;
 }
 
 /** Field errors for the form's own fields go next to them; the rest above the form. */

@@ -1,4 +1,5 @@
 import {
+  dateFilterReady,
   dayBoundary,
   formatEventStart,
   fromDateTimeLocal,
@@ -45,5 +46,15 @@ describe('event times', () => {
     expect(dayBoundary('2027-05-01', 'start', 120)).toBe('2027-05-01T00:00:00+02:00');
     expect(dayBoundary('2027-05-01', 'end', -300)).toBe('2027-05-01T23:59:59-05:00');
     expect(dayBoundary('2027-13-01', 'start')).toBeNull();
+  });
+
+  it.each([
+    ['a whole day', '2027-05-01', false, true],
+    ['a cleared field', '', false, true],
+    ['a partly typed date', '', true, false],
+    ['a year still being typed', '0202-05-01', false, false],
+    ['a value that is no day', '2027-13-01', false, false],
+  ])('applies the date filter as it changes, or not, for %s', (_what, value, badInput, ready) => {
+    expect(dateFilterReady(value, badInput)).toBe(ready);
   });
 });

@@ -50,6 +50,17 @@ export function dayBoundary(day: string, edge: 'start' | 'end', offsetMinutesEas
 }
 
 /**
+ * Whether the home page's date filter applies its field's value as it changes (with JavaScript): when it
+ * was cleared or holds a whole day. Not while a day is being typed: a partly typed date reads '' with
+ * `badInput`, and a year typed digit by digit passes through 0002, 0020 and 0202 first.
+ */
+export function dateFilterReady(value: string, badInput: boolean): boolean {
+  if (badInput) return false;
+  if (value === '') return true;
+  return dayBoundary(value, 'start') !== null && Number(value.slice(0, 4)) >= 1000;
+}
+
+/**
  * What the sell form sends as `startsAt` for its datetime-local value: `undefined` when an edit leaves it
  * as it was (so it keeps the offset it was given, and an edit still saves once it passed), `null` for no
  * start, else the start read by `read`. A value that cannot be read is sent as typed, so the API refuses

@@ -57,7 +57,10 @@ export async function serverWrite<T = unknown>(
   } catch {
     data = null;
   }
-  if (!response.ok) return { ok: false, status: response.status, errors: parseErrors(data, response.status) };
+  if (!response.ok) {
+    const errors = parseErrors(data, response.status, response.headers.get('retry-after'));
+    return { ok: false, status: response.status, errors };
+  }
   return { ok: true, status: response.status, data: data as T };
 }
 

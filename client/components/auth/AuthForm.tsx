@@ -11,6 +11,12 @@ import { Field } from '../ui/Field';
 import { FormCard } from '../ui/FormCard';
 import { SubmitButton } from '../ui/SubmitButton';
 
+// Auth's rules (auth/src/http/credentials.ts, auth/src/rules.ts): sign-in still takes the 8-character
+// passwords of older accounts; a new password has at least 12.
+const PASSWORD_MIN_LENGTH = 8;
+const NEW_PASSWORD_MIN_LENGTH = 12;
+const PASSWORD_MAX_LENGTH = 128;
+
 export function AuthForm({ mode, next }: { mode: 'signup' | 'signin'; next?: string }) {
   const router = useRouter();
   const signup = mode === 'signup';
@@ -30,7 +36,7 @@ export function AuthForm({ mode, next }: { mode: 'signup' | 'signin'; next?: str
 
   const otherHref = `${signup ? '/auth/signin' : '/auth/signup'}${next ? `?next=${encodeURIComponent(target)}` : ''}`;
   return (
-    <FormCard form={form} testId={`${mode}-form`}>
+    <FormCard form={form} testId={`${mode}-form`} validate>
       <input type="hidden" name="mode" value={mode} />
       <input type="hidden" name="next" value={target} />
       <Field {...field('email')} label="Email" type="email" autoComplete="email" required />
@@ -41,6 +47,8 @@ export function AuthForm({ mode, next }: { mode: 'signup' | 'signin'; next?: str
         autoComplete={signup ? 'new-password' : 'current-password'}
         hint={signup ? '12 to 128 characters, not one of the most common passwords, not your email.' : undefined}
         required
+        minLength={signup ? NEW_PASSWORD_MIN_LENGTH : PASSWORD_MIN_LENGTH}
+        maxLength={PASSWORD_MAX_LENGTH}
       />
       {!signup && (
         <p className="small">

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, type InputHTMLAttributes } from 'react';
+import { useHydrated } from '@/lib/use-hydrated';
 
 type Props = InputHTMLAttributes<HTMLInputElement> & {
   name: string;
@@ -13,10 +14,12 @@ type Props = InputHTMLAttributes<HTMLInputElement> & {
 
 /**
  * A labelled input with its hint and error tied to it for screen readers. A password field has a
- * Show/Hide toggle, so a long password can be checked before it is sent.
+ * Show/Hide toggle, so a long password can be checked before it is sent; the toggle needs JavaScript, so
+ * it appears once the page is hydrated and never as a dead button.
  */
 export function Field({ name, label, error, hint, counter, id, type, ...input }: Props) {
   const [revealed, setRevealed] = useState(false);
+  const hydrated = useHydrated();
   const inputId = id ?? `field-${name}`;
   const hintId = hint ? `${inputId}-hint` : undefined;
   const errorId = error ? `${inputId}-error` : undefined;
@@ -44,16 +47,18 @@ export function Field({ name, label, error, hint, counter, id, type, ...input }:
       {password ? (
         <div className="field-row">
           {field}
-          <button
-            type="button"
-            className="button button-secondary"
-            aria-controls={inputId}
-            aria-pressed={revealed}
-            data-testid={`reveal-${name}`}
-            onClick={() => setRevealed((shown) => !shown)}
-          >
-            {revealed ? 'Hide' : 'Show'}
-          </button>
+          {hydrated && (
+            <button
+              type="button"
+              className="button button-secondary"
+              aria-controls={inputId}
+              aria-pressed={revealed}
+              data-testid={`reveal-${name}`}
+              onClick={() => setRevealed((shown) => !shown)}
+            >
+              {revealed ? 'Hide' : 'Show'}
+            </button>
+          )}
         </div>
       ) : (
         field

@@ -4,6 +4,13 @@ import { z } from 'zod';
 // PostgreSQL cannot store NUL, and no title, venue or seat needs control characters or unpaired surrogates.
 const noControlCharacters = (text: string) => !/[\p{Cc}\p{Cs}]/u.test(text);
 
+/**
+ * Whether text shows anything: a character other than whitespace and format characters (\p{Cf}: zero-width
+ * space and joiner, BOM, …). Text of those alone makes an empty heading and an empty link, so it counts as
+ * blank; they are left in text that has more, as a joiner inside an emoji sequence.
+ */
+export const isVisibleText = (text: string) => /[^\s\p{Cf}]/u.test(text);
+
 const text = (name: string, max: number) =>
   z
     .string({ error: `${name} must be a string` })
@@ -18,11 +25,11 @@ export const ticketBodySchema = z
     title: z
       .string({ error: 'Title must be a string' })
       .trim()
-      .min(1, 'Title is required')
+      .refine(isVisibleText, 'Title is required')
       .max(200, 'Title must be at most 200 characters')
       .refine(noControlCharacters, 'Title must not contain control characters'),
     price: priceSchema,
-    venue: text('Venue', 120).pipe(z.string().min(1, 'Venue must not be empty')).nullable().optional(),
+    venue: text('Venue', 120).pipe(z.string().refine(isVisibleText, 'Venue must not be empty')).nullable().optional(),
     startsAt: z
       .string({ error: 'Start must be a date-time' })
       .pipe(
@@ -36,7 +43,7 @@ export const ticketBodySchema = z
       .optional(),
     // A blank seat is no seat: forms send the empty field.
     seat: text('Seat', 60)
-      .transform((seat) => seat || null)
+      .transform((seat) => (isVisibleText(seat) ? seat : null))
       .nullable()
       .optional(),
   })

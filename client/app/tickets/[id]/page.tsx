@@ -32,7 +32,9 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
       </p>
       <div className="card">
         <div className="ticket-detail-head">
-          <h1 data-testid="ticket-title">{ticket.title}</h1>
+          <h1 className="ticket-title" data-testid="ticket-title">
+            {ticket.title}
+          </h1>
           <TicketStatusBadge status={status} />
         </div>
         <EventDetails ticket={ticket} />

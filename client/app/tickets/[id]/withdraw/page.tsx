@@ -30,7 +30,9 @@ export default async function WithdrawTicketPage({
     <div className="narrow">
       <h1>Withdraw listing</h1>
       <div className="card" data-testid="withdraw-confirm">
-        <h2 data-testid="ticket-title">{ticket.title}</h2>
+        <h2 className="ticket-title" data-testid="ticket-title">
+          {ticket.title}
+        </h2>
         <EventDetails ticket={ticket} />
         {problem ? (
           <p className="notice" data-testid="withdraw-locked">
