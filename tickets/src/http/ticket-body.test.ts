@@ -45,6 +45,18 @@ describe('a ticket body', () => {
     expect(firstError({ title })).toEqual({ field: 'title', message: 'Title is required' });
   });
 
+  it.each([
+    ['a right-to-left override', 'Gig a\u202Eb'],
+    ['a left-to-right embedding', 'Gig \u202Aa'],
+    ['a first-strong isolate', 'Gig \u2068a\u2069'],
+  ])('refuses a title with %s, which reorders what a reader sees', (_what, title) => {
+    expect(firstError({ title })).toEqual({ field: 'title', message: 'Title must not contain control characters' });
+  });
+
+  it('takes the direction marks U+200E and U+200F inside a title (mixed-direction names need them)', () => {
+    expect(firstError({ title: 'Gig \u200Fשלום\u200E live' })).toBeUndefined();
+  });
+
   it('refuses a venue of format characters alone as empty', () => {
     expect(firstError({ venue: '\u200B \u2060' })).toEqual({ field: 'venue', message: 'Venue must not be empty' });
   });

@@ -1,8 +1,10 @@
 import { priceSchema, toCents } from '@microtick/common';
 import { z } from 'zod';
 
-// PostgreSQL cannot store NUL, and no title, venue or seat needs control characters or unpaired surrogates.
-const noControlCharacters = (text: string) => !/[\p{Cc}\p{Cs}]/u.test(text);
+// PostgreSQL cannot store NUL, and no title, venue or seat needs control characters or unpaired surrogates,
+// nor the bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) that make text
+// read in another order than it is stored ("Trojan Source"); the marks U+200E and U+200F stay allowed.
+const noControlCharacters = (text: string) => !/[\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]/u.test(text);
 
 /**
  * Whether text shows anything: a character other than whitespace and format characters (\p{Cf}: zero-width
