@@ -181,7 +181,14 @@ describe('races between a buyer and a seller or the buyer themself', () => {
       ]);
       const paid = ordered.status === 201 ? await payWithin2s(buyer, ordered.body.id) : undefined;
       outcomes.push(`withdraw ${withdrawn.status}, order ${ordered.status}, pay ${paid?.status ?? '-'}`);
-      if (withdrawn.status === 204) expect({ round, pay: paid?.status }).not.toEqual({ round, pay: 201 });
+      if (withdrawn.status === 204) {
+        expect({ round, pay: paid?.status }).not.toEqual({ round, pay: 201 });
+        // An order placed before orders heard of the withdrawal is cancelled, not left unpayable until it expires.
+        if (ordered.status === 201) {
+          const status = await settledOrder(buyer, ordered.body.id);
+          expect({ round, order: status }).toEqual({ round, order: 'cancelled' });
+        }
+      }
       if (paid?.status === 201) {
         expect({ round, withdraw: withdrawn.status }).toEqual({ round, withdraw: 409 });
         await eventually(async () => (await seller.request('GET', `/api/tickets/${ticketId}`)).body.status === 'sold');

@@ -119,6 +119,38 @@ describe('ticket replica', () => {
   });
 });
 
+describe('a ticket withdrawn while an order for it was being placed', () => {
+  const requestsFor = async (orderId: string) =>
+    (
+      await orders.pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM outbox WHERE subject = 'order.cancellation-requested' AND envelope->'data'->>'orderId' = $1",
+        [orderId],
+      )
+    ).rows[0].n;
+
+  it("asks payments to close the order's window once, even when the withdrawal is delivered again", async () => {
+    const { orderId, ticket } = await placeOrder(orders);
+    const listener = ticketUpdatedListener(orders.pool, testLogger);
+    const withdrawn = aTicketUpdated(ticket, { version: 1, status: 'withdrawn' });
+    await deliver(listener, withdrawn);
+    await deliver(listener, withdrawn);
+    expect(await requestsFor(orderId)).toBe(1);
+    // Payments' verdict cancels it, and the buyer's hold is free again.
+    await deliver(paymentWindowClosedListener(orders.pool, testLogger), { orderId, reason: 'buyer' });
+    expect(await findOrder(orders.pool, orderId)).toMatchObject({ status: 'cancelled', cancelReason: 'buyer' });
+  });
+
+  it('asks nothing for a withdrawn ticket without an open order', async () => {
+    const { orderId, ticket, buyer } = await placeOrder(orders);
+    expect((await cancelAsJudged(orders, buyer.cookie, orderId)).status).toBe(204);
+    await deliver(
+      ticketUpdatedListener(orders.pool, testLogger),
+      aTicketUpdated(ticket, { version: 1, status: 'withdrawn' }),
+    );
+    expect(await requestsFor(orderId)).toBe(1);
+  });
+});
+
 describe('payment.window-closed', () => {
   it('cancels an order that is still created, marks it expired and records order.updated cancelled', async () => {
     const placed = await placeOrder(orders);

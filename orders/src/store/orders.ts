@@ -1,4 +1,4 @@
-import { recordEvent, type OrderStatus, type Pool, type PoolClient } from '@microtick/common';
+import { recordEvent, withTransaction, type OrderStatus, type Pool, type PoolClient } from '@microtick/common';
 import { heldTickets } from './held-tickets';
 
 export interface OrderRecord {
@@ -126,4 +126,26 @@ export async function requestCancellation(client: PoolClient, order: OrderRecord
 export async function currentStatus(pool: Pool, id: string): Promise<OrderStatus | undefined> {
   const { rows } = await pool.query<{ status: OrderStatus }>('SELECT status FROM orders WHERE id = $1', [id]);
   return rows[0]?.status;
+}
+
+/**
+ * Asks payments to close the window of every open order for a ticket its seller withdrew (at most one:
+ * one open order per ticket), once each; returns the orders asked for.
+ */
+export async function requestCancellationOfOpenOrders(pool: Pool, ticketId: string): Promise<string[]> {
+  const { rows } = await pool.query<{ id: string }>(
+    "SELECT id FROM orders WHERE ticket_id = $1 AND status = 'created' AND cancel_requested_at IS NULL",
+    [ticketId],
+  );
+  const asked: string[] = [];
+  for (const { id } of rows) {
+    await withTransaction(pool, async (client) => {
+      const order = await lockOrder(client, id);
+      if (order?.status === 'created' && !order.cancelRequestedAt) {
+        await requestCancellation(client, order);
+        asked.push(id);
+      }
+    });
+  }
+  return asked;
 }
