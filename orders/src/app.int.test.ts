@@ -4,6 +4,7 @@ import { deliver, eventually, sessionCookie, testLogger } from '@microtick/devst
 import request from 'supertest';
 import {
   cancelAsJudged,
+  cancellationRequestsFor,
   firstUpdateOf,
   outboxEventsFor,
   placeOrder,
@@ -218,13 +219,7 @@ describe('GET /api/orders/:id', () => {
 });
 
 describe('DELETE /api/orders/:id', () => {
-  const cancellationRequests = async (orderId: string) =>
-    (
-      await orders.pool.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM outbox WHERE subject = 'order.cancellation-requested' AND envelope->'data'->>'orderId' = $1",
-        [orderId],
-      )
-    ).rows[0].n;
+  const cancellationRequests = (orderId: string) => cancellationRequestsFor(orders.pool, orderId);
 
   it("asks payments, the window's judge, to cancel an open order, and answers 204 on its verdict with order.updated cancelled", async () => {
     const placed = await placeOrder(orders);
@@ -265,14 +260,7 @@ describe('DELETE /api/orders/:id', () => {
       errors: [{ message: 'Your cancellation is on its way; look at the order again in a moment' }],
     });
     await cancel().expect(503);
-    expect(
-      (
-        await impatient.pool.query(
-          "SELECT count(*)::int AS n FROM outbox WHERE subject = 'order.cancellation-requested' AND envelope->'data'->>'orderId' = $1",
-          [order.id],
-        )
-      ).rows[0].n,
-    ).toBe(1);
+    expect(await cancellationRequestsFor(impatient.pool, order.id)).toBe(1);
     expect((await findOrder(impatient.pool, order.id))?.status).toBe('created');
     expect((await cancelAsJudged(impatient, buyer.cookie, order.id)).status).toBe(204);
   });

@@ -7,6 +7,7 @@ import { findOrder } from '../store/orders';
 import { findTicket } from '../store/tickets';
 import {
   cancelAsJudged,
+  cancellationRequestsFor,
   firstUpdateOf,
   outboxEventsFor,
   placeOrder,
@@ -120,13 +121,7 @@ describe('ticket replica', () => {
 });
 
 describe('a ticket withdrawn while an order for it was being placed', () => {
-  const requestsFor = async (orderId: string) =>
-    (
-      await orders.pool.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM outbox WHERE subject = 'order.cancellation-requested' AND envelope->'data'->>'orderId' = $1",
-        [orderId],
-      )
-    ).rows[0].n;
+  const requestsFor = (orderId: string) => cancellationRequestsFor(orders.pool, orderId);
 
   it("asks payments to close the order's window once, even when the withdrawal is delivered again", async () => {
     const { orderId, ticket } = await placeOrder(orders);

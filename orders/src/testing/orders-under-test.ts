@@ -130,3 +130,12 @@ export async function cancelAsJudged(orders: OrdersUnderTest, cookie: string, or
   }
   return answer;
 }
+
+/** How many times orders asked payments to cancel this order (order.cancellation-requested in its outbox). */
+export async function cancellationRequestsFor(pool: Pool, orderId: string): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM outbox WHERE subject = 'order.cancellation-requested' AND envelope->'data'->>'orderId' = $1",
+    [orderId],
+  );
+  return rows[0].n;
+}
