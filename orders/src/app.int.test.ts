@@ -257,7 +257,12 @@ describe('DELETE /api/orders/:id', () => {
     const cancel = () => request(impatient.server).delete(`/api/orders/${order.id}`).set('Cookie', buyer.cookie);
     const res = await cancel().expect(503);
     expect(res.body).toEqual({
-      errors: [{ message: 'Your cancellation is on its way; look at the order again in a moment' }],
+      errors: [
+        {
+          message:
+            'The cancellation is not confirmed yet (a payment may still be going through); look at the order again in a moment',
+        },
+      ],
     });
     await cancel().expect(503);
     expect(await cancellationRequestsFor(impatient.pool, order.id)).toBe(1);

@@ -42,7 +42,9 @@ export function cancelOrderRouter(pool: Pool, { verdictWaitMs = 5_000 }: CancelO
       const status = await verdictFor(pool, id, verdictWaitMs);
       if (status === 'complete') throw new ConflictError(COMPLETED);
       if (status !== 'cancelled') {
-        throw new ServiceUnavailableError('Your cancellation is on its way; look at the order again in a moment');
+        throw new ServiceUnavailableError(
+          'The cancellation is not confirmed yet (a payment may still be going through); look at the order again in a moment',
+        );
       }
     }
     res.status(204).end();
