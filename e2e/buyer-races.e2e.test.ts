@@ -186,7 +186,12 @@ describe('races between a buyer and a seller or the buyer themself', () => {
         // An order placed before orders heard of the withdrawal is cancelled, not left unpayable until it expires.
         if (ordered.status === 201) {
           const status = await settledOrder(buyer, ordered.body.id);
-          expect({ round, order: status }).toEqual({ round, order: 'cancelled' });
+          const { cancelReason } = (await buyer.request('GET', `/api/orders/${ordered.body.id}`)).body;
+          expect({ round, order: status, cancelReason }).toEqual({
+            round,
+            order: 'cancelled',
+            cancelReason: 'withdrawn',
+          });
         }
       }
       if (paid?.status === 201) {

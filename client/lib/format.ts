@@ -37,13 +37,14 @@ export function ticketDisplayStatus(
   return ticket.status;
 }
 
-export type OrderDisplayStatus = 'awaiting-payment' | 'complete' | 'cancelled' | 'expired';
+export type OrderDisplayStatus = 'awaiting-payment' | 'complete' | 'cancelled' | 'expired' | 'withdrawn';
 
 export const orderStatusLabel: Record<OrderDisplayStatus, string> = {
   'awaiting-payment': 'Awaiting payment',
   complete: 'Complete',
   cancelled: 'Cancelled',
   expired: 'Expired',
+  withdrawn: 'Withdrawn by seller',
 };
 
 /**
@@ -56,6 +57,7 @@ export function orderDisplayStatus(order: Order, now: number, sawExpiry = false)
   const expired = now >= Date.parse(order.expiresAt);
   if (order.status === 'complete') return 'complete';
   if (order.status === 'created') return expired ? 'expired' : 'awaiting-payment';
+  if (order.cancelReason === 'withdrawn') return 'withdrawn';
   if (sawExpiry || order.cancelReason === 'expired') return 'expired';
   return 'cancelled';
 }

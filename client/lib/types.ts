@@ -36,7 +36,7 @@ export interface Order {
   ticket: Pick<Ticket, 'id' | 'title' | 'price' | 'venue' | 'startsAt'>;
   version: number;
   /** Not in the contract; used when a service sends it to tell an expiry from a cancellation. */
-  cancelReason?: 'buyer' | 'expired' | null;
+  cancelReason?: 'buyer' | 'expired' | 'withdrawn' | null;
 }
 
 /** A ticket the signed-in buyer holds (an open order within its window). */

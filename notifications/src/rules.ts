@@ -5,7 +5,7 @@ export type EmailKind = 'receipt' | 'sold' | 'hold-expired';
 
 export interface OrderFacts {
   status: OrderStatus;
-  cancelReason: 'buyer' | 'expired' | null;
+  cancelReason: 'buyer' | 'expired' | 'withdrawn' | null;
   /** When the order was cancelled or completed; null while it is open. */
   closedAt: Date | null;
 }

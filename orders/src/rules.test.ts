@@ -6,6 +6,8 @@ describe('orders rules', () => {
   it.each<[OrderStatus, OrderEvent, ReturnType<typeof orderChange>]>([
     ['created', 'buyer cancels', { status: 'cancelled', reason: 'buyer' }],
     ['created', 'window ends', { status: 'cancelled', reason: 'expired' }],
+    ['created', 'ticket withdrawn', { status: 'cancelled', reason: 'withdrawn' }],
+    ['complete', 'ticket withdrawn', 'unchanged'],
     ['created', 'payment arrives', { status: 'complete' }],
     ['cancelled', 'buyer cancels', 'unchanged'],
     ['cancelled', 'window ends', 'unchanged'],

@@ -1,7 +1,7 @@
 import { OrderStatus } from '@microtick/common';
 import type { Transition } from './store/orders';
 
-export type OrderEvent = 'buyer cancels' | 'window ends' | 'payment arrives';
+export type OrderEvent = 'buyer cancels' | 'window ends' | 'ticket withdrawn' | 'payment arrives';
 
 /**
  * What an event does to an order. Only an open order changes; cancelling an already cancelled order is
@@ -12,6 +12,7 @@ export function orderChange(status: OrderStatus, event: OrderEvent): Transition 
   if (status === OrderStatus.Created) {
     if (event === 'buyer cancels') return { status: 'cancelled', reason: 'buyer' };
     if (event === 'window ends') return { status: 'cancelled', reason: 'expired' };
+    if (event === 'ticket withdrawn') return { status: 'cancelled', reason: 'withdrawn' };
     return { status: 'complete' };
   }
   if (status === OrderStatus.Complete && event === 'buyer cancels') return 'refused';

@@ -101,18 +101,21 @@ describe('the payment window', () => {
     expect(windowClosed.about(order.id)).toEqual([]);
   });
 
-  it("closes the window at its buyer's request long before its end; a payment afterwards is refused as cancelled", async () => {
-    const { cookie, user } = sessionCookie();
-    const order = await givenOrder(user.id, 600_000);
-    await bus.publish('order.cancellation-requested', { orderId: order.id });
-    await eventually(async () => windowClosed.about(order.id).length > 0);
-    expect(windowClosed.about(order.id)).toEqual([{ orderId: order.id, reason: 'buyer' }]);
+  it.each(['buyer', 'withdrawn'] as const)(
+    "closes the window at orders' request (%s) long before its end; a payment afterwards is refused as cancelled",
+    async (reason) => {
+      const { cookie, user } = sessionCookie();
+      const order = await givenOrder(user.id, 600_000);
+      await bus.publish('order.cancellation-requested', { orderId: order.id, reason });
+      await eventually(async () => windowClosed.about(order.id).length > 0);
+      expect(windowClosed.about(order.id)).toEqual([{ orderId: order.id, reason }]);
 
-    const charges = gateway.charges;
-    const res = await pay(cookie, order.id).expect(409);
-    expect(res.body).toEqual({ errors: [{ message: 'Cannot pay for a cancelled order' }] });
-    expect(gateway.charges).toBe(charges);
-  });
+      const charges = gateway.charges;
+      const res = await pay(cookie, order.id).expect(409);
+      expect(res.body).toEqual({ errors: [{ message: 'Cannot pay for a cancelled order' }] });
+      expect(gateway.charges).toBe(charges);
+    },
+  );
 
   it("lets a payment whose charge was in flight win over its buyer's cancel: 201, and the window never closes unpaid", async () => {
     const { cookie, user } = sessionCookie();
@@ -121,7 +124,7 @@ describe('the payment window', () => {
     const paying = pay(cookie, order.id).then((res) => res);
     await eventually(async () => (await windowOf(order.id)).inFlight === 1);
 
-    await bus.publish('order.cancellation-requested', { orderId: order.id });
+    await bus.publish('order.cancellation-requested', { orderId: order.id, reason: 'buyer' });
     await expect(closeWindow(pool, order.id, gateway.maxChargeMs, 'buyer')).rejects.toBeInstanceOf(RetryLaterError);
     expect((await windowOf(order.id)).closed).toBe(false);
 

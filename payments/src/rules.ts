@@ -6,18 +6,22 @@ import { OrderStatus } from '@microtick/common';
  */
 export function chargeDecision(order: {
   status: OrderStatus;
-  /** Payments closed the order's payment window unpaid: it ended, or its buyer asked to cancel. */
+  /** Payments closed the order's payment window unpaid: it ended, or orders asked to cancel the order. */
   windowClosed?: false | WindowCloseReason;
   paidByAnotherCharge: boolean;
 }): 'keep' | 'refund: cancelled' | 'refund: expired' | 'refund: paid' {
-  if (order.status === OrderStatus.Cancelled || order.windowClosed === 'buyer') return 'refund: cancelled';
+  if (order.status === OrderStatus.Cancelled) return 'refund: cancelled';
+  if (order.windowClosed === 'buyer' || order.windowClosed === 'withdrawn') return 'refund: cancelled';
   if (order.windowClosed) return 'refund: expired';
   if (order.paidByAnotherCharge) return 'refund: paid';
   return 'keep';
 }
 
-/** Why the window is being closed: its end came (expiration.complete), or its buyer asked to cancel. */
-export type WindowCloseReason = 'expired' | 'buyer';
+/**
+ * Why the window is being closed: its end came (expiration.complete), or orders asked to cancel the order
+ * (order.cancellation-requested: its buyer asked, or its ticket was withdrawn while it was placed).
+ */
+export type WindowCloseReason = 'expired' | 'buyer' | 'withdrawn';
 
 /**
  * The payment window's judge: what expiration.complete, or a buyer's cancellation request, does to an
@@ -58,7 +62,7 @@ export function judgeWindow(
 ): WindowVerdict {
   if (state.windowClosedAt || state.status !== 'created') return { action: 'none' };
   if (state.paid) return { action: 'close paid' };
-  // A buyer's cancel closes the window at once; its end waits for expiresAt on this clock.
+  // A requested cancel closes the window at once; its end waits for expiresAt on this clock.
   const ahead = state.expiresAt.getTime() - now.getTime();
   if (reason === 'expired' && ahead > 0) return { action: 'wait', retryInMs: ahead };
   const inFlight =

@@ -183,6 +183,12 @@ export function OrderView({
           )}
         </div>
       )}
+      {phase === 'idle' && status === 'withdrawn' && (
+        <div className="alert alert-neutral" role="status" data-testid="order-withdrawn">
+          <strong>The seller withdrew this ticket</strong> while your order was being placed, so the order was
+          cancelled. Nothing was charged.
+        </div>
+      )}
       {phase === 'idle' && status === 'cancelled' && (
         <div className="alert alert-neutral" role="status" data-testid="order-cancelled">
           <strong>This order was cancelled.</strong> The ticket is no longer held for you.{' '}

@@ -61,14 +61,16 @@ export const eventSchemas = {
     status: z.enum(['cancelled', 'complete']),
     ticket: z.object({ id: uuid }),
     version,
-    // Why a cancelled order was cancelled (null when complete, and on events recorded before it was carried).
-    cancelReason: z.enum(['buyer', 'expired']).nullable().default(null),
+    // Why a cancelled order was cancelled (null when complete, and on events recorded before it was carried):
+    // its buyer cancelled it, its window ended, or its seller withdrew the ticket while it was being placed.
+    cancelReason: z.enum(['buyer', 'expired', 'withdrawn']).nullable().default(null),
   }),
   /**
-   * The buyer asked to cancel this open order. Payments, the window's one judge, closes the window for it
-   * (payment.window-closed, reason buyer) unless a payment won; orders cancels on that verdict.
+   * Orders asks to cancel this open order: its buyer asked (buyer), or its seller withdrew the ticket while
+   * it was being placed (withdrawn). Payments, the window's one judge, closes the window for it
+   * (payment.window-closed with the same reason) unless a payment won; orders cancels on that verdict.
    */
-  'order.cancellation-requested': z.object({ orderId: uuid }),
+  'order.cancellation-requested': z.object({ orderId: uuid, reason: z.enum(['buyer', 'withdrawn']).default('buyer') }),
   'expiration.complete': z.object({ orderId: uuid }),
   'payment.created': z.object({
     id: uuid,
@@ -78,9 +80,13 @@ export const eventSchemas = {
   }),
   /**
    * Payments closed the order's payment window with no charge standing: the order is cancelled, because its
-   * window ended (expired; events recorded before the reason was carried) or its buyer asked (buyer).
+   * window ended (expired; events recorded before the reason was carried), or at the request of orders
+   * (buyer, withdrawn).
    */
-  'payment.window-closed': z.object({ orderId: uuid, reason: z.enum(['expired', 'buyer']).default('expired') }),
+  'payment.window-closed': z.object({
+    orderId: uuid,
+    reason: z.enum(['expired', 'buyer', 'withdrawn']).default('expired'),
+  }),
   /** A user signed up: the services that write to people keep their own address book. */
   'user.created': z.object({ id: uuid, email: z.email(), version: z.literal(0) }),
   /** Sessions signed out (sign-out, password change): every verifying replica refuses them from now on. */

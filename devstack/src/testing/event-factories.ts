@@ -42,7 +42,7 @@ const defaults: { [S in Subject]: () => EventData<S> } = {
     providerPaymentId: `pi_${randomUUID().replace(/-/g, '')}`,
   }),
   'payment.window-closed': () => ({ orderId: randomUUID(), reason: 'expired' }),
-  'order.cancellation-requested': () => ({ orderId: randomUUID() }),
+  'order.cancellation-requested': () => ({ orderId: randomUUID(), reason: 'buyer' }),
   'user.created': () => ({ id: randomUUID(), email: `user-${randomUUID()}@example.com`, version: 0 }),
   'user.session-revoked': () => ({ userId: randomUUID(), sessionIds: [randomUUID()] }),
 };
@@ -68,7 +68,7 @@ export const anOrderUpdated = (
   order: EventData<'order.created'>,
   status: 'cancelled' | 'complete',
   version = 1,
-  cancelReason: 'buyer' | 'expired' = 'buyer',
+  cancelReason: 'buyer' | 'expired' | 'withdrawn' = 'buyer',
 ) =>
   eventData('order.updated', {
     id: order.id,

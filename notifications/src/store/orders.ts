@@ -38,7 +38,7 @@ export interface Party {
 export interface OrderStory {
   id: string;
   status: OrderStatus;
-  cancelReason: 'buyer' | 'expired' | null;
+  cancelReason: 'buyer' | 'expired' | 'withdrawn' | null;
   closedAt: Date | null;
   expiresAt: Date;
   priceCents: number;
@@ -52,7 +52,7 @@ export interface OrderStory {
 interface StoryRow {
   id: string;
   status: OrderStatus;
-  cancel_reason: 'buyer' | 'expired' | null;
+  cancel_reason: 'buyer' | 'expired' | 'withdrawn' | null;
   closed_at: Date | null;
   expires_at: Date;
   price_cents: number;

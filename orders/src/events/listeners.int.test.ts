@@ -130,9 +130,16 @@ describe('a ticket withdrawn while an order for it was being placed', () => {
     await deliver(listener, withdrawn);
     await deliver(listener, withdrawn);
     expect(await requestsFor(orderId)).toBe(1);
-    // Payments' verdict cancels it, and the buyer's hold is free again.
-    await deliver(paymentWindowClosedListener(orders.pool, testLogger), { orderId, reason: 'buyer' });
-    expect(await findOrder(orders.pool, orderId)).toMatchObject({ status: 'cancelled', cancelReason: 'buyer' });
+    const [request] = (
+      await orders.pool.query(
+        "SELECT envelope FROM outbox WHERE subject = 'order.cancellation-requested' AND envelope->'data'->>'orderId' = $1",
+        [orderId],
+      )
+    ).rows;
+    expect(request.envelope.data).toEqual({ orderId, reason: 'withdrawn' });
+    // Payments' verdict cancels it with the same reason, and the buyer's hold is free again.
+    await deliver(paymentWindowClosedListener(orders.pool, testLogger), { orderId, reason: 'withdrawn' });
+    expect(await findOrder(orders.pool, orderId)).toMatchObject({ status: 'cancelled', cancelReason: 'withdrawn' });
   });
 
   it('asks nothing for a withdrawn ticket without an open order', async () => {

@@ -16,7 +16,8 @@ export const paymentWindowClosedListener = (pool: Pool, logger: Logger) =>
       return;
     }
     // Never complete: payments closes only unpaid windows.
-    const change = orderChange(order.status, reason === 'buyer' ? 'buyer cancels' : 'window ends');
+    const event = { buyer: 'buyer cancels', withdrawn: 'ticket withdrawn', expired: 'window ends' } as const;
+    const change = orderChange(order.status, event[reason]);
     if (change !== 'unchanged' && change !== 'refused' && change.status === 'cancelled') {
       await transitionOrder(client, order, change);
     }

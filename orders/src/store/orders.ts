@@ -16,7 +16,7 @@ export interface OrderRecord {
   cancelRequestedAt: Date | null;
 }
 
-export type CancelReason = 'buyer' | 'expired';
+export type CancelReason = 'buyer' | 'expired' | 'withdrawn';
 
 /** The ticket's event when the order was placed: null when the seller gave none. */
 export interface TicketEvent {
@@ -114,12 +114,17 @@ export async function transitionOrder(client: PoolClient, order: OrderRecord, tr
 }
 
 /**
- * Records that the buyer asked to cancel this locked open order, with order.cancellation-requested for
- * payments to judge; the order stays open until payments' verdict comes back (payment.window-closed).
+ * Records that this locked open order is to be cancelled (its buyer asked, or its ticket was withdrawn),
+ * with order.cancellation-requested for payments to judge; the order stays open until payments' verdict
+ * comes back (payment.window-closed).
  */
-export async function requestCancellation(client: PoolClient, order: OrderRecord): Promise<void> {
+export async function requestCancellation(
+  client: PoolClient,
+  order: OrderRecord,
+  reason: 'buyer' | 'withdrawn' = 'buyer',
+): Promise<void> {
   await client.query('UPDATE orders SET cancel_requested_at = clock_timestamp() WHERE id = $1', [order.id]);
-  await recordEvent(client, 'order.cancellation-requested', { orderId: order.id });
+  await recordEvent(client, 'order.cancellation-requested', { orderId: order.id, reason });
 }
 
 /** The order's status now, read without a lock: for a request waiting on a verdict. */
@@ -142,7 +147,7 @@ export async function requestCancellationOfOpenOrders(pool: Pool, ticketId: stri
     await withTransaction(pool, async (client) => {
       const order = await lockOrder(client, id);
       if (order?.status === 'created' && !order.cancelRequestedAt) {
-        await requestCancellation(client, order);
+        await requestCancellation(client, order, 'withdrawn');
         asked.push(id);
       }
     });

@@ -12,7 +12,7 @@ export const orderCancellationRequestedListener = (
   gateway: Pick<PaymentGateway, 'maxChargeMs'>,
   logger: Logger,
 ) =>
-  defineListener('payments', 'order.cancellation-requested', async ({ orderId }) => {
-    const outcome = await closeWindow(pool, orderId, gateway.maxChargeMs, 'buyer');
+  defineListener('payments', 'order.cancellation-requested', async ({ orderId, reason }) => {
+    const outcome = await closeWindow(pool, orderId, gateway.maxChargeMs, reason);
     if (outcome !== 'unchanged') logger.debug({ orderId, outcome }, 'payment window closed at its buyer’s request');
   });

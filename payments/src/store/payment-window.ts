@@ -136,7 +136,7 @@ export async function closeWindow(
     if (verdict.action === 'none') return 'unchanged';
     await client.query(
       `UPDATE orders SET window_closed_at = clock_timestamp(), charges_in_flight = 0,
-         window_closed_by_buyer = ($2::text = 'buyer' AND $3::boolean) WHERE id = $1`,
+         window_closed_by_buyer = ($2::text <> 'expired' AND $3::boolean) WHERE id = $1`,
       [orderId, reason, verdict.action === 'close'],
     );
     if (verdict.action === 'close paid') return 'closed paid';
