@@ -62,7 +62,8 @@ export async function startCharges(pool: Pool, requests: ChargeStartRequest[]): 
     const row = byPosition.get(i + 1);
     if (!row || row.status === null) return { outcome: 'not found' };
     if (row.started) return { outcome: 'started', order: { id: request.orderId, priceCents: row.price_cents! } };
-    // Its buyer asked to cancel it: cancelled, whether or not orders has said so yet.
+    // Closed at orders' request (window_closed_by_buyer: a buyer's cancel, or a withdrawal): cancelled,
+    // whether or not orders has said so yet.
     if (row.by_buyer) return { outcome: 'cancelled' };
     // An order cancelled because its window closed unpaid has expired, as far as its buyer is concerned.
     if (row.status === 'cancelled') return { outcome: row.judged ? 'expired' : 'cancelled' };
